@@ -1,0 +1,24 @@
+package dev.nightbench.client;
+
+import java.util.List;
+
+/**
+ * Talks to one OpenAI-compatible endpoint. Implementations must not retry on their own (the job owns
+ * retries) and must report every timestamp through the {@link ResponseObserver} as soon as it is seen.
+ */
+public interface ModelClient extends AutoCloseable {
+
+    /** {@code GET /v1/models}: the model ids the server lists. */
+    List<String> listModels();
+
+    /**
+     * Sends one chat completion and reports it to {@code observer}. Returns normally only when the response
+     * was complete (for a stream: a {@code finish_reason} or {@code [DONE]} was seen).
+     *
+     * @throws ModelClientException classified failure; {@code observer.onClosed} has been called
+     */
+    void chat(ChatRequest request, ResponseObserver observer);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package dev.nightbench.plan;
+
+import java.net.URI;
+
+/**
+ * An OpenAI-compatible endpoint. The API key is never held here, only the NAME of the environment
+ * variable that holds it, so a plan (and its stored snapshot) can never leak a key.
+ *
+ * @param name      endpoint name, referenced by models
+ * @param baseUrl   base URL including the {@code /v1} path; null for the simulated endpoint
+ * @param apiKeyEnv name of the environment variable holding the API key, or null for none
+ * @param simulated true for Nightbench's built-in loopback simulated endpoint ({@code type: simulated})
+ */
+public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated) {
+}

@@ -1,0 +1,44 @@
+package dev.nightbench.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated benchmark plan: which endpoints, which models on them, which prompts, and how to run.
+ * Immutable; produced only by {@link PlanLoader}, which has already checked every field.
+ *
+ * @param name     plan name (from the file, or the file name without extension)
+ * @param source   the file it was read from
+ * @param endpoints endpoints by name
+ * @param models   models in plan order (the order cells are run in)
+ * @param prompts  prompts in plan order
+ * @param run      run parameters
+ * @param hash     SHA-256 of the plan's canonical content (after loading included files, before env interpolation)
+ */
+public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                   List<PromptSpec> prompts, RunParams run, String hash) {
+
+    public Plan {
+        endpoints = List.copyOf(endpoints);
+        models = List.copyOf(models);
+        prompts = List.copyOf(prompts);
+    }
+
+    public Optional<Endpoint> endpoint(String endpointName) {
+        return endpoints.stream().filter(e -> e.name().equals(endpointName)).findFirst();
+    }
+
+    public Optional<ModelSpec> model(String alias) {
+        return models.stream().filter(m -> m.alias().equals(alias)).findFirst();
+    }
+
+    public Optional<PromptSpec> prompt(String id) {
+        return prompts.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /** True when any endpoint is Nightbench's built-in simulated endpoint. */
+    public boolean simulated() {
+        return endpoints.stream().anyMatch(Endpoint::simulated);
+    }
+}

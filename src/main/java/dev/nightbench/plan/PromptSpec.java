@@ -1,0 +1,43 @@
+package dev.nightbench.plan;
+
+import dev.nightbench.client.ChatMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One prompt: either a single user text or a full message list, with an optional system prompt.
+ *
+ * @param id       stable id (unique in a plan); results are compared across runs by it
+ * @param text     the user text, or null when {@code messages} is given
+ * @param messages explicit chat messages, or empty when {@code text} is given
+ * @param system   optional system prompt, sent first
+ */
+public record PromptSpec(String id, String text, List<ChatMessage> messages, String system) {
+
+    public PromptSpec {
+        messages = messages == null ? List.of() : List.copyOf(messages);
+    }
+
+    /** The messages to send, system prompt first. */
+    public List<ChatMessage> toMessages() {
+        List<ChatMessage> out = new ArrayList<>();
+        if (system != null && !system.isBlank()) {
+            out.add(new ChatMessage("system", system));
+        }
+        if (text != null) {
+            out.add(new ChatMessage("user", text));
+        }
+        out.addAll(messages);
+        return List.copyOf(out);
+    }
+
+    /** The canonical text stored in the prompts table (used for the text hash). */
+    public String canonicalText() {
+        StringBuilder sb = new StringBuilder();
+        for (ChatMessage m : toMessages()) {
+            sb.append(m.role()).append(": ").append(m.content()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.nightbench.plan;
+
+import java.time.Duration;
+
+/**
+ * How the plan is run.
+ *
+ * @param warmup      warm-up requests per model (recorded, excluded from aggregates)
+ * @param rounds      measured requests per model × prompt
+ * @param maxTokens   max_tokens sent with every request (per-model params may override)
+ * @param temperature sampling temperature, default 0 for repeatable runs
+ * @param seed        seed sent to servers that honour it, or null
+ * @param stream      stream responses (needed for TTFT); default true
+ * @param timeouts    request timeouts
+ * @param failAfter   consecutive failed requests after which a model is marked failed and its remaining
+ *                    pairs are skipped
+ */
+public record RunParams(int warmup, int rounds, int maxTokens, double temperature, Long seed, boolean stream,
+                        Timeouts timeouts, int failAfter) {
+
+    public static RunParams defaults() {
+        return new RunParams(1, 3, 256, 0.0, 42L, true, Timeouts.defaults(), 3);
+    }
+
+    /**
+     * @param connect    TCP/TLS connect
+     * @param firstToken from t0 to the first content chunk
+     * @param idle       longest silence between chunks
+     * @param total      whole request
+     */
+    public record Timeouts(Duration connect, Duration firstToken, Duration idle, Duration total) {
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30),
+                    Duration.ofMinutes(5));
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.nightbench.cli;
+
+import dev.nightbench.NightbenchApplication;
+import dev.nightbench.db.EmbeddedDatabase;
+import dev.nightbench.plan.LoadedPlan;
+import dev.nightbench.plan.PlanException;
+import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.run.GracefulStop;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * The command line. Parses and checks everything it can before starting Spring or a database, so bad input
+ * exits 2 having written nothing.
+ *
+ * <p>Exit codes: 0 success; 1 the job failed or was stopped; 2 bad input or usage (including a run refused
+ * because the same plan and date is running or done); 3 a regression was found with
+ * {@code --fail-on-regression}; 4 the run completed but a model failed or was unavailable.
+ */
+public final class Cli {
+
+    public static final int OK = 0;
+    public static final int JOB_FAILED = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int REGRESSION = 3;
+    public static final int MODEL_FAILED = 4;
+
+    static final String USAGE = """
+            Usage: nightbench COMMAND [OPTIONS]
+
+            Commands:
+              run       run a benchmark plan (default jobs/demo.yaml)
+              restart   finish a failed, stopped or crashed run
+              runs      list recent runs
+              report    (re)write a run's report under reports/
+              validate  check a plan file without running it
+              db        start the embedded PostgreSQL and print how to connect
+              serve     stay up and run plans on a cron schedule
+
+            Run 'nightbench COMMAND --help' for a command's options.
+            Exit codes: 0 ok, 1 job failed or stopped, 2 bad input or usage, 3 regression (--fail-on-regression),
+                        4 completed but a model failed or was unavailable.
+            Database: NIGHTBENCH_DB_URL (+ NIGHTBENCH_DB_USER, NIGHTBENCH_DB_PASSWORD) or SPRING_DATASOURCE_URL;
+                      otherwise an embedded PostgreSQL in NIGHTBENCH_DB_DIR (default ~/.nightbench/pgdata),
+                      port NIGHTBENCH_DB_PORT (default 54329).
+            """;
+
+    static final Map<String, String> COMMAND_USAGE = Map.of(
+            "run", """
+                    Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD]
+                      --plan FILE        the plan (default jobs/demo.yaml)
+                      --label TEXT       a free label stored with the run
+                      --run-date DATE    the night this run stands for; identifies the run, so a scheduler that
+                                         passes it runs each plan once per date (default: today, always a new run)
+                    """,
+            "restart", """
+                    Usage: nightbench restart [RUN_ID]
+                      Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
+                      (default: the newest such run). A run left STARTED by a killed process is recovered first.
+                    """,
+            "runs", """
+                    Usage: nightbench runs [--limit N]
+                      Lists the newest runs (default 20) with status and request counts.
+                    """,
+            "report", """
+                    Usage: nightbench report [RUN_ID]
+                      Writes the run's report under reports/<run-date>_<run-id>/ (default: the newest run).
+                    """,
+            "validate", """
+                    Usage: nightbench validate --plan FILE
+                      Checks the plan and prints what it would run; exit 2 with every problem found.
+                    """,
+            "db", """
+                    Usage: nightbench db
+                      Starts (or attaches to) the embedded PostgreSQL, prints how to connect, runs until Ctrl-C.
+                    """,
+            "serve", """
+                    Usage: nightbench serve
+                      Stays up and runs plans on cron schedules from configuration, e.g.
+                        NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
+                      (Spring cron: second minute hour day month weekday).
+                    """);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Function<String, String> env;
+
+    public Cli(PrintStream out, PrintStream err, Function<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public int execute(String[] argv) {
+        if (argv.length == 0 || List.of("--help", "-h", "help").contains(argv[0])) {
+            (argv.length == 0 ? err : out).print(USAGE);
+            return argv.length == 0 ? BAD_INPUT : OK;
+        }
+        String command = argv[0];
+        List<String> rest = List.of(argv).subList(1, argv.length);
+        String usage = COMMAND_USAGE.get(command);
+        if (usage == null) {
+            err.println("nightbench: unknown command '" + command + "'");
+            err.print(USAGE);
+            return BAD_INPUT;
+        }
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.print(usage);
+            return OK;
+        }
+        try {
+            return switch (command) {
+                case "run" -> run(Args.parse(command, rest, Set.of("plan", "label", "run-date"),
+                        Set.of("fail-on-regression", "fail-on-model-failure"), 0, usage));
+                case "restart" -> {
+                    Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
+                    yield withSpring(c -> c.restart(id));
+                }
+                case "runs" -> {
+                    Args a = Args.parse(command, rest, Set.of("limit"), Set.of(), 0, usage);
+                    int limit = positiveInt(a.option("limit"), 20, "--limit", usage);
+                    yield withSpring(c -> c.runs(limit));
+                }
+                case "report" -> {
+                    Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
+                    yield withSpring(c -> c.report(id));
+                }
+                case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
+                case "db" -> db(Args.parse(command, rest, Set.of(), Set.of(), 0, usage));
+                case "serve" -> {
+                    Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
+                    yield withSpring(Commands::serve);
+                }
+                default -> throw new IllegalStateException(command);
+            };
+        } catch (UsageException e) {
+            err.println("nightbench " + command + ": " + e.getMessage());
+            err.print(e.usage());
+            return BAD_INPUT;
+        } catch (PlanException e) {
+            printPlanProblems(e);
+            return BAD_INPUT;
+        }
+    }
+
+    private int run(Args args) {
+        Path plan = Path.of(args.options().getOrDefault("plan", "jobs/demo.yaml"));
+        LocalDate runDate = null;
+        if (args.option("run-date") != null) {
+            try {
+                runDate = LocalDate.parse(args.option("run-date"));
+            } catch (DateTimeParseException e) {
+                throw new UsageException("--run-date '" + args.option("run-date") + "' is not a date like 2026-11-22",
+                        COMMAND_USAGE.get("run"));
+            }
+        }
+        LoadedPlan loaded = new PlanLoader().loadWithSnapshot(plan); // bad plan: exit 2 before any database work
+        LocalDate date = runDate;
+        return withSpring(c -> c.run(loaded, date, args.option("label"), args.flag("fail-on-regression"),
+                args.flag("fail-on-model-failure")));
+    }
+
+    private int validate(Args args, String usage) {
+        if (args.option("plan") == null) {
+            throw new UsageException("--plan FILE is required", usage);
+        }
+        LoadedPlan loaded = new PlanLoader().loadWithSnapshot(Path.of(args.option("plan")));
+        var plan = loaded.plan();
+        out.printf("%s: valid plan '%s' (hash %s)%n", plan.source(), plan.name(), plan.hash().substring(0, 12));
+        out.printf("  %d endpoint(s), %d model(s), %d prompt(s); warm-up %d, rounds %d, stream %s%n",
+                plan.endpoints().size(), plan.models().size(), plan.prompts().size(), plan.run().warmup(),
+                plan.run().rounds(), plan.run().stream());
+        plan.models().forEach(m -> out.printf("  model %s -> %s on %s%n", m.alias(), m.model(), m.endpoint()));
+        out.printf("  %d measured requests per run%n", plan.models().size() * plan.prompts().size() * plan.run().rounds());
+        return OK;
+    }
+
+    private int db(Args args) {
+        Database db = Database.resolve(env);
+        if (db.embedded() == null) {
+            out.println("Nightbench is configured for an external database: " + db.url());
+            return OK;
+        }
+        EmbeddedDatabase e = db.embedded();
+        out.println("Embedded PostgreSQL " + (e.owner() ? "started" : "already running") + " in " + e.dataDirectory());
+        out.println("  JDBC:  " + e.jdbcUrl() + "  (user " + EmbeddedDatabase.USER + ", no password)");
+        out.println("  psql:  psql -h 127.0.0.1 -p " + e.port() + " -U " + EmbeddedDatabase.USER + " " + EmbeddedDatabase.DATABASE);
+        if (!e.owner()) {
+            return OK;
+        }
+        out.println("Press Ctrl-C to stop it.");
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            e.close();
+            done.countDown();
+        }));
+        try {
+            done.await();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return OK;
+    }
+
+    private Long runId(Args args, String usage) {
+        if (args.positional().isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(args.positional().getFirst());
+        } catch (NumberFormatException e) {
+            throw new UsageException("RUN_ID must be a number, not '" + args.positional().getFirst() + "'", usage);
+        }
+    }
+
+    private static int positiveInt(String value, int dflt, String name, String usage) {
+        if (value == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(name + " must be a positive whole number, not '" + value + "'", usage);
+    }
+
+    private void printPlanProblems(PlanException e) {
+        err.println("nightbench: the plan is not valid:");
+        e.problems().forEach(p -> err.println("  " + p));
+    }
+
+    /**
+     * Starts Spring on the configured (or embedded) database, runs {@code body}, and shuts down. SIGTERM or
+     * Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
+     */
+    private int withSpring(Function<Commands, Integer> body) {
+        Database db = Database.resolve(env);
+        ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
+        Thread hook = new Thread(() -> {
+            if (context[0] != null) {
+                context[0].getBean(GracefulStop.class).stopAndWait(Duration.ofSeconds(60));
+                context[0].close();
+            }
+            db.close();
+        }, "nightbench-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            SpringApplication app = new SpringApplicationBuilder(NightbenchApplication.class)
+                    .web(WebApplicationType.NONE)
+                    .logStartupInfo(false)
+                    .registerShutdownHook(false)
+                    .properties(new HashMap<>(db.springProperties()))
+                    .build();
+            context[0] = app.run();
+            return body.apply(context[0].getBean(Commands.class));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (context[0] != null) {
+                    context[0].close();
+                }
+                db.close();
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is closing everything
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.nightbench.cli;
+
+import dev.nightbench.plan.LoadedPlan;
+import dev.nightbench.plan.Plan;
+import dev.nightbench.report.ReportService;
+import dev.nightbench.run.JobParams;
+import dev.nightbench.run.Scheduler;
+import dev.nightbench.run.RunLocks;
+import dev.nightbench.store.RunStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/** The commands that need the database, run inside the Spring context. */
+@Component
+class Commands {
+
+    private static final Logger log = LoggerFactory.getLogger(Commands.class);
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job job;
+    private final RunStore runs;
+    private final ReportService reports;
+    private final RunLocks locks;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final PrintStream out = System.out;
+
+    Commands(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBenchmarkJob, RunStore runs,
+             ReportService reports, RunLocks locks, Clock clock, Scheduler scheduler) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.job = nightlyBenchmarkJob;
+        this.runs = runs;
+        this.reports = reports;
+        this.locks = locks;
+        this.clock = clock;
+        this.scheduler = scheduler;
+    }
+
+    int run(LoadedPlan loaded, LocalDate runDate, String label, boolean failOnRegression, boolean failOnModelFailure) {
+        Plan plan = loaded.plan();
+        boolean adHoc = runDate == null;
+        LocalDate date = adHoc ? LocalDate.now(clock.withZone(ZoneId.systemDefault())) : runDate;
+        JobParams params = new JobParams(plan.name(), plan.source(), plan.hash(), date,
+                adHoc ? clock.instant().toString() : null, label);
+        JobExecution execution;
+        try {
+            execution = jobOperator.start(job, params.toJobParameters());
+        } catch (JobExecutionAlreadyRunningException e) {
+            System.err.printf("nightbench run: a run of plan '%s' for %s is already running. Wait for it; if its process "
+                    + "died, 'nightbench restart' recovers and finishes it.%n", plan.name(), date);
+            return Cli.BAD_INPUT;
+        } catch (JobInstanceAlreadyCompleteException e) {
+            System.err.printf("nightbench run: plan '%s' already has a completed run for %s. Use another --run-date, "
+                    + "or omit it for an ad-hoc run.%n", plan.name(), date);
+            return Cli.BAD_INPUT;
+        } catch (Exception e) {
+            System.err.println("nightbench run: cannot start the job: " + e.getMessage());
+            return Cli.JOB_FAILED;
+        }
+        return finish(execution);
+    }
+
+    int restart(Long runId) {
+        Optional<RunStore.RunSummary> target = runId != null ? runs.find(runId)
+                : runs.recent(200).stream().filter(r -> !"COMPLETED".equals(r.status())).findFirst();
+        if (target.isEmpty()) {
+            System.err.println(runId != null ? "nightbench restart: no run with id " + runId
+                    : "nightbench restart: no failed, stopped or unfinished run to restart");
+            return Cli.BAD_INPUT;
+        }
+        RunStore.RunSummary run = target.get();
+        if ("COMPLETED".equals(run.status())) {
+            System.err.printf("nightbench restart: run %d is already COMPLETED; nothing to restart.%n", run.runId());
+            return Cli.BAD_INPUT;
+        }
+        JobInstance instance = jobRepository.getJobInstance(run.jobInstanceId());
+        JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
+        if (last == null) {
+            System.err.printf("nightbench restart: run %d has no job execution to restart.%n", run.runId());
+            return Cli.BAD_INPUT;
+        }
+        if (last.getStatus().isRunning()) {
+            if (locks.heldElsewhere(run.jobInstanceId())) {
+                System.err.printf("nightbench restart: run %d is still running in another Nightbench process.%n", run.runId());
+                return Cli.BAD_INPUT;
+            }
+            out.printf("Run %d was left %s by a process that is gone (job execution %d); marking it FAILED so it can "
+                    + "be restarted.%n", run.runId(), last.getStatus(), last.getId());
+            last = jobOperator.recover(last);
+        }
+        out.printf("Restarting run %d (plan '%s', %s): finishing the pairs not yet committed.%n", run.runId(),
+                run.planName(), run.runDate());
+        JobExecution previous = last;
+        JobExecution execution;
+        try {
+            execution = jobOperator.restart(previous);
+        } catch (Exception e) {
+            System.err.println("nightbench restart: cannot restart run " + run.runId() + ": " + e.getMessage());
+            return Cli.JOB_FAILED;
+        }
+        return finish(execution);
+    }
+
+    private int finish(JobExecution execution) {
+        Optional<RunStore.RunSummary> run = runs.runIdForJobInstance(execution.getJobInstanceId()).flatMap(runs::find);
+        BatchStatus status = execution.getStatus();
+        if (run.isEmpty()) {
+            System.err.println("nightbench: the job ended " + status + " before the run was registered: "
+                    + execution.getAllFailureExceptions().stream().map(Throwable::getMessage).toList());
+            return Cli.JOB_FAILED;
+        }
+        RunStore.RunSummary r = run.get();
+        out.printf("Run %d %s: %d ok, %d failed requests%s.%n", r.runId(), status, r.okRequests(), r.failedRequests(),
+                r.simulated() ? " (SIMULATED endpoint)" : "");
+        for (RunStore.ModelState m : runs.models(r.runId())) {
+            if ("failed".equals(m.availability()) || "unavailable".equals(m.availability())) {
+                out.printf("  MODEL %s %s: %s%n", m.modelAlias(), m.availability().toUpperCase(), m.failureReason());
+            }
+        }
+        if (status != BatchStatus.COMPLETED) {
+            String why = execution.getAllFailureExceptions().stream().map(Throwable::getMessage).distinct()
+                    .reduce((a, b) -> a + "; " + b).orElse(execution.getExitStatus().getExitDescription());
+            System.err.printf("Run %d ended %s: %s%nFinish it with: nightbench restart %d%n", r.runId(), status, why,
+                    r.runId());
+            return Cli.JOB_FAILED;
+        }
+        out.println("Report: " + reportDir(r));
+        return r.failedModels() > 0 ? Cli.MODEL_FAILED : Cli.OK;
+    }
+
+    private Path reportDir(RunStore.RunSummary r) {
+        return Path.of("reports", r.runDate() + "_" + r.runId());
+    }
+
+    int runs(int limit) {
+        List<RunStore.RunSummary> list = runs.recent(limit);
+        if (list.isEmpty()) {
+            out.println("No runs yet. Start one with: nightbench run --plan jobs/demo.yaml");
+            return Cli.OK;
+        }
+        out.printf("%-6s %-20s %-10s %-10s %6s %7s %6s %-20s %s%n", "RUN", "PLAN", "DATE", "STATUS", "OK", "FAILED",
+                "MODELS", "STARTED", "LABEL");
+        for (RunStore.RunSummary r : list) {
+            out.printf("%-6d %-20s %-10s %-10s %6d %7d %6s %-20s %s%n", r.runId(), r.planName(), r.runDate(),
+                    r.status(), r.okRequests(), r.failedRequests(), r.failedModels() == 0 ? "ok" : r.failedModels() + " bad",
+                    r.startedAt().toString().substring(0, 19).replace('T', ' '),
+                    (r.label() == null ? "" : r.label()) + (r.simulated() ? " [simulated]" : ""));
+        }
+        return Cli.OK;
+    }
+
+    int report(Long runId) {
+        Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
+        if (run.isEmpty()) {
+            System.err.println("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId));
+            return Cli.BAD_INPUT;
+        }
+        Path dir = reports.write(run.get().runId());
+        out.println("Report: " + dir);
+        return Cli.OK;
+    }
+
+    int serve() {
+        return scheduler.serveUntilStopped((plan, label) -> run(plan, null, label, false, false));
+    }
+}

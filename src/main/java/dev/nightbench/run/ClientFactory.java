@@ -1,0 +1,65 @@
+package dev.nightbench.run;
+
+import dev.nightbench.client.ModelClient;
+import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.openai.OpenAiModelClient;
+import dev.nightbench.client.sim.SimulatedServer;
+import dev.nightbench.plan.Endpoint;
+import dev.nightbench.plan.ModelSpec;
+import dev.nightbench.plan.Plan;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Builds one {@link ModelClient} per endpoint of a plan (shared by the endpoint's models, so connections are
+ * reused), starting the built-in simulated endpoint on loopback when the plan uses it. API keys are read
+ * from the environment here and nowhere else.
+ */
+final class ClientFactory {
+
+    private final Function<String, String> env;
+
+    ClientFactory(Function<String, String> env) {
+        this.env = env;
+    }
+
+    /** Clients by model alias, and the resources to close with them. */
+    record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
+    }
+
+    Clients create(Plan plan) {
+        SimulatedServer[] sim = new SimulatedServer[1];
+        Map<String, ModelClient> byEndpoint = new LinkedHashMap<>();
+        for (Endpoint endpoint : plan.endpoints()) {
+            String baseUrl;
+            if (endpoint.simulated()) {
+                if (sim[0] == null) {
+                    sim[0] = SimulatedServer.builtIn();
+                    sim[0].start();
+                }
+                baseUrl = sim[0].baseUrl();
+            } else {
+                baseUrl = endpoint.baseUrl().toString();
+            }
+            String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
+            byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
+                    plan.run().timeouts(), NanoClock.SYSTEM));
+        }
+        Map<String, ModelClient> byModel = new HashMap<>();
+        for (ModelSpec m : plan.models()) {
+            byModel.put(m.alias(), byEndpoint.get(m.endpoint()));
+        }
+        AutoCloseable resources = () -> {
+            for (ModelClient c : byEndpoint.values()) {
+                c.close();
+            }
+            if (sim[0] != null) {
+                sim[0].close();
+            }
+        };
+        return new Clients(byModel, resources);
+    }
+}

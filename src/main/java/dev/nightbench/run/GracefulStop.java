@@ -1,0 +1,71 @@
+package dev.nightbench.run;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SIGTERM or Ctrl-C stops running jobs gracefully: the measure step finishes the cell in flight, commits
+ * it and ends STOPPED, so {@code restart} continues from there.
+ */
+@Component
+public class GracefulStop {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulStop.class);
+
+    private final JobOperator jobOperator;
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
+
+    GracefulStop(@Lazy JobOperator jobOperator) {
+        this.jobOperator = jobOperator;
+    }
+
+    void started(long jobExecutionId) {
+        active.add(jobExecutionId);
+    }
+
+    void ended(long jobExecutionId) {
+        synchronized (active) {
+            active.remove(jobExecutionId);
+            active.notifyAll();
+        }
+    }
+
+    /** Asks every running job of this process to stop and waits for them, at most {@code timeout}. */
+    public void stopAndWait(Duration timeout) {
+        if (active.isEmpty()) {
+            return;
+        }
+        log.warn("Stopping: the measure step finishes its current cell, then the run ends STOPPED (restartable)");
+        for (Long id : active) {
+            try {
+                jobOperator.stop(id);
+            } catch (Exception e) {
+                log.warn("Could not stop job execution {}: {}", id, e.getMessage());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (active) {
+            while (!active.isEmpty()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    log.warn("Jobs still running after {}s; exiting, 'nightbench restart' will recover them",
+                            timeout.toSeconds());
+                    return;
+                }
+                try {
+                    active.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.nightbench.run;
+
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+/**
+ * The job parameters of a Nightbench run. Identifying: the plan name, the run date and, when no run date
+ * was given, the launch instant (so an ad-hoc run always starts a new run while a scheduled run with
+ * {@code --run-date} runs once per date). The plan path, hash and label are not identifying.
+ */
+public record JobParams(String planName, Path planPath, String planHash, LocalDate runDate, String launchKey,
+                        String label) {
+
+    static final String PLAN_NAME = "plan.name";
+    static final String PLAN_PATH = "plan.path";
+    static final String PLAN_HASH = "plan.hash";
+    static final String RUN_DATE = "run.date";
+    static final String LAUNCH_KEY = "launch.key";
+    static final String LABEL = "label";
+
+    public JobParameters toJobParameters() {
+        JobParametersBuilder b = new JobParametersBuilder()
+                .addString(PLAN_NAME, planName, true)
+                .addLocalDate(RUN_DATE, runDate, true)
+                .addString(PLAN_PATH, planPath.toAbsolutePath().normalize().toString(), false)
+                .addString(PLAN_HASH, planHash, false);
+        if (launchKey != null) {
+            b.addString(LAUNCH_KEY, launchKey, true);
+        }
+        if (label != null) {
+            b.addString(LABEL, label, false);
+        }
+        return b.toJobParameters();
+    }
+
+    public static JobParams from(JobParameters p) {
+        return new JobParams(p.getString(PLAN_NAME), Path.of(p.getString(PLAN_PATH)), p.getString(PLAN_HASH),
+                p.getLocalDate(RUN_DATE), p.getString(LAUNCH_KEY), p.getString(LABEL));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.nightbench.run;
+
+import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tells a live run from a dead one. A process running a job holds a PostgreSQL session-level advisory lock
+ * on the job instance for the whole execution; the server drops it the moment that process's connection
+ * dies (kill -9, power loss). So an execution left STARTED whose lock can be taken is stale and may be
+ * recovered; one whose lock is held is running somewhere and must be left alone.
+ */
+@Component
+public class RunLocks {
+
+    private final DataSource dataSource;
+    private final Map<Long, Connection> held = new ConcurrentHashMap<>();
+
+    RunLocks(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Takes the lock of a job instance for this process; false when another session holds it. */
+    public boolean acquire(long jobInstanceId) {
+        try {
+            Connection c = dataSource.getConnection();
+            boolean ok = tryLock(c, jobInstanceId);
+            if (ok) {
+                held.put(jobInstanceId, c);
+            } else {
+                c.close();
+            }
+            return ok;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the run lock: " + e.getMessage(), e);
+        }
+    }
+
+    public void release(long jobInstanceId) {
+        Optional.ofNullable(held.remove(jobInstanceId)).ifPresent(c -> {
+            try (c) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, key(jobInstanceId));
+                    ps.execute();
+                }
+            } catch (SQLException ignored) {
+                // closing the session releases it anyway
+            }
+        });
+    }
+
+    /** True when some live process holds the job instance's lock (this process included). */
+    public boolean heldElsewhere(long jobInstanceId) {
+        if (held.containsKey(jobInstanceId)) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean free = tryLock(c, jobInstanceId);
+            if (free) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, key(jobInstanceId));
+                    ps.execute();
+                }
+            }
+            return !free;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check the run lock: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean tryLock(Connection c, long jobInstanceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, key(jobInstanceId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Keeps Nightbench's locks apart from other users of advisory locks on the same database. */
+    private static long key(long jobInstanceId) {
+        return 0x4E42_0000_0000_0000L | jobInstanceId;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.nightbench.run;
+
+import dev.nightbench.client.ModelClientException;
+import dev.nightbench.measure.Cell;
+import dev.nightbench.measure.CellExecutor.Attempt;
+import dev.nightbench.measure.CellExecutor.CellResult;
+import dev.nightbench.measure.CellPlanner;
+import dev.nightbench.plan.Endpoint;
+import dev.nightbench.plan.ModelSpec;
+import dev.nightbench.plan.Plan;
+import dev.nightbench.report.ReportService;
+import dev.nightbench.store.RequestRow;
+import dev.nightbench.store.RequestStore;
+import dev.nightbench.store.RunStore;
+import dev.nightbench.store.SummaryStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What each step of the nightly job does, as plain calls; the job configuration only wires these into
+ * Spring Batch steps.
+ */
+@Component
+class RunSteps {
+
+    private static final Logger log = LoggerFactory.getLogger(RunSteps.class);
+
+    private final RunStore runs;
+    private final RequestStore requests;
+    private final SummaryStore summaries;
+    private final ReportService reports;
+    private final Clock clock;
+
+    RunSteps(RunStore runs, RequestStore requests, SummaryStore summaries, ReportService reports, Clock clock) {
+        this.runs = runs;
+        this.requests = requests;
+        this.summaries = summaries;
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    /** Step 1: the runs row, with the plan snapshot (text before ${ENV} interpolation), models and prompts. */
+    long register(RunSession session, long jobInstanceId, JobParams params) {
+        Plan plan = session.plan();
+        int pairs = plan.models().size() * plan.prompts().size();
+        long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
+                hostName(), Version.current(), clock.instant(), pairs));
+        session.runId(runId);
+        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{})", runId, plan.name(), plan.models().size(),
+                plan.prompts().size(), plan.run().rounds(), plan.simulated() ? ", SIMULATED endpoint" : "");
+        return runId;
+    }
+
+    /** Step 2: GET /v1/models per endpoint; a model the server does not list is unavailable, with the reason. */
+    void probe(RunSession session) {
+        Plan plan = session.plan();
+        long runId = session.runId();
+        for (Endpoint endpoint : plan.endpoints()) {
+            List<ModelSpec> models = plan.models().stream().filter(m -> m.endpoint().equals(endpoint.name())).toList();
+            if (models.isEmpty()) {
+                continue;
+            }
+            String where = endpoint.simulated() ? "the simulated endpoint" : endpoint.baseUrl().toString();
+            List<String> listed;
+            try {
+                listed = session.client(models.getFirst().alias()).listModels();
+            } catch (ModelClientException e) {
+                for (ModelSpec m : models) {
+                    markUnavailable(session, runId, m.alias(), "endpoint '" + endpoint.name() + "' (" + where
+                            + ") did not answer GET /models: " + e.failure().code() + ": " + e.getMessage());
+                }
+                continue;
+            }
+            for (ModelSpec m : models) {
+                if (listed.contains(m.model())) {
+                    runs.setAvailability(runId, m.alias(), "available", null);
+                } else {
+                    markUnavailable(session, runId, m.alias(), "endpoint '" + endpoint.name() + "' (" + where
+                            + ") does not list model '" + m.model() + "'; it lists: " + abbreviated(listed));
+                }
+            }
+        }
+    }
+
+    private void markUnavailable(RunSession session, long runId, String alias, String reason) {
+        log.warn("Model {} is unavailable: {}", alias, reason);
+        runs.setAvailability(runId, alias, "unavailable", reason);
+        session.breakers().open(alias, "unavailable: " + reason);
+    }
+
+    /** Restores what an earlier execution of this run learned: unavailable and failed models stay skipped. */
+    void restoreModelStates(RunSession session) {
+        for (RunStore.ModelState m : runs.models(session.runId())) {
+            if ("unavailable".equals(m.availability()) || "failed".equals(m.availability())) {
+                session.breakers().open(m.modelAlias(), m.availability() + ": " + m.failureReason());
+            }
+        }
+    }
+
+    /** Step 3: warm-up requests, one cell per model; returns false when all are done. Cold start = first TTFT. */
+    boolean warmUpNext(RunSession session) {
+        long runId = session.runId();
+        for (Cell cell : CellPlanner.warmupCells(session.plan())) {
+            if (requests.cellStored(runId, cell.phase(), cell.index())
+                    || session.breakers().openReason(cell.modelAlias()).isPresent()) {
+                continue;
+            }
+            CellResult result = session.executor().execute(cell);
+            requests.insert(rows(session, result));
+            result.attempts().stream().findFirst().map(a -> a.measurement().ttftMs() != null
+                            ? a.measurement().ttftMs() : a.measurement().e2eMs())
+                    .ifPresent(cold -> runs.setColdStart(runId, cell.modelAlias(), cold));
+            return true;
+        }
+        return false;
+    }
+
+    /** Step 4 (processor): runs a cell unless an earlier execution already committed it. */
+    CellResult measure(RunSession session, Cell cell) {
+        if (requests.cellStored(session.runId(), cell.phase(), cell.index())) {
+            log.info("Cell {} ({} / {}) was committed before the restart; not repeated", cell.index(),
+                    cell.modelAlias(), cell.promptId());
+            return null;
+        }
+        return session.executor().execute(cell);
+    }
+
+    /** Step 4 (writer). */
+    void write(RunSession session, List<? extends CellResult> results) {
+        List<RequestRow> rows = new ArrayList<>();
+        for (CellResult r : results) {
+            rows.addAll(rows(session, r));
+        }
+        requests.insert(rows);
+    }
+
+    /** After the measure step: a model whose breaker opened is marked failed with its reason. */
+    void markFailedModels(RunSession session) {
+        long runId = session.runId();
+        Map<String, String> states = runs.models(runId).stream()
+                .collect(Collectors.toMap(RunStore.ModelState::modelAlias, RunStore.ModelState::availability));
+        for (ModelSpec m : session.plan().models()) {
+            session.breakers().openReason(m.alias()).ifPresent(reason -> {
+                if (!"unavailable".equals(states.get(m.alias()))) {
+                    runs.setAvailability(runId, m.alias(), "failed", reason);
+                }
+            });
+        }
+    }
+
+    /** Step 5. */
+    int aggregate(long runId) {
+        return summaries.aggregate(runId);
+    }
+
+    /** Step 6. */
+    Path report(long runId) {
+        return reports.write(runId);
+    }
+
+    private static List<RequestRow> rows(RunSession session, CellResult result) {
+        Cell cell = result.cell();
+        boolean simulated = session.plan().model(cell.modelAlias())
+                .flatMap(m -> session.plan().endpoint(m.endpoint())).map(Endpoint::simulated).orElse(false);
+        List<RequestRow> rows = new ArrayList<>();
+        for (Attempt a : result.attempts()) {
+            rows.add(new RequestRow(session.runId(), cell.phase(), cell.index(), a.requestIndex(), a.attempt(),
+                    a.isFinal(), cell.modelAlias(), cell.promptId(), a.round(), cell.loadMode(), cell.loadLevel(),
+                    a.scheduledLagMs(), simulated, a.measurement()));
+        }
+        return rows;
+    }
+
+    private static String abbreviated(List<String> items) {
+        if (items.isEmpty()) {
+            return "(none)";
+        }
+        String joined = String.join(", ", items.subList(0, Math.min(10, items.size())));
+        return items.size() > 10 ? joined + ", … (" + items.size() + " in all)" : joined;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

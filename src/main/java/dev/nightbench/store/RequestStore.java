@@ -1,0 +1,117 @@
+package dev.nightbench.store;
+
+import dev.nightbench.measure.Measurement;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.util.List;
+
+/** Writes request attempts (one row each) and answers the questions the job asks about them. */
+@Repository
+public class RequestStore {
+
+    private static final String INSERT = """
+            INSERT INTO requests (run_id, phase, cell_index, request_index, attempt, is_final, model_alias, prompt_id,
+                round, load_mode, load_level, status, error_type, error_message, http_status, retry_after_ms,
+                started_at, scheduled_lag_ms, streamed, simulated, prep_ms, ttft_ms, ttfo_ms, e2e_ms, total_ms,
+                prompt_tokens, output_tokens, tokens_source, output_tokens_estimate, tokens_diff_pct, tpot_ms,
+                decode_tps, e2e_tps, chunk_count, gap_mean_ms, gap_p50_ms, gap_p95_ms, gap_max_ms, finish_reason,
+                response_prefix)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                ?, ?, ?, ?, ?, ?, ?)
+            """;
+
+    private final JdbcTemplate jdbc;
+    private final JdbcClient client;
+
+    RequestStore(JdbcTemplate jdbc, JdbcClient client) {
+        this.jdbc = jdbc;
+        this.client = client;
+    }
+
+    /** Inserts the rows in one JDBC batch. A row already stored violates {@code requests_once} and fails the batch. */
+    public void insert(List<RequestRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(INSERT, rows, 200, (ps, row) -> {
+            Measurement m = row.measurement();
+            int i = 1;
+            ps.setLong(i++, row.runId());
+            ps.setString(i++, row.phase());
+            ps.setInt(i++, row.cellIndex());
+            ps.setInt(i++, row.requestIndex());
+            ps.setInt(i++, row.attempt());
+            ps.setBoolean(i++, row.isFinal());
+            ps.setString(i++, row.modelAlias());
+            ps.setString(i++, row.promptId());
+            ps.setObject(i++, row.round());
+            ps.setString(i++, row.loadMode());
+            ps.setDouble(i++, row.loadLevel());
+            ps.setString(i++, m.status());
+            ps.setString(i++, m.errorType());
+            ps.setString(i++, m.errorMessage());
+            ps.setObject(i++, m.httpStatus());
+            ps.setObject(i++, m.retryAfterMs());
+            ps.setTimestamp(i++, Timestamp.from(m.startedAt()));
+            ps.setObject(i++, row.scheduledLagMs());
+            ps.setBoolean(i++, m.streamed());
+            ps.setBoolean(i++, row.simulated());
+            ps.setObject(i++, m.prepMs());
+            ps.setObject(i++, m.ttftMs());
+            ps.setObject(i++, m.ttfoMs());
+            ps.setObject(i++, m.e2eMs());
+            ps.setObject(i++, m.totalMs());
+            ps.setObject(i++, m.promptTokens());
+            ps.setObject(i++, m.outputTokens());
+            ps.setString(i++, m.tokensSource());
+            ps.setObject(i++, m.outputTokensEstimate());
+            ps.setObject(i++, m.tokensDiffPct());
+            ps.setObject(i++, m.tpotMs());
+            ps.setObject(i++, m.decodeTps());
+            ps.setObject(i++, m.e2eTps());
+            ps.setInt(i++, m.chunkCount());
+            ps.setObject(i++, m.gapMeanMs());
+            ps.setObject(i++, m.gapP50Ms());
+            ps.setObject(i++, m.gapP95Ms());
+            ps.setObject(i++, m.gapMaxMs());
+            ps.setString(i++, m.finishReason());
+            ps.setString(i, m.responseText());
+        });
+    }
+
+    /** True when the cell's rows were already committed (a restart must not run it again). */
+    public boolean cellStored(long runId, String phase, int cellIndex) {
+        return client.sql("SELECT EXISTS (SELECT 1 FROM requests WHERE run_id = ? AND phase = ? AND cell_index = ?)")
+                .params(runId, phase, cellIndex)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Final-attempt statuses of a model's measured requests, oldest first (to rebuild a circuit breaker). */
+    public List<String> finalStatuses(long runId, String modelAlias) {
+        return client.sql("""
+                        SELECT status FROM requests
+                        WHERE run_id = ? AND model_alias = ? AND phase = 'measure' AND is_final
+                        ORDER BY cell_index, request_index""")
+                .params(runId, modelAlias)
+                .query(String.class)
+                .list();
+    }
+
+    /** Counts of final measured requests by status for a run. */
+    public List<StatusCount> statusCounts(long runId) {
+        return client.sql("""
+                        SELECT status, count(*) AS n FROM requests
+                        WHERE run_id = ? AND phase = 'measure' AND is_final
+                        GROUP BY status ORDER BY status""")
+                .param(runId)
+                .query(StatusCount.class)
+                .list();
+    }
+
+    public record StatusCount(String status, long n) {
+    }
+}

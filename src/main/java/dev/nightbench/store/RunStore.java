@@ -1,0 +1,155 @@
+package dev.nightbench.store;
+
+import dev.nightbench.plan.Endpoint;
+import dev.nightbench.plan.ModelSpec;
+import dev.nightbench.plan.Plan;
+import dev.nightbench.plan.PromptSpec;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs, their models and prompts. */
+@Repository
+public class RunStore {
+
+    private final JdbcClient jdbc;
+
+    RunStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** What a new run row holds. */
+    public record NewRun(long jobInstanceId, Plan plan, String planSnapshot, LocalDate runDate, String label,
+                         String host, String version, Instant startedAt, int pairsTotal) {
+    }
+
+    /**
+     * Registers a run with its models and prompts, or returns the run already registered for this job
+     * instance (a restart continues the same run).
+     */
+    public long register(NewRun run) {
+        Optional<Long> existing = runIdForJobInstance(run.jobInstanceId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Plan plan = run.plan();
+        long runId = jdbc.sql("""
+                        INSERT INTO runs (job_instance_id, plan_name, plan_path, plan_hash, plan_snapshot, run_date, label,
+                            simulated, host, nightbench_version, status, pairs_total, started_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'STARTED', ?, ?)
+                        RETURNING run_id""")
+                .params(run.jobInstanceId(), plan.name(), plan.source().toString(), plan.hash(), run.planSnapshot(),
+                        run.runDate(), run.label(), plan.simulated(), run.host(), run.version(), run.pairsTotal(),
+                        Timestamp.from(run.startedAt()))
+                .query(Long.class)
+                .single();
+        int ordinal = 0;
+        for (ModelSpec m : plan.models()) {
+            Endpoint e = plan.endpoint(m.endpoint()).orElseThrow();
+            jdbc.sql("""
+                            INSERT INTO run_models (run_id, model_alias, ordinal, endpoint_name, base_url, server_model,
+                                capabilities, size_mb, price_input_per_1k, price_output_per_1k, simulated)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(runId, m.alias(), ordinal++, e.name(), e.baseUrl() == null ? null : redact(e.baseUrl().toString()),
+                            m.model(), m.capabilities().toArray(String[]::new), m.sizeMb(), m.priceInputPer1k(),
+                            m.priceOutputPer1k(), e.simulated())
+                    .update();
+        }
+        ordinal = 0;
+        for (PromptSpec p : plan.prompts()) {
+            String text = p.canonicalText();
+            String sha = sha256(text);
+            jdbc.sql("INSERT INTO prompts (text_sha256, text) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                    .params(sha, text).update();
+            jdbc.sql("INSERT INTO run_prompts (run_id, prompt_id, ordinal, text_sha256) VALUES (?, ?, ?, ?)")
+                    .params(runId, p.id(), ordinal++, sha).update();
+        }
+        return runId;
+    }
+
+    public Optional<Long> runIdForJobInstance(long jobInstanceId) {
+        return jdbc.sql("SELECT run_id FROM runs WHERE job_instance_id = ?").param(jobInstanceId)
+                .query(Long.class).optional();
+    }
+
+    public void setAvailability(long runId, String alias, String availability, String reason) {
+        jdbc.sql("UPDATE run_models SET availability = ?, failure_reason = ? WHERE run_id = ? AND model_alias = ?")
+                .params(availability, reason, runId, alias).update();
+    }
+
+    public void setColdStart(long runId, String alias, Double coldStartMs) {
+        jdbc.sql("UPDATE run_models SET cold_start_ms = ? WHERE run_id = ? AND model_alias = ?")
+                .params(coldStartMs, runId, alias).update();
+    }
+
+    public List<ModelState> models(long runId) {
+        return jdbc.sql("""
+                        SELECT model_alias, availability, failure_reason, cold_start_ms FROM run_models
+                        WHERE run_id = ? ORDER BY ordinal""")
+                .param(runId).query(ModelState.class).list();
+    }
+
+    public record ModelState(String modelAlias, String availability, String failureReason, Double coldStartMs) {
+    }
+
+    public void finish(long runId, String status, String exitMessage, Instant finishedAt) {
+        jdbc.sql("""
+                        UPDATE runs SET status = ?, exit_message = ?, finished_at = ?,
+                            failed_models = (SELECT count(*) FROM run_models m
+                                             WHERE m.run_id = runs.run_id AND m.availability IN ('unavailable', 'failed'))
+                        WHERE run_id = ?""")
+                .params(status, exitMessage, Timestamp.from(finishedAt), runId).update();
+    }
+
+    /** A run as the {@code runs} command lists it. */
+    public record RunSummary(long runId, long jobInstanceId, String planName, LocalDate runDate, String label,
+                             boolean simulated, String status, int failedModels, Integer pairsTotal,
+                             long okRequests, long failedRequests, Instant startedAt, Instant finishedAt) {
+    }
+
+    private static final String SUMMARY_SELECT = """
+            SELECT r.run_id, r.job_instance_id, r.plan_name, r.run_date, r.label, r.simulated, r.status,
+                   r.failed_models, r.pairs_total,
+                   (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
+                        AND q.status = 'ok') AS ok_requests,
+                   (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
+                        AND q.status <> 'ok') AS failed_requests,
+                   r.started_at, r.finished_at
+            FROM runs r
+            """;
+
+    public List<RunSummary> recent(int limit) {
+        return jdbc.sql(SUMMARY_SELECT + " ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?")
+                .param(limit).query(RunSummary.class).list();
+    }
+
+    public Optional<RunSummary> find(long runId) {
+        return jdbc.sql(SUMMARY_SELECT + " WHERE r.run_id = ?").param(runId).query(RunSummary.class).optional();
+    }
+
+    public Optional<String> snapshot(long runId) {
+        return jdbc.sql("SELECT plan_snapshot FROM runs WHERE run_id = ?").param(runId).query(String.class).optional();
+    }
+
+    /** Hides credentials a URL might carry (user info, query string); keys belong in environment variables. */
+    static String redact(String url) {
+        return url.replaceAll("//[^/@]*@", "//***@").replaceAll("\\?.*$", "?***");
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

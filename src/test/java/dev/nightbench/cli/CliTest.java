@@ -1,0 +1,89 @@
+package dev.nightbench.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line's checks that run before any database is touched. */
+class CliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    // a database URL that cannot work: these tests must exit before using it
+    private final Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("NIGHTBENCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/none")::get);
+
+    @Test
+    void noCommandPrintsUsageAndExits2() {
+        assertThat(cli.execute(new String[0])).isEqualTo(2);
+        assertThat(err.toString()).contains("Usage: nightbench COMMAND");
+    }
+
+    @Test
+    void anUnknownCommandExits2() {
+        assertThat(cli.execute(new String[]{"bench"})).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown command 'bench'");
+    }
+
+    @Test
+    void anUnknownOptionExits2WithTheCommandsUsage() {
+        assertThat(cli.execute(new String[]{"run", "--plna", "x.yaml"})).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option '--plna'").contains("Usage: nightbench run");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : Cli.COMMAND_USAGE.keySet()) {
+            out.reset();
+            assertThat(cli.execute(new String[]{command, "--help"})).isEqualTo(0);
+            assertThat(out.toString()).startsWith("Usage: nightbench " + command);
+        }
+    }
+
+    @Test
+    void aBadRunDateExits2() {
+        assertThat(cli.execute(new String[]{"run", "--run-date", "22/11/2026"})).isEqualTo(2);
+        assertThat(err.toString()).contains("--run-date '22/11/2026' is not a date");
+    }
+
+    @Test
+    void aMissingPlanExits2NamingTheFileBeforeAnyDatabaseWork(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+        assertThat(cli.execute(new String[]{"run", "--plan", missing.toString()})).isEqualTo(2);
+        assertThat(err.toString()).contains("nope.yaml");
+    }
+
+    @Test
+    void validateReportsAValidPlan(@TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("p.yaml");
+        Files.writeString(plan, """
+                endpoints: [{name: sim, type: simulated}]
+                models: [{alias: sim-fast}]
+                prompts: [{id: hi, text: "Hello"}]
+                run: {rounds: 2}
+                """);
+        assertThat(cli.execute(new String[]{"validate", "--plan", plan.toString()})).isEqualTo(0);
+        assertThat(out.toString()).contains("valid plan 'p'").contains("2 measured requests per run");
+    }
+
+    @Test
+    void validateWithoutAPlanIsAUsageError() {
+        assertThat(cli.execute(new String[]{"validate"})).isEqualTo(2);
+        assertThat(err.toString()).contains("--plan FILE is required");
+    }
+
+    @Test
+    void aNonNumericRunIdIsAUsageError() {
+        assertThat(cli.execute(new String[]{"report", "latest"})).isEqualTo(2);
+        assertThat(err.toString()).contains("RUN_ID must be a number");
+    }
+}

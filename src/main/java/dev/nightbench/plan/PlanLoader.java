@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -176,21 +177,19 @@ public final class PlanLoader {
             problems.add(plan, at, "is empty; give a file path relative to the plan, or remove the key");
             return null;
         }
-        Path dir = plan.file().toAbsolutePath().getParent();
-        Path relative = plan.file().getParent();
-        Path path = (relative == null ? Path.of(name.strip()) : relative.resolve(name.strip())).normalize();
+        Path planDir = plan.file().getParent();
+        Path path = (planDir == null ? Path.of(name.strip()) : planDir.resolve(name.strip())).normalize();
         String[] error = new String[1];
         String text = read(path, message -> error[0] = message);
         if (text == null) {
-            problems.add(plan, at, "cannot read '" + name + "' (" + (dir == null ? path : path.toAbsolutePath())
-                    + "): " + error[0]);
+            problems.add(plan, at, "cannot read '" + name + "' (" + path.toAbsolutePath() + "): " + error[0]);
             return null;
         }
         return new IncludedFile(key, path, text);
     }
 
     /** @return the file's text without a byte-order mark, or null after telling {@code onError} why */
-    private static String read(Path file, java.util.function.Consumer<String> onError) {
+    private static String read(Path file, Consumer<String> onError) {
         try {
             if (Files.isDirectory(file)) {
                 onError.accept("is a directory, not a file");

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Binds YAML/JSON onto the raw records, turning every unknown key and wrongly typed value into a
@@ -243,9 +242,5 @@ final class Binding {
 
     static String quote(Object value) {
         return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
-    }
-
-    static String join(Collection<String> names) {
-        return names.stream().collect(Collectors.joining(", "));
     }
 }

@@ -128,7 +128,7 @@ public final class PlanLoader {
         } catch (JacksonException e) {
             throw new PlanException(List.of(Syntax.problem(file, "YAML", e)));
         }
-        if (index.rootToken() == null) {
+        if (index.rootToken() == null || index.rootToken() == JsonToken.VALUE_NULL) {
             throw single(file, null, "the plan is empty; it needs at least endpoints, models and prompts"
                     + " (see jobs/README.md)");
         }

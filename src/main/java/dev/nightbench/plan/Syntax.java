@@ -7,6 +7,7 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.ObjectMapper;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,7 +68,7 @@ final class Syntax {
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
             case VALUE_TRUE, VALUE_FALSE -> "true/false";
             case VALUE_NULL -> "null";
-            default -> token.name().toLowerCase();
+            default -> token.name().toLowerCase(Locale.ROOT);
         };
     }
 }

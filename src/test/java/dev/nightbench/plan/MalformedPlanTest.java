@@ -59,6 +59,7 @@ class MalformedPlanTest {
                 plan("a key given twice", VALID + "name: a\nname: b\n", 10, "duplicate key 'name'"),
                 plan("an empty file", "", null, "the plan is empty"),
                 plan("a file of comments only", "# nothing yet\n", null, "the plan is empty"),
+                plan("a bare document marker", "---\n", null, "the plan is empty"),
                 plan("a list at the top level", "- endpoints\n", 1, "expected a mapping of keys at the top level"),
                 plan("two YAML documents", VALID + "---\nname: again\n", 10, "a single YAML document"),
                 plan("an unknown top-level key", VALID + "modles: []\n", 9,

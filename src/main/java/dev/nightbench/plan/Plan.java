@@ -14,15 +14,23 @@ import java.util.Optional;
  * @param models   models in plan order (the order cells are run in)
  * @param prompts  prompts in plan order
  * @param run      run parameters
- * @param hash     SHA-256 of the plan's canonical content (after loading included files, before env interpolation)
+ * @param hash     SHA-256 (lower-case hex) of the plan's canonical content: the raw plan text and the raw
+ *                 text of its included files, before env interpolation (see {@link PlanLoader})
+ * @param description free text from the plan's {@code description:}, or null
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
-                   List<PromptSpec> prompts, RunParams run, String hash) {
+                   List<PromptSpec> prompts, RunParams run, String hash, String description) {
 
     public Plan {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         prompts = List.copyOf(prompts);
+    }
+
+    /** A plan without a description (the constructor before {@code description} was added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash) {
+        this(name, source, endpoints, models, prompts, run, hash, null);
     }
 
     public Optional<Endpoint> endpoint(String endpointName) {

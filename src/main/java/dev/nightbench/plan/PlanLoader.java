@@ -1,0 +1,243 @@
+package dev.nightbench.plan;
+
+import dev.nightbench.plan.LoadedPlan.IncludedFile;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.type.TypeReference;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Reads a benchmark plan from a YAML file, checks all of it, and returns a {@link Plan}, or throws a
+ * {@link PlanException} listing every problem found with its file, line and field. A YAML syntax error
+ * or an undefined environment variable is reported on its own (nothing after it can be trusted);
+ * everything else is collected in one pass. The full reference, with examples, is {@code jobs/README.md}.
+ *
+ * <pre>{@code
+ * name: demo                       # optional; default: the file name without extension
+ * description: Nightly smoke run   # optional
+ * endpoints:                       # required, at least one
+ *   - name: sim
+ *     type: simulated              # Nightbench's built-in simulator; takes no base_url
+ *   - name: foundry
+ *     type: openai                 # the default: any OpenAI-compatible server
+ *     base_url: ${FOUNDRY_LOCAL_ENDPOINT:-http://localhost:5273/v1}   # absolute http(s) URL
+ *     api_key_env: FOUNDRY_API_KEY # the NAME of the variable holding the key; optional
+ * models:                          # models and/or models_file; aliases unique across both
+ *   - alias: phi-4-mini            # [A-Za-z0-9][A-Za-z0-9._:-]{0,99}
+ *     endpoint: foundry            # optional when the plan has exactly one endpoint
+ *     model: Phi-4-mini-instruct-generic-cpu   # id sent to the server; default: the alias
+ *     capabilities: [chat, code]
+ *     size_mb: 3600
+ *     price: { input_per_1k: 0.0, output_per_1k: 0.0 }
+ *     params: { max_tokens: 128, top_p: 0.9 }  # free-form request params overriding run's
+ * models_file: workshop/models.json  # {"alias": {"capabilities": [..], "size_mb": N}, ...}
+ * models_endpoint: foundry         # endpoint of the file's models; optional with one endpoint
+ * prompts:                         # prompts and/or prompts_file; ids unique across both
+ *   - id: capital                  # same alphabet as aliases
+ *     text: "What is the capital of France?"
+ *     system: "Answer in one sentence."       # optional
+ *   - id: chat-1
+ *     messages: [{role: user, content: "Hi"}, {role: assistant, content: "Hello"},
+ *                {role: user, content: "Tell me a joke"}]
+ * prompts_file: workshop/prompts.json  # ["prompt", ...] -> ids p01, p02, ...
+ * run:                             # optional; every key defaults to RunParams.defaults()
+ *   warmup: 1                      # >= 0
+ *   rounds: 3                      # >= 1
+ *   max_tokens: 256                # >= 1
+ *   temperature: 0                 # >= 0
+ *   seed: 42                       # 'seed: null' sends none
+ *   stream: true
+ *   fail_after: 3                  # consecutive failures before a model is skipped, >= 1
+ *   timeouts: { connect: 10s, first_token: 60s, idle: 30s, total: 5m }  # 500ms, 1m30s, PT10S...
+ * }</pre>
+ *
+ * <p>Keys are snake_case; an unknown key anywhere (except inside {@code params}) is an error that names
+ * the keys allowed there. Included files are resolved against the plan's directory; inline models and
+ * prompts come first, then the files' in file order.
+ *
+ * <p>{@code ${VAR}} and {@code ${VAR:-default}} (default used when VAR is unset or empty) are replaced
+ * in the raw text before parsing, comments included; {@code $${} gives a literal {@code ${}. Included
+ * files are not interpolated.
+ *
+ * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
+ * (models_file, then prompts_file), each part labelled and length-prefixed, line endings normalised to
+ * {@code \n}: it changes when the plan's content does, not when the environment does.
+ * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
+ */
+public final class PlanLoader {
+
+    private final Function<String, String> environment;
+
+    /** A loader that reads {@code ${VAR}} values from the process environment. */
+    public PlanLoader() {
+        this(System::getenv);
+    }
+
+    /** @param environment looks a variable up by name; returns null when it is not set */
+    public PlanLoader(Function<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
+
+    public static PlanLoader withEnvironment(Map<String, String> environment) {
+        Map<String, String> copy = Map.copyOf(environment);
+        return new PlanLoader(copy::get);
+    }
+
+    /** @throws PlanException when the plan cannot be read or is invalid */
+    public Plan load(Path file) {
+        return loadWithSnapshot(file).plan();
+    }
+
+    /**
+     * Like {@link #load(Path)}, and also returns the raw texts the plan was made from.
+     *
+     * @throws PlanException when the plan cannot be read or is invalid
+     */
+    public LoadedPlan loadWithSnapshot(Path file) {
+        Objects.requireNonNull(file, "file");
+        Problems problems = new Problems();
+        String raw = read(file, message -> problems.add(new PlanProblem(file, null, null, message)));
+        problems.throwIfAny();
+
+        EnvInterpolator.Result interpolated = EnvInterpolator.interpolate(raw, environment);
+        if (!interpolated.issues().isEmpty()) {
+            throw new PlanException(interpolated.issues().stream()
+                    .map(i -> new PlanProblem(file, i.line(), null, i.message())).toList());
+        }
+        String text = interpolated.text();
+
+        LineIndex index;
+        try {
+            index = LineIndex.scan(Binding.YAML, text);
+        } catch (JacksonException e) {
+            throw new PlanException(List.of(Syntax.problem(file, "YAML", e)));
+        }
+        if (index.rootToken() == null || index.rootToken() == JsonToken.VALUE_NULL) {
+            throw single(file, null, "the plan is empty; it needs at least endpoints, models and prompts"
+                    + " (see jobs/README.md)");
+        }
+        if (index.rootToken() != JsonToken.START_OBJECT) {
+            throw single(file, 1, "expected a mapping of keys at the top level (name, endpoints, models,"
+                    + " prompts, run, ...), got " + Syntax.describe(index.rootToken()).replace("an array", "a list"));
+        }
+        if (index.secondDocumentLine() != null) {
+            throw single(file, index.secondDocumentLine(), "a plan is a single YAML document; remove the"
+                    + " second one (after '---')");
+        }
+        Source source = new Source(file, index);
+        RawPlan rawPlan = Binding.bind(Binding.YAML, text, new TypeReference<RawPlan>() { }, source, problems);
+        if (rawPlan == null) {
+            problems.throwIfAny();
+            throw single(file, null, "the plan could not be read");
+        }
+
+        List<IncludedFile> included = new ArrayList<>();
+        WorkshopFiles.Models fileModels = null;
+        WorkshopFiles.Prompts filePrompts = null;
+        IncludedFile modelsFile = include(source, "models_file", rawPlan.modelsFile(), problems);
+        if (modelsFile != null) {
+            included.add(modelsFile);
+            fileModels = WorkshopFiles.models(modelsFile.path(), modelsFile.rawText(), problems);
+        }
+        IncludedFile promptsFile = include(source, "prompts_file", rawPlan.promptsFile(), problems);
+        if (promptsFile != null) {
+            included.add(promptsFile);
+            filePrompts = WorkshopFiles.prompts(promptsFile.path(), promptsFile.rawText(), problems);
+        }
+
+        String hash = hash(raw, included);
+        Plan plan = new PlanValidator(source, problems)
+                .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, hash);
+        problems.throwIfAny();
+        return new LoadedPlan(plan, raw, included);
+    }
+
+    private IncludedFile include(Source plan, String key, String name, Problems problems) {
+        if (name == null) {
+            return null;
+        }
+        FieldPath at = FieldPath.of(key);
+        if (name.isBlank()) {
+            problems.add(plan, at, "is empty; give a file path relative to the plan, or remove the key");
+            return null;
+        }
+        Path planDir = plan.file().getParent();
+        Path path = (planDir == null ? Path.of(name.strip()) : planDir.resolve(name.strip())).normalize();
+        String[] error = new String[1];
+        String text = read(path, message -> error[0] = message);
+        if (text == null) {
+            problems.add(plan, at, "cannot read '" + name + "' (" + path.toAbsolutePath() + "): " + error[0]);
+            return null;
+        }
+        return new IncludedFile(key, path, text);
+    }
+
+    /** @return the file's text without a byte-order mark, or null after telling {@code onError} why */
+    private static String read(Path file, Consumer<String> onError) {
+        try {
+            if (Files.isDirectory(file)) {
+                onError.accept("is a directory, not a file");
+                return null;
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (NoSuchFileException e) {
+            onError.accept("file not found");
+        } catch (AccessDeniedException e) {
+            onError.accept("cannot be read: permission denied");
+        } catch (MalformedInputException e) {
+            onError.accept("is not UTF-8 text");
+        } catch (IOException e) {
+            onError.accept("cannot be read: " + e.getMessage());
+        }
+        return null;
+    }
+
+    static String hash(String rawPlanText, List<IncludedFile> included) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        sha.update("nightbench-plan-v1\n".getBytes(StandardCharsets.UTF_8));
+        hashPart(sha, "plan", rawPlanText);
+        for (IncludedFile f : included) {
+            hashPart(sha, f.key(), f.rawText());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void hashPart(MessageDigest sha, String label, String text) {
+        byte[] bytes = text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
+        sha.update((label + "\n" + bytes.length + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update(bytes);
+        sha.update((byte) '\n');
+    }
+
+    private static String defaultName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static PlanException single(Path file, Integer line, String message) {
+        return new PlanException(List.of(new PlanProblem(file, line, null, message)));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.nightbench.plan;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan file exactly as written: every field nullable, nothing checked yet. Record components map to
+ * snake_case keys, and the keys a record declares are the only ones allowed in its section; so adding a
+ * section such as {@code slo:} is one record here plus one component on {@code RawPlan}, and it is
+ * parsed, located and checked for unknown keys without further change.
+ */
+record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
+               String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run) {
+
+    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv) {
+    }
+
+    record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
+                    RawPrice price, Map<String, Object> params) {
+    }
+
+    /** One entry of a workshop {@code models.json}; the alias is its key, the endpoint the plan's models_endpoint. */
+    record RawFileModel(String model, List<String> capabilities, Integer sizeMb, RawPrice price,
+                        Map<String, Object> params) {
+
+        RawModel withAlias(String alias) {
+            return new RawModel(alias, null, model, capabilities, sizeMb, price, params);
+        }
+    }
+
+    record RawPrice(@JsonProperty("input_per_1k") BigDecimal inputPer1k,
+                    @JsonProperty("output_per_1k") BigDecimal outputPer1k) {
+    }
+
+    record RawPrompt(String id, String text, String system, List<RawMessage> messages) {
+    }
+
+    record RawMessage(String role, String content) {
+    }
+
+    record RawRun(Integer warmup, Integer rounds, Integer maxTokens, Double temperature, Long seed, Boolean stream,
+                  Integer failAfter, RawTimeouts timeouts) {
+    }
+
+    /** Durations stay text here so a bad one is reported with its line rather than failing the parse. */
+    record RawTimeouts(String connect, String firstToken, String idle, String total) {
+    }
+}

@@ -1,0 +1,98 @@
+package dev.nightbench.plan;
+
+import dev.nightbench.plan.RawPlan.RawFileModel;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.type.TypeReference;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the seed workshop's JSON files, which a plan may include: {@code models.json}, an object from
+ * alias to details (key order kept), and {@code prompts.json}, an array of prompt strings.
+ */
+final class WorkshopFiles {
+
+    static final String MODELS_EXPECTED = "expected a JSON object mapping each alias to its details,"
+            + " e.g. {\"phi-4-mini\": {\"capabilities\": [\"chat\"], \"size_mb\": 3600}}";
+    static final String PROMPTS_EXPECTED = "expected a JSON array of prompt strings, e.g. [\"Hello\", \"2+2?\"]";
+
+    record Models(Source source, Map<String, RawFileModel> byAlias) {
+    }
+
+    record Prompts(Source source, List<String> texts) {
+    }
+
+    private WorkshopFiles() {
+    }
+
+    /** @return the models, or null when the file is unusable (a problem then says why) */
+    static Models models(Path file, String text, Problems problems) {
+        LineIndex index = Syntax.scan(Binding.JSON, file, text, "JSON", problems);
+        if (index == null) {
+            return null;
+        }
+        Source source = new Source(file, index);
+        if (index.rootToken() != JsonToken.START_OBJECT) {
+            problems.add(new PlanProblem(file, index.rootToken() == null ? null : 1, null,
+                    (index.rootToken() == null ? "the file is empty; " : "") + MODELS_EXPECTED
+                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))));
+            return null;
+        }
+        LinkedHashMap<String, RawFileModel> models = Binding.bind(Binding.JSON, text,
+                new TypeReference<LinkedHashMap<String, RawFileModel>>() { }, source, problems);
+        if (models == null) {
+            return null;
+        }
+        if (models.isEmpty()) {
+            problems.add(new PlanProblem(file, 1, null, "no models in the file; " + MODELS_EXPECTED));
+            return null;
+        }
+        return new Models(source, models);
+    }
+
+    /** @return the prompt texts in file order (null where an entry is unusable), or null when the file is */
+    static Prompts prompts(Path file, String text, Problems problems) {
+        LineIndex index = Syntax.scan(Binding.JSON, file, text, "JSON", problems);
+        if (index == null) {
+            return null;
+        }
+        Source source = new Source(file, index);
+        if (index.rootToken() != JsonToken.START_ARRAY) {
+            problems.add(new PlanProblem(file, index.rootToken() == null ? null : 1, null,
+                    (index.rootToken() == null ? "the file is empty; " : "") + PROMPTS_EXPECTED
+                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))));
+            return null;
+        }
+        List<?> entries = Binding.JSON.readValue(text, List.class);
+        if (entries.isEmpty()) {
+            problems.add(new PlanProblem(file, 1, null, "no prompts in the file; " + PROMPTS_EXPECTED));
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Object entry = entries.get(i);
+            if (entry instanceof String s) {
+                texts.add(s);
+            } else {
+                problems.add(source, FieldPath.of(i), "expected a prompt string, got " + describe(entry));
+                texts.add(null);
+            }
+        }
+        return new Prompts(source, texts);
+    }
+
+    private static String describe(Object value) {
+        return switch (value) {
+            case null -> "null";
+            case Map<?, ?> m -> "an object";
+            case List<?> l -> "an array";
+            case Number n -> "a number (" + n + ")";
+            case Boolean b -> b.toString();
+            default -> value.getClass().getSimpleName();
+        };
+    }
+}

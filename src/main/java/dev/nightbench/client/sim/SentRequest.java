@@ -16,12 +16,14 @@ public final class SentRequest {
     public enum Type { HEADERS, ROLE, CONTENT, REASONING, EMPTY, FINISH, USAGE, DONE, GARBAGE, BODY, ABORT }
 
     /**
-     * One flushed write.
+     * One flushed write. The instant the bytes left lies between {@code writeNanos} and {@code nanos}; a reader
+     * on another thread may see them before the writer reads its clock again, so compare arrivals with both.
      *
-     * @param nanos server nano time just after the flush
-     * @param text  content/reasoning/finish reason/garbage text for those types, else null
+     * @param nanos      server nano time just after the flush
+     * @param text       content/reasoning/finish reason/garbage text for those types, else null
+     * @param writeNanos server nano time just before the write began
      */
-    public record Event(Type type, long nanos, String text) {
+    public record Event(Type type, long nanos, String text, long writeNanos) {
     }
 
     private final int seq;
@@ -80,7 +82,18 @@ public final class SentRequest {
         }
     }
 
-    /** Send times of the events of this type, in order. */
+    /** The events of this type, in order. */
+    public List<Event> eventsOf(Type type) {
+        List<Event> out = new ArrayList<>();
+        for (Event e : events()) {
+            if (e.type() == type) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** After-flush send times of the events of this type, in order. */
     public List<Long> nanosOf(Type type) {
         List<Long> out = new ArrayList<>();
         for (Event e : events()) {
@@ -95,9 +108,9 @@ public final class SentRequest {
         this.status = status;
     }
 
-    void record(Type type, long nanos, String text) {
+    void record(Type type, long writeNanos, long nanos, String text) {
         synchronized (events) {
-            events.add(new Event(type, nanos, text));
+            events.add(new Event(type, nanos, text, writeNanos));
         }
     }
 

@@ -290,9 +290,11 @@ public final class SimulatedServer implements AutoCloseable {
             SimModel sim = models.get(model);
             if (sim == null) {
                 record.status(404);
-                sendJson(exchange, 404, error("The model '" + model + "' does not exist", "invalid_request_error",
-                        "model", "model_not_found"));
-                record.record(SentRequest.Type.BODY, System.nanoTime(), null);
+                byte[] notFound = error("The model '" + model + "' does not exist", "invalid_request_error",
+                        "model", "model_not_found");
+                long write = System.nanoTime();
+                sendJson(exchange, 404, notFound);
+                record.record(SentRequest.Type.BODY, write, System.nanoTime(), null);
                 return;
             }
             SimRequest request = new SimRequest(model, messages(json), maxTokens(json), stream,
@@ -422,30 +424,35 @@ public final class SimulatedServer implements AutoCloseable {
         private void stream() throws IOException {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
             exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            long write = System.nanoTime();
             exchange.sendResponseHeaders(200, 0);
             record.status(200);
             OutputStream out = exchange.getResponseBody();
             out.flush();
-            record.record(SentRequest.Type.HEADERS, System.nanoTime(), null);
+            record.record(SentRequest.Type.HEADERS, write, System.nanoTime(), null);
             long target = received;
             for (Script.Step step : script.steps()) {
                 target += step.delayNanos();
+                byte[] event = sse(step);
                 sleepUntil(target);
-                out.write(sse(step));
+                write = System.nanoTime();
+                out.write(event);
                 out.flush();
-                record.record(eventType(step.type()), System.nanoTime(), step.text());
+                record.record(eventType(step.type()), write, System.nanoTime(), step.text());
             }
             sleepUntil(target + script.endingDelayNanos());
             switch (script.ending()) {
                 case DONE -> {
+                    write = System.nanoTime();
                     out.write(DONE);
                     out.flush();
-                    record.record(SentRequest.Type.DONE, System.nanoTime(), null);
+                    record.record(SentRequest.Type.DONE, write, System.nanoTime(), null);
                 }
                 case END -> {
                 }
                 case CLOSE -> {
-                    record.record(SentRequest.Type.ABORT, System.nanoTime(), null);
+                    long now = System.nanoTime();
+                    record.record(SentRequest.Type.ABORT, now, now, null);
                     throw new Abort();
                 }
                 case HANG -> hangThenDrop();
@@ -477,7 +484,8 @@ public final class SimulatedServer implements AutoCloseable {
                 hangThenDrop();
             }
             if (script.ending() == Script.Ending.CLOSE) {
-                record.record(SentRequest.Type.ABORT, System.nanoTime(), null);
+                long now = System.nanoTime();
+                record.record(SentRequest.Type.ABORT, now, now, null);
                 throw new Abort();
             }
             if (!garbage.isEmpty()) {
@@ -491,9 +499,10 @@ public final class SimulatedServer implements AutoCloseable {
                 exchange.sendResponseHeaders(200, body.length);
                 record.status(200);
                 OutputStream out = exchange.getResponseBody();
+                long write = System.nanoTime();
                 out.write(body, 0, body.length / 2);
                 out.flush();
-                record.record(SentRequest.Type.ABORT, System.nanoTime(), null);
+                record.record(SentRequest.Type.ABORT, write, System.nanoTime(), null);
                 throw new Abort();
             }
             sendBody(200, "application/json", body);
@@ -572,12 +581,13 @@ public final class SimulatedServer implements AutoCloseable {
 
         private void sendBody(int status, String contentType, byte[] body) throws IOException {
             exchange.getResponseHeaders().set("Content-Type", contentType);
+            long write = System.nanoTime();
             exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
             record.status(status);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
-            record.record(SentRequest.Type.BODY, System.nanoTime(), null);
+            record.record(SentRequest.Type.BODY, write, System.nanoTime(), null);
         }
 
         private void hangThenDrop() {

@@ -430,17 +430,17 @@ public final class SimulatedServer implements AutoCloseable {
             OutputStream out = exchange.getResponseBody();
             out.flush();
             record.record(SentRequest.Type.HEADERS, write, System.nanoTime(), null);
-            long target = received;
+            long previous = received;    // each delay runs from the previous write (the first from arrival)
             for (Script.Step step : script.steps()) {
-                target += step.delayNanos();
                 byte[] event = sse(step);
-                sleepUntil(target);
+                sleepUntil(previous + step.delayNanos());
                 write = System.nanoTime();
                 out.write(event);
                 out.flush();
                 record.record(eventType(step.type()), write, System.nanoTime(), step.text());
+                previous = write;
             }
-            sleepUntil(target + script.endingDelayNanos());
+            sleepUntil(previous + script.endingDelayNanos());
             switch (script.ending()) {
                 case DONE -> {
                     write = System.nanoTime();

@@ -67,7 +67,7 @@ class OpenAiModelClientTest {
 
         assertThat(m.ok()).as(m.errorMessage()).isTrue();
         assertThat(m.ttftMs()).isBetween(190.0, 320.0);
-        assertThat(m.e2eMs() - m.ttftMs()).isBetween(8.0, 100.0);
+        assertThat(m.e2eMs() - m.ttftMs()).isBetween(5.0, 100.0);   // the server waits 10 ms between sends
         assertThat(m.outputTokens()).isEqualTo(2);
         assertThat(m.promptTokens()).isEqualTo(5);
         assertThat(m.tokensSource()).isEqualTo("usage");

@@ -81,6 +81,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  * OkHttp's own read and call timeouts are set just beyond those as a backstop.
  *
+ * <p><b>Failures</b> are thrown as {@link ModelClientException}, after {@code observer.onClosed}: refused or
+ * unresolvable connection, or a connection lost before any response, is {@code CONNECT_ERROR}; a connection lost
+ * after the response began, or a stream that ends without a {@code finish_reason}, is {@code TRUNCATED_STREAM};
+ * 429 is {@code HTTP_429} and 5xx {@code HTTP_5XX} (both with {@code retry-after-ms} or {@code Retry-After}, in
+ * seconds or as an HTTP date), as is an error event inside a stream; other 4xx are {@code HTTP_4XX} with the
+ * server's error text (truncated, scrubbed of the key); unparsable JSON or SSE, or a streaming request answered
+ * without an event stream, is {@code INVALID_RESPONSE}; an interrupted caller is {@code CANCELLED} (a 50 ms scan
+ * cancels the call, since a platform thread blocked in a socket read does not notice an interrupt).
+ *
  * <p><b>No retries</b> (the job owns them): the SDK's retries are off, and OkHttp does not retry on connection
  * failures. Idle pooled connections are dropped after {@value #KEEP_ALIVE_SECONDS} s, shorter than the 5 s
  * keep-alive of uvicorn (vLLM) and cpp-httplib (llama.cpp), so a request is not sent on a connection the server
@@ -315,7 +324,8 @@ public final class OpenAiModelClient implements ModelClient {
             }
         }
         Map<String, Object> extra = request.extra();
-        if (request.maxTokens() != null && !extra.containsKey("max_tokens")) {
+        if (request.maxTokens() != null && !extra.containsKey("max_tokens")
+                && !extra.containsKey("max_completion_tokens")) {
             builder.maxTokens(request.maxTokens().longValue());
         }
         if (request.temperature() != null && !extra.containsKey("temperature")) {

@@ -69,7 +69,7 @@ public final class SimulatedServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimulatedServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int DEFAULT_KEEP_SENT = 10_000;
+    private static final int DEFAULT_KEEP_SENT = 1_000;
     private static final int BACKLOG = 1024;
 
     private final int requestedPort;
@@ -130,7 +130,7 @@ public final class SimulatedServer implements AutoCloseable {
         return this;
     }
 
-    /** Keeps at most this many recent requests in {@link #sent()} (default 10,000; 0 keeps none). */
+    /** Keeps at most this many recent requests in {@link #sent()} (default 1,000; 0 keeps none). */
     public SimulatedServer keepSent(int max) {
         if (max < 0) {
             throw new IllegalArgumentException("max must be >= 0: " + max);

@@ -1,0 +1,736 @@
+package dev.nightbench.client.openai;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.LogLevel;
+import com.openai.core.Timeout;
+import com.openai.core.http.Headers;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.SseException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
+import com.openai.models.models.Model;
+import com.openai.models.models.ModelListParams;
+import dev.nightbench.client.ChatMessage;
+import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.FailureClass;
+import dev.nightbench.client.ModelClient;
+import dev.nightbench.client.ModelClientException;
+import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.plan.RunParams;
+import okhttp3.Call;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@link ModelClient} for any OpenAI-compatible endpoint (Foundry Local, Ollama, vLLM, llama.cpp server, OpenAI),
+ * on the official openai-java SDK over OkHttp. The only class that knows the SDK.
+ *
+ * <p><b>Timing.</b> {@code prep} is the time spent building the SDK's request parameters; {@code t0} is read just
+ * before the parameters are handed to the SDK (which then serialises the body and sends it). Each streamed chunk
+ * is time-stamped the moment the SDK hands it over, before anything is extracted from it. A non-streamed answer is
+ * reported as one chunk, time-stamped when the parsed response is returned.
+ *
+ * <p><b>Timeouts</b> ({@link RunParams.Timeouts}). Connect is OkHttp's connect timeout. The others are enforced by
+ * a watchdog that cancels the OkHttp call, so each failure is classified by what was actually late:
+ * <ul>
+ *   <li>first token: from t0 until the first chunk carrying content or reasoning (streaming only);</li>
+ *   <li>idle: the longest silence between chunks once the first token has arrived (streaming only; before it the
+ *       first-token limit governs, so a slow prefill is not mistaken for a stall);</li>
+ *   <li>total: from t0 until the response is fully read. A non-streamed request has only this one, since its
+ *       answer arrives all at once.</li>
+ * </ul>
+ * OkHttp's own read and call timeouts are set just beyond those as a backstop.
+ *
+ * <p><b>Failures</b> are thrown as {@link ModelClientException}, after {@code observer.onClosed}: refused or
+ * unresolvable connection, or a connection lost before any response, is {@code CONNECT_ERROR}; a connection lost
+ * after the response began, or a stream that ends without a {@code finish_reason}, is {@code TRUNCATED_STREAM};
+ * 429 is {@code HTTP_429} and 5xx {@code HTTP_5XX} (both with {@code retry-after-ms} or {@code Retry-After}, in
+ * seconds or as an HTTP date), as is an error event inside a stream; other 4xx are {@code HTTP_4XX} with the
+ * server's error text (truncated, scrubbed of the key); unparsable JSON or SSE, or a streaming request answered
+ * without an event stream, is {@code INVALID_RESPONSE}; an interrupted caller is {@code CANCELLED} (a 50 ms scan
+ * cancels the call, since a platform thread blocked in a socket read does not notice an interrupt).
+ *
+ * <p><b>No retries</b> (the job owns them): the SDK's retries are off, and OkHttp does not retry on connection
+ * failures. Idle pooled connections are dropped after {@value #KEEP_ALIVE_SECONDS} s, shorter than the 5 s
+ * keep-alive of uvicorn (vLLM) and cpp-httplib (llama.cpp), so a request is not sent on a connection the server
+ * is closing.
+ *
+ * <p>The API key is sent as a bearer token and is never logged nor put in an exception message (server error
+ * texts are scrubbed of it). Thread-safe; share one instance per endpoint and {@link #close()} it.
+ */
+public final class OpenAiModelClient implements ModelClient {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiModelClient.class);
+
+    /** Internal header tying an OkHttp call to its watchdog; removed before the request leaves. */
+    static final String CALL_HEADER = "X-Nightbench-Call";
+    static final String NO_API_KEY = "unused";
+    static final int MAX_IDLE_CONNECTIONS = 256;
+    static final int KEEP_ALIVE_SECONDS = 4;
+    static final int MAX_ERROR_TEXT = 500;
+    private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(2);
+    private static final Duration INTERRUPT_CHECK = Duration.ofMillis(50);
+    private static final Set<String> OWNED_BODY_FIELDS = Set.of("model", "messages", "stream", "stream_options");
+
+    private final OpenAIClient client;
+    private final RunParams.Timeouts timeouts;
+    private final NanoClock clock;
+    private final Clock wallClock;
+    private final String apiKey;
+    private final ScheduledThreadPoolExecutor watchdog;
+    private final Map<String, Guard> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong callIds = new AtomicLong();
+
+    /**
+     * @param baseUrl      endpoint base URL including {@code /v1}
+     * @param apiKeyOrNull API key, or null/blank when the endpoint needs none
+     * @param timeouts     request timeouts
+     * @param clock        nano-time source of every timestamp reported
+     */
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock) {
+        this(baseUrl, apiKeyOrNull, timeouts, clock, Clock.systemUTC());
+    }
+
+    /** As above, with the wall clock used to turn an HTTP-date {@code Retry-After} into a duration. */
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock,
+                             Clock wallClock) {
+        this.timeouts = timeouts;
+        this.clock = clock;
+        this.wallClock = wallClock;
+        this.apiKey = apiKeyOrNull == null || apiKeyOrNull.isBlank() ? null : apiKeyOrNull;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "nightbench-client-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.watchdog.setRemoveOnCancelPolicy(true);
+        this.watchdog.scheduleWithFixedDelay(() -> inFlight.values().forEach(Guard::checkInterrupted),
+                INTERRUPT_CHECK.toMillis(), INTERRUPT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        Duration longestWait = max(timeouts.total(), max(timeouts.firstToken(), timeouts.idle()));
+        this.client = OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl.toString())
+                .apiKey(apiKey == null ? NO_API_KEY : apiKey)
+                .maxRetries(0)
+                .disableTelemetry(true)
+                .logLevel(LogLevel.OFF)
+                .responseValidation(false)
+                .maxIdleConnections(MAX_IDLE_CONNECTIONS)
+                .keepAliveDuration(Duration.ofSeconds(KEEP_ALIVE_SECONDS))
+                .timeout(Timeout.builder()
+                        .connect(timeouts.connect())
+                        .read(longestWait.plus(BACKSTOP_MARGIN))
+                        .write(longestWait.plus(BACKSTOP_MARGIN))
+                        .request(timeouts.total().plus(BACKSTOP_MARGIN))
+                        .build())
+                .addInterceptor(this::intercept)
+                .build();
+    }
+
+    @Override
+    public List<String> listModels() {
+        String callId = nextCallId();
+        Guard guard = new Guard(false);
+        inFlight.put(callId, guard);
+        guard.arm(watchdog, Duration.ZERO, min(timeouts.firstToken(), timeouts.total()));
+        try {
+            List<String> ids = new ArrayList<>();
+            for (Model model : client.models().list(ModelListParams.builder().putAdditionalHeader(CALL_HEADER, callId)
+                    .build()).data()) {
+                model._id().asKnown().ifPresent(ids::add);
+            }
+            if (!guard.complete()) {
+                throw classify(new IOException("watchdog fired"), guard, "listing models");
+            }
+            return ids;
+        } catch (ModelClientException e) {
+            throw e;
+        } catch (Exception e) { // the SDK is Kotlin: it may throw checked exceptions it does not declare
+            throw classify(e, guard, "listing models");
+        } finally {
+            guard.disarm();
+            inFlight.remove(callId);
+        }
+    }
+
+    @Override
+    public void chat(ChatRequest request, ResponseObserver observer) {
+        long prepStart = clock.nanoTime();
+        String callId = nextCallId();
+        ChatCompletionCreateParams params = params(request, callId);
+        long prep = clock.nanoTime() - prepStart;
+
+        Guard guard = new Guard(request.stream());
+        inFlight.put(callId, guard);
+        guard.arm(watchdog, request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total());
+        long t0 = clock.nanoTime();
+        observer.onSent(t0, prep);
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ModelClientException(FailureClass.CANCELLED, "interrupted before sending");
+            }
+            if (request.stream()) {
+                stream(params, guard, observer);
+            } else {
+                complete(params, guard, observer);
+            }
+        } catch (ModelClientException e) {
+            observer.onClosed(clock.nanoTime());
+            throw e;
+        } catch (Exception e) { // the SDK is Kotlin: it may throw checked exceptions it does not declare
+            long closed = clock.nanoTime();
+            ModelClientException failure = classify(e, guard, "chat completion");
+            observer.onClosed(closed);
+            throw failure;
+        } finally {
+            guard.disarm();
+            inFlight.remove(callId);
+        }
+    }
+
+    private void stream(ChatCompletionCreateParams params, Guard guard, ResponseObserver observer) {
+        StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params);
+        boolean finished = false;
+        boolean clean = false;
+        int chunkCount = 0;
+        try {
+            Iterator<ChatCompletionChunk> chunks = response.stream().iterator();
+            while (chunks.hasNext()) {
+                long now = clock.nanoTime();
+                ChatCompletionChunk chunk = chunks.next();
+                guard.lastChunkNanos = System.nanoTime();
+                chunkCount++;
+                List<ChatCompletionChunk.Choice> choices = chunk._choices().asKnown().orElse(List.of());
+                if (!choices.isEmpty()) {
+                    ChatCompletionChunk.Choice choice = choices.get(0);
+                    Optional<ChatCompletionChunk.Choice.Delta> delta = choice._delta().asKnown();
+                    String content = delta.flatMap(d -> d._content().asKnown()).orElse(null);
+                    String reasoning = delta.map(d -> reasoning(d._additionalProperties())).orElse(null);
+                    if (!guard.firstToken && (notEmpty(content) || notEmpty(reasoning))) {
+                        guard.firstTokenArrived(watchdog, timeouts.idle());
+                    }
+                    observer.onChunk(now, content, reasoning);
+                    Optional<String> finish = choice._finishReason().asKnown()
+                            .map(ChatCompletionChunk.Choice.FinishReason::asString);
+                    if (finish.isPresent()) {
+                        finished = true;
+                        observer.onFinish(finish.get());
+                    }
+                }
+                chunk._usage().asKnown().ifPresent(usage -> reportUsage(usage, observer));
+                if (Thread.currentThread().isInterrupted()) {
+                    guard.cancelCall();
+                    throw new ModelClientException(FailureClass.CANCELLED, "interrupted while streaming");
+                }
+            }
+            clean = true;
+        } finally {
+            if (!clean || !finished || guard.tripped() != null) {
+                guard.cancelCall();
+            }
+            response.close();
+        }
+        long closed = clock.nanoTime();
+        if (!guard.complete()) {
+            throw classify(new IOException("watchdog fired"), guard, "chat completion");
+        }
+        if (!finished && chunkCount == 0 && !isEventStream(guard.contentType)) {
+            throw new ModelClientException(FailureClass.INVALID_RESPONSE,
+                    "expected a text/event-stream, got " + scrub(String.valueOf(guard.contentType)) + " without events",
+                    guard.status, null, null);
+        }
+        if (!finished) {
+            throw new ModelClientException(FailureClass.TRUNCATED_STREAM,
+                    "stream ended without a finish_reason", guard.status, null, null);
+        }
+        observer.onClosed(closed);
+    }
+
+    private void complete(ChatCompletionCreateParams params, Guard guard, ResponseObserver observer) {
+        ChatCompletion completion = client.chat().completions().create(params);
+        long now = clock.nanoTime();
+        if (!guard.complete()) {
+            throw classify(new IOException("watchdog fired"), guard, "chat completion");
+        }
+        List<ChatCompletion.Choice> choices = completion._choices().asKnown()
+                .orElseThrow(() -> new ModelClientException(FailureClass.INVALID_RESPONSE,
+                        "response has no choices", 200, null, null));
+        if (choices.isEmpty()) {
+            throw new ModelClientException(FailureClass.INVALID_RESPONSE, "response has no choices", 200, null,
+                    null);
+        }
+        ChatCompletion.Choice choice = choices.get(0);
+        var message = choice._message().asKnown();
+        String content = message.flatMap(m -> m._content().asKnown()).orElse(null);
+        String reasoning = message.map(m -> reasoning(m._additionalProperties())).orElse(null);
+        observer.onChunk(now, content, reasoning);
+        choice._finishReason().asKnown().map(ChatCompletion.Choice.FinishReason::asString)
+                .ifPresent(observer::onFinish);
+        completion._usage().asKnown().ifPresent(usage -> reportUsage(usage, observer));
+        observer.onClosed(now);
+    }
+
+    private ChatCompletionCreateParams params(ChatRequest request, String callId) {
+        ChatCompletionCreateParams.Builder builder = ChatCompletionCreateParams.builder()
+                .model(request.model())
+                .putAdditionalHeader(CALL_HEADER, callId);
+        for (ChatMessage message : request.messages()) {
+            switch (message.role()) {
+                case "system" -> builder.addSystemMessage(message.content());
+                case "developer" -> builder.addDeveloperMessage(message.content());
+                case "user" -> builder.addUserMessage(message.content());
+                case "assistant" -> builder.addMessage(
+                        ChatCompletionAssistantMessageParam.builder().content(message.content()).build());
+                default -> throw new IllegalArgumentException("unsupported message role: " + message.role());
+            }
+        }
+        Map<String, Object> extra = request.extra();
+        if (request.maxTokens() != null && !extra.containsKey("max_tokens")
+                && !extra.containsKey("max_completion_tokens")) {
+            builder.maxTokens(request.maxTokens().longValue());
+        }
+        if (request.temperature() != null && !extra.containsKey("temperature")) {
+            builder.temperature(request.temperature());
+        }
+        if (request.seed() != null && !extra.containsKey("seed")) {
+            builder.seed(request.seed());
+        }
+        if (request.stream()) {
+            builder.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+        }
+        extra.forEach((name, value) -> {
+            if (OWNED_BODY_FIELDS.contains(name)) {
+                log.debug("Ignoring per-model parameter '{}': Nightbench sets it", name);
+            } else {
+                builder.putAdditionalBodyProperty(name, JsonValue.from(value));
+            }
+        });
+        return builder.build();
+    }
+
+    /** Runs inside OkHttp for every call: ties the call to its watchdog and strips the internal header. */
+    private Response intercept(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        String callId = request.header(CALL_HEADER);
+        Guard guard = callId == null ? null : inFlight.get(callId);
+        if (callId != null) {
+            request = request.newBuilder().removeHeader(CALL_HEADER).build();
+        }
+        if (guard != null) {
+            guard.attach(chain.call());
+        }
+        Response response = chain.proceed(request);
+        if (guard != null) {
+            guard.status = response.code();
+            guard.contentType = response.header("Content-Type");
+            guard.responseStarted = true;
+        }
+        return response;
+    }
+
+    private ModelClientException classify(Throwable error, Guard guard, String what) {
+        FailureClass tripped = guard.tripped();
+        if (tripped == FailureClass.CANCELLED) {
+            return new ModelClientException(FailureClass.CANCELLED, what + " interrupted", null, null, error);
+        }
+        if (tripped != null) {
+            return new ModelClientException(tripped, timeoutMessage(tripped), null, null, error);
+        }
+        if (Thread.currentThread().isInterrupted() || has(error, InterruptedException.class)
+                || has(error, ClosedByInterruptException.class)) {
+            return new ModelClientException(FailureClass.CANCELLED, what + " interrupted", null, null, error);
+        }
+        if (error instanceof SseException sse) {
+            return new ModelClientException(FailureClass.HTTP_5XX,
+                    "server reported an error mid-stream: " + serverText(sse), null, null, error);
+        }
+        if (error instanceof OpenAIServiceException http) {
+            return httpFailure(http);
+        }
+        Integer status = guard.responseStarted ? guard.status : null;
+        JacksonException unparsable = find(error, JacksonException.class);
+        if (unparsable != null) {
+            return new ModelClientException(FailureClass.INVALID_RESPONSE,
+                    "unparsable response: " + scrub(unparsable.getOriginalMessage()), status, null, error);
+        }
+        IOException io = findIo(error);
+        if (io == null) {
+            return new ModelClientException(FailureClass.INVALID_RESPONSE,
+                    what + " failed: " + scrub(describe(error)), status, null, error);
+        }
+        SocketTimeoutException timeout = find(error, SocketTimeoutException.class);
+        if (timeout != null) {
+            if (!guard.responseStarted && String.valueOf(timeout.getMessage()).toLowerCase().contains("connect")) {
+                return new ModelClientException(FailureClass.TIMEOUT_CONNECT,
+                        timeoutMessage(FailureClass.TIMEOUT_CONNECT), null, null, error);
+            }
+            FailureClass late = !guard.streaming ? FailureClass.TIMEOUT_TOTAL
+                    : guard.firstToken ? FailureClass.TIMEOUT_IDLE : FailureClass.TIMEOUT_FIRST_TOKEN;
+            return new ModelClientException(late, timeoutMessage(late), status, null, error);
+        }
+        if (has(error, InterruptedIOException.class)) { // OkHttp's call timeout, the backstop of the total one
+            return new ModelClientException(FailureClass.TIMEOUT_TOTAL, timeoutMessage(FailureClass.TIMEOUT_TOTAL),
+                    status, null, error);
+        }
+        if (has(error, ConnectException.class) || has(error, NoRouteToHostException.class)
+                || has(error, UnknownHostException.class)) {
+            return new ModelClientException(FailureClass.CONNECT_ERROR, "cannot connect: " + scrub(describe(io)),
+                    null, null, error);
+        }
+        if (guard.responseStarted) {
+            return new ModelClientException(FailureClass.TRUNCATED_STREAM,
+                    "connection lost while reading the response: " + scrub(describe(io)), status, null, error);
+        }
+        return new ModelClientException(FailureClass.CONNECT_ERROR,
+                "connection failed before a response: " + scrub(describe(io)), null, null, error);
+    }
+
+    private ModelClientException httpFailure(OpenAIServiceException http) {
+        int status = http.statusCode();
+        String message = "HTTP " + status + ": " + serverText(http);
+        if (status == 429) {
+            return new ModelClientException(FailureClass.HTTP_429, message, status, retryAfter(http.headers()), http);
+        }
+        if (status >= 500) {
+            return new ModelClientException(FailureClass.HTTP_5XX, message, status, retryAfter(http.headers()), http);
+        }
+        if (status >= 400) {
+            return new ModelClientException(FailureClass.HTTP_4XX, message, status, null, http);
+        }
+        return new ModelClientException(FailureClass.INVALID_RESPONSE, "unexpected " + message, status, null, http);
+    }
+
+    private String timeoutMessage(FailureClass failure) {
+        return switch (failure) {
+            case TIMEOUT_FIRST_TOKEN -> "no token within the first-token timeout of " + timeouts.firstToken();
+            case TIMEOUT_IDLE -> "no chunk for the idle timeout of " + timeouts.idle();
+            case TIMEOUT_TOTAL -> "response not complete within the total timeout of " + timeouts.total();
+            case TIMEOUT_CONNECT -> "connect timed out after " + timeouts.connect();
+            default -> failure.code();
+        };
+    }
+
+    /** The server's own error text: {@code error.message} of an OpenAI-shaped body, else the body itself. */
+    private String serverText(OpenAIServiceException http) {
+        String text = null;
+        try {
+            JsonValue body = http.body();
+            Map<String, JsonValue> root = object(body);
+            if (root != null) {
+                JsonValue error = root.get("error");
+                if (error != null) {
+                    text = text(error);
+                    Map<String, JsonValue> errorObject = object(error);
+                    if (text == null && errorObject != null && errorObject.get("message") != null) {
+                        text = text(errorObject.get("message"));
+                    }
+                }
+                if (text == null && root.get("message") != null) {
+                    text = text(root.get("message"));
+                }
+            }
+            if (text == null) {
+                text = text(body);
+            }
+            if (text == null && !body.isMissing()) {
+                text = body.toString();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Cannot read the error body: {}", e.toString());
+        }
+        if (text == null || text.isBlank()) {
+            text = String.valueOf(http.getMessage());
+        }
+        return scrub(text);
+    }
+
+    /** Truncates and removes the API key, so no message can carry it. */
+    private String scrub(String text) {
+        String s = text == null ? "" : text;
+        if (apiKey != null && apiKey.length() >= 4) {
+            s = s.replace(apiKey, "***");
+        }
+        return s.length() > MAX_ERROR_TEXT ? s.substring(0, MAX_ERROR_TEXT) + "…" : s;
+    }
+
+    /** {@code retry-after-ms}, else {@code Retry-After} in seconds or as an HTTP date; null when absent. */
+    Duration retryAfter(Headers headers) {
+        String ms = first(headers, "retry-after-ms");
+        if (ms != null) {
+            try {
+                return nonNegative(Duration.ofNanos(Math.round(Double.parseDouble(ms.trim()) * 1_000_000)));
+            } catch (NumberFormatException e) {
+                // fall through to Retry-After
+            }
+        }
+        return parseRetryAfter(first(headers, "retry-after"), wallClock.instant());
+    }
+
+    static Duration parseRetryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            double seconds = Double.parseDouble(v);
+            if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+                return null;
+            }
+            return nonNegative(Duration.ofMillis(Math.round(seconds * 1000)));
+        } catch (NumberFormatException e) {
+            // not seconds: an HTTP date
+        }
+        try {
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return nonNegative(Duration.between(now, at));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String first(Headers headers, String name) {
+        for (String header : headers.names()) {
+            if (header.equalsIgnoreCase(name)) {
+                List<String> values = headers.values(header);
+                if (!values.isEmpty()) {
+                    return values.get(0);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void reportUsage(CompletionUsage usage, ResponseObserver observer) {
+        observer.onUsage(usage._promptTokens().asKnown().map(Long::intValue).orElse(null),
+                usage._completionTokens().asKnown().map(Long::intValue).orElse(null));
+    }
+
+    /** {@code reasoning_content} (vLLM, llama.cpp, DeepSeek), else {@code reasoning} (Ollama, OpenRouter). */
+    private static String reasoning(Map<String, JsonValue> additional) {
+        JsonValue value = additional.get("reasoning_content");
+        if (value == null) {
+            value = additional.get("reasoning");
+        }
+        return value == null ? null : text(value);
+    }
+
+    /** The string a JSON value holds, or null. ({@link JsonValue} is a raw {@code JsonField} in Java.) */
+    private static String text(JsonValue value) {
+        Optional<?> s = value.asString();
+        return s.isPresent() && s.get() instanceof String str ? str : null;
+    }
+
+    /** The members of a JSON object value, or null. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, JsonValue> object(JsonValue value) {
+        Optional<?> o = value.asObject();
+        return o.isPresent() ? (Map<String, JsonValue>) o.get() : null;
+    }
+
+    private String nextCallId() {
+        return Long.toString(callIds.incrementAndGet());
+    }
+
+    private static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase().startsWith("text/event-stream");
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        return find(error, type) != null;
+    }
+
+    /** The first I/O error in the chain that is not a JSON parse error. */
+    private static IOException findIo(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io && !(t instanceof JacksonException)) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank()
+                ? error.getClass().getSimpleName()
+                : error.getClass().getSimpleName() + ": " + message;
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+        client.close();
+    }
+
+    /**
+     * The watchdog of one call: trips at most once, and tripping cancels the OkHttp call so the reading thread
+     * wakes with an I/O error that {@link #classify} then reports as the timeout that tripped.
+     */
+    private static final class Guard {
+
+        private static final Object COMPLETED = new Object();
+
+        final boolean streaming;
+        private final AtomicReference<Object> state = new AtomicReference<>();
+        private final List<ScheduledFuture<?>> timers = new ArrayList<>(3);
+        private final Thread owner = Thread.currentThread();
+        private volatile Call call;
+        volatile int status;
+        volatile String contentType;
+        volatile boolean responseStarted;
+        volatile boolean firstToken;
+        volatile long lastChunkNanos;
+
+        Guard(boolean streaming) {
+            this.streaming = streaming;
+        }
+
+        void arm(ScheduledThreadPoolExecutor watchdog, Duration firstTokenTimeout, Duration totalTimeout) {
+            synchronized (timers) {
+                timers.add(watchdog.schedule(() -> trip(FailureClass.TIMEOUT_TOTAL), totalTimeout.toNanos(),
+                        TimeUnit.NANOSECONDS));
+                if (!firstTokenTimeout.isZero()) {
+                    timers.add(watchdog.schedule(() -> {
+                        if (!firstToken) {
+                            trip(FailureClass.TIMEOUT_FIRST_TOKEN);
+                        }
+                    }, firstTokenTimeout.toNanos(), TimeUnit.NANOSECONDS));
+                }
+            }
+        }
+
+        /** Called once, on the reading thread, when the first token arrived: from now on silence is idle time. */
+        void firstTokenArrived(ScheduledThreadPoolExecutor watchdog, Duration idle) {
+            firstToken = true;
+            lastChunkNanos = System.nanoTime();
+            scheduleIdleCheck(watchdog, idle.toNanos(), idle.toNanos());
+        }
+
+        private void scheduleIdleCheck(ScheduledThreadPoolExecutor watchdog, long delayNanos, long idleNanos) {
+            synchronized (timers) {
+                if (state.get() != null || watchdog.isShutdown()) {
+                    return;
+                }
+                timers.add(watchdog.schedule(() -> {
+                    long silent = System.nanoTime() - lastChunkNanos;
+                    if (silent >= idleNanos) {
+                        trip(FailureClass.TIMEOUT_IDLE);
+                    } else {
+                        scheduleIdleCheck(watchdog, idleNanos - silent, idleNanos);
+                    }
+                }, delayNanos, TimeUnit.NANOSECONDS));
+            }
+        }
+
+        void attach(Call c) {
+            call = c;
+            if (state.get() instanceof FailureClass) {
+                c.cancel();
+            }
+        }
+
+        void trip(FailureClass failure) {
+            if (state.compareAndSet(null, failure)) {
+                cancelCall();
+            }
+        }
+
+        void cancelCall() {
+            Call c = call;
+            if (c != null) {
+                c.cancel();
+            }
+        }
+
+        /** Cancels the call when the calling thread was interrupted (a blocked socket read may not notice). */
+        void checkInterrupted() {
+            if (owner.isInterrupted()) {
+                trip(FailureClass.CANCELLED);
+            }
+        }
+
+        /** The timeout (or cancellation) that tripped, or null. */
+        FailureClass tripped() {
+            return state.get() instanceof FailureClass f ? f : null;
+        }
+
+        /** Marks the call complete; false when a timeout tripped first. */
+        boolean complete() {
+            return state.compareAndSet(null, COMPLETED) || state.get() == COMPLETED;
+        }
+
+        void disarm() {
+            complete();
+            synchronized (timers) {
+                for (ScheduledFuture<?> timer : timers) {
+                    timer.cancel(false);
+                }
+                timers.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.nightbench.client.sim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The built-in simulated models that {@code type: simulated} endpoints (and {@code jobs/demo.yaml}) offer:
+ * <ul>
+ *   <li>{@code sim-fast}: time to first token ~40 ms (lognormal median), ~8 ms per token;</li>
+ *   <li>{@code sim-medium}: ~120 ms, ~20 ms per token;</li>
+ *   <li>{@code sim-large}: ~300 ms, ~45 ms per token;</li>
+ *   <li>{@code sim-flaky}: like sim-medium, but ~25 % of requests fail (mostly HTTP 503, some truncated streams).</li>
+ * </ul>
+ * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"), one word per token, and the usage
+ * counts the words sent and the prompt's words. A slowdown factor per model multiplies every delay, so a demo can
+ * show a regression: {@code NIGHTBENCH_SIM_SLOWDOWN=sim-medium=1.5,sim-fast=2}.
+ */
+public final class SimulatedModels {
+
+    public static final String FAST = "sim-fast";
+    public static final String MEDIUM = "sim-medium";
+    public static final String LARGE = "sim-large";
+    public static final String FLAKY = "sim-flaky";
+
+    /** Environment variable with per-model slowdown factors, e.g. {@code sim-medium=1.5,sim-fast=2}. */
+    public static final String SLOWDOWN_ENV = "NIGHTBENCH_SIM_SLOWDOWN";
+
+    public static final long DEFAULT_SEED = 42L;
+
+    private static final Map<String, StatisticalModel.Profile> PROFILES = profiles();
+
+    private SimulatedModels() {
+    }
+
+    /** The built-in model names, in a stable order. */
+    public static List<String> catalogue() {
+        return List.copyOf(PROFILES.keySet());
+    }
+
+    public static boolean isBuiltIn(String name) {
+        return PROFILES.containsKey(name);
+    }
+
+    /**
+     * A built-in model.
+     *
+     * @param slowdown factor applied to every delay (1 = as documented)
+     * @param seed     seed of the answers and timings
+     * @throws IllegalArgumentException for a name not in {@link #catalogue()} or a slowdown that is not positive
+     */
+    public static SimModel builtIn(String name, double slowdown, long seed) {
+        StatisticalModel.Profile profile = PROFILES.get(name);
+        if (profile == null) {
+            throw new IllegalArgumentException("unknown simulated model '" + name + "' (known: " + catalogue() + ")");
+        }
+        return new StatisticalModel(profile, slowdown, seed);
+    }
+
+    /** The slowdown factors from {@value #SLOWDOWN_ENV}; empty when it is not set. */
+    public static Map<String, Double> slowdownFromEnv() {
+        return parseSlowdown(System.getenv(SLOWDOWN_ENV));
+    }
+
+    /**
+     * Parses {@code name=factor[,name=factor…]}.
+     *
+     * @throws IllegalArgumentException naming the variable, the entry and what was expected
+     */
+    public static Map<String, Double> parseSlowdown(String spec) {
+        Map<String, Double> factors = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return factors;
+        }
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? entry.trim() : entry.substring(0, eq).trim();
+            if (eq < 0 || !isBuiltIn(name)) {
+                throw new IllegalArgumentException(SLOWDOWN_ENV + ": expected <model>=<factor> with a model in "
+                        + catalogue() + ", got '" + entry.trim() + "'");
+            }
+            double factor;
+            try {
+                factor = Double.parseDouble(entry.substring(eq + 1).trim());
+            } catch (NumberFormatException e) {
+                factor = Double.NaN;
+            }
+            if (!(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException(SLOWDOWN_ENV + ": expected a positive factor for '" + name
+                        + "', got '" + entry.substring(eq + 1).trim() + "'");
+            }
+            factors.put(name, factor);
+        }
+        return factors;
+    }
+
+    private static Map<String, StatisticalModel.Profile> profiles() {
+        Map<String, StatisticalModel.Profile> p = new LinkedHashMap<>();
+        p.put(FAST, new StatisticalModel.Profile(FAST, 40, 8, 0));
+        p.put(MEDIUM, new StatisticalModel.Profile(MEDIUM, 120, 20, 0));
+        p.put(LARGE, new StatisticalModel.Profile(LARGE, 300, 45, 0));
+        p.put(FLAKY, new StatisticalModel.Profile(FLAKY, 120, 20, 0.25));
+        return p;
+    }
+}

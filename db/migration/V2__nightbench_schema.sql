@@ -8,7 +8,7 @@ CREATE TABLE runs (
     plan_name          text        NOT NULL,
     plan_path          text        NOT NULL,
     plan_hash          text        NOT NULL,
-    plan_snapshot      text        NOT NULL,              -- the plan text before ${ENV} interpolation: never a secret value
+    plan_snapshot      text        NOT NULL,              -- the plan text before environment interpolation: never a secret value
     run_date           date        NOT NULL,
     label              text,
     simulated          boolean     NOT NULL,              -- true when any endpoint is the built-in simulator

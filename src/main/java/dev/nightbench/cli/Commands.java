@@ -60,7 +60,7 @@ class Commands {
         boolean adHoc = runDate == null;
         LocalDate date = adHoc ? LocalDate.now(clock.withZone(ZoneId.systemDefault())) : runDate;
         JobParams params = new JobParams(plan.name(), plan.source(), plan.hash(), date,
-                adHoc ? clock.instant().toString() : null, label);
+                adHoc ? clock.instant().toString() : null, label, failOnModelFailure);
         JobExecution execution;
         try {
             execution = jobOperator.start(job, params.toJobParameters());

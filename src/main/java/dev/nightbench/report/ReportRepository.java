@@ -35,7 +35,7 @@ class ReportRepository {
         List<ReportData.ModelRow> prompts = rows(runId, "s.prompt_id <> '*'",
                 "rm.ordinal, rp.ordinal, s.load_mode, s.load_level");
         List<ReportData.Failure> failures = jdbc.sql("""
-                        SELECT rm.model_alias, rm.availability, rm.failure_reason,
+                        SELECT rm.model_alias, rm.availability, rm.failure_reason AS reason,
                                count(q.*) FILTER (WHERE q.status NOT IN ('ok', 'skipped')) AS failed_requests,
                                count(q.*) FILTER (WHERE q.status = 'skipped') AS skipped_requests
                         FROM run_models rm

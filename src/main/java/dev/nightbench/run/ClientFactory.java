@@ -37,10 +37,9 @@ final class ClientFactory {
             String baseUrl;
             if (endpoint.simulated()) {
                 if (sim[0] == null) {
-                    sim[0] = SimulatedServer.builtIn();
-                    sim[0].start();
+                    sim[0] = new SimulatedServer().withBuiltInModels().start();
                 }
-                baseUrl = sim[0].baseUrl();
+                baseUrl = sim[0].baseUrl().toString();
             } else {
                 baseUrl = endpoint.baseUrl().toString();
             }

@@ -12,7 +12,11 @@ import java.time.LocalDate;
  * {@code --run-date} runs once per date). The plan path, hash and label are not identifying.
  */
 public record JobParams(String planName, Path planPath, String planHash, LocalDate runDate, String launchKey,
-                        String label) {
+                        String label, boolean failOnModelFailure) {
+
+    public JobParams(String planName, Path planPath, String planHash, LocalDate runDate, String launchKey, String label) {
+        this(planName, planPath, planHash, runDate, launchKey, label, false);
+    }
 
     static final String PLAN_NAME = "plan.name";
     static final String PLAN_PATH = "plan.path";
@@ -20,6 +24,7 @@ public record JobParams(String planName, Path planPath, String planHash, LocalDa
     static final String RUN_DATE = "run.date";
     static final String LAUNCH_KEY = "launch.key";
     static final String LABEL = "label";
+    static final String FAIL_ON_MODEL_FAILURE = "fail.on.model.failure";
 
     public JobParameters toJobParameters() {
         JobParametersBuilder b = new JobParametersBuilder()
@@ -33,11 +38,14 @@ public record JobParams(String planName, Path planPath, String planHash, LocalDa
         if (label != null) {
             b.addString(LABEL, label, false);
         }
+        if (failOnModelFailure) {
+            b.addString(FAIL_ON_MODEL_FAILURE, "true", false);
+        }
         return b.toJobParameters();
     }
 
     public static JobParams from(JobParameters p) {
         return new JobParams(p.getString(PLAN_NAME), Path.of(p.getString(PLAN_PATH)), p.getString(PLAN_HASH),
-                p.getLocalDate(RUN_DATE), p.getString(LAUNCH_KEY), p.getString(LABEL));
+                p.getLocalDate(RUN_DATE), p.getString(LAUNCH_KEY), p.getString(LABEL), "true".equals(p.getString(FAIL_ON_MODEL_FAILURE)));
     }
 }

@@ -81,7 +81,7 @@ class NightlyBenchmarkJobConfiguration {
                     progress[0] = new Progress(System.console() != null, System.out, reader.position() - chunk.size());
                 }
                 long failures = requests.statusCounts(session.runId()).stream()
-                        .filter(c -> !"ok".equals(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
+                        .filter(c -> !"ok".equals(c.status()) && !"skipped".equals(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
                 progress[0].update(reader.position(), reader.total(), failures);
             }
         };

@@ -4,6 +4,8 @@ import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
@@ -58,6 +60,7 @@ class RunListener implements JobExecutionListener {
     public void afterJob(JobExecution jobExecution) {
         try {
             runs.runIdForJobInstance(jobExecution.getJobInstanceId()).ifPresent(runId -> {
+                failOnModelFailures(jobExecution, runId);
                 String message = jobExecution.getAllFailureExceptions().stream()
                         .map(RunListener::describe).distinct().collect(Collectors.joining("; "));
                 runs.finish(runId, jobExecution.getStatus().name(), message.isEmpty() ? null : message, clock.instant());
@@ -68,6 +71,23 @@ class RunListener implements JobExecutionListener {
             gracefulStop.ended(jobExecution.getId());
             MDC.remove("job");
             MDC.remove("run");
+        }
+    }
+
+    /** With --fail-on-model-failure, a completed run with a failed or unavailable model ends FAILED. */
+    private void failOnModelFailures(JobExecution jobExecution, long runId) {
+        if (jobExecution.getStatus() != BatchStatus.COMPLETED
+                || !JobParams.from(jobExecution.getJobParameters()).failOnModelFailure()) {
+            return;
+        }
+        String failed = runs.models(runId).stream()
+                .filter(m -> "failed".equals(m.availability()) || "unavailable".equals(m.availability()))
+                .map(m -> m.modelAlias() + " (" + m.availability() + ": " + m.failureReason() + ")")
+                .collect(Collectors.joining(", "));
+        if (!failed.isEmpty()) {
+            jobExecution.setStatus(BatchStatus.FAILED);
+            jobExecution.setExitStatus(ExitStatus.FAILED.addExitDescription("models failed: " + failed));
+            jobExecution.addFailureException(new IllegalStateException("models failed (--fail-on-model-failure): " + failed));
         }
     }
 

@@ -162,8 +162,9 @@ class RunSteps {
         return summaries.aggregate(runId);
     }
 
-    /** Step 6. */
+    /** Step 6: the last step, so the run is complete as far as the report can tell. */
     Path report(long runId) {
+        runs.finish(runId, "COMPLETED", null, clock.instant());
         return reports.write(runId);
     }
 

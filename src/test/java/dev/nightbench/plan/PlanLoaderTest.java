@@ -84,7 +84,7 @@ class PlanLoaderTest {
             assertThat(demo.prompts()).hasSizeBetween(4, 5);
             assertThat(demo.run().warmup()).isEqualTo(1);
             assertThat(demo.run().rounds()).isEqualTo(3);
-            assertThat(demo.run().maxTokens()).isEqualTo(64);
+            assertThat(demo.run().maxTokens()).isEqualTo(16);
             assertThat(demo.run().timeouts().total()).isLessThanOrEqualTo(Duration.ofSeconds(10));
         }
 

@@ -1,0 +1,30 @@
+package dev.nightbench.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs Nightbench's real main in a separate JVM, so a test can kill it with SIGKILL like a crash would. */
+public final class ChildJvm {
+
+    private ChildJvm() {
+    }
+
+    public static Process start(Path workDir, Path log, Map<String, String> env, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Xshare:auto", "dev.nightbench.NightbenchApplication"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    public static String classPathSeparator() {
+        return File.pathSeparator;
+    }
+}

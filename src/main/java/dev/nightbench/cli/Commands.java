@@ -64,19 +64,63 @@ class Commands {
         JobExecution execution;
         try {
             execution = jobOperator.start(job, params.toJobParameters());
-        } catch (JobExecutionAlreadyRunningException e) {
-            System.err.printf("nightbench run: a run of plan '%s' for %s is already running. Wait for it; if its process "
-                    + "died, 'nightbench restart' recovers and finishes it.%n", plan.name(), date);
-            return Cli.BAD_INPUT;
-        } catch (JobInstanceAlreadyCompleteException e) {
-            System.err.printf("nightbench run: plan '%s' already has a completed run for %s. Use another --run-date, "
-                    + "or omit it for an ad-hoc run.%n", plan.name(), date);
-            return Cli.BAD_INPUT;
-        } catch (Exception e) {
-            System.err.println("nightbench run: cannot start the job: " + e.getMessage());
-            return Cli.JOB_FAILED;
+        } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
+            return refuseExisting(plan, date, params);
+                } catch (Exception e) {
+            return unfinished("run", e);
         }
         return finish(execution);
+    }
+
+    /** Spring Batch 6 refuses any existing instance; say which case this is and what to do. */
+    private int refuseExisting(Plan plan, LocalDate date, JobParams params) {
+        JobInstance instance = jobRepository.getJobInstance(job.getName(), params.toJobParameters());
+        JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
+        Long runId = instance == null ? null : runs.runIdForJobInstance(instance.getInstanceId()).orElse(null);
+        String run = runId == null ? "" : " (run " + runId + ")";
+        if (last != null && last.getStatus().isRunning()) {
+            System.err.printf("nightbench run: plan '%s' for %s is already running%s. Wait for it; if its process died, "
+                    + "'nightbench restart%s' recovers and finishes it.%n", plan.name(), date, run,
+                    runId == null ? "" : " " + runId);
+        } else if (last != null && last.getStatus() != BatchStatus.COMPLETED) {
+            System.err.printf("nightbench run: plan '%s' for %s already has a %s run%s. Finish it with "
+                    + "'nightbench restart%s', or use another --run-date.%n", plan.name(), date, last.getStatus(), run,
+                    runId == null ? "" : " " + runId);
+        } else {
+            System.err.printf("nightbench run: plan '%s' already has a completed run for %s%s. Use another --run-date, "
+                    + "or omit it for an ad-hoc run.%n", plan.name(), date, run);
+        }
+        return Cli.BAD_INPUT;
+    }
+
+    /** The job could not even record its end: say what happened and how to finish it. */
+    private static int unfinished(String command, Exception e) {
+        if (databaseFault(e)) {
+            System.err.println("nightbench " + command + ": lost the database while running: " + rootMessage(e)
+                    + "\nThe run is left unfinished; rows already committed are kept. Once the database is back, "
+                    + "'nightbench restart' finishes it.");
+        } else {
+            System.err.println("nightbench " + command + ": the job could not run: " + rootMessage(e));
+        }
+        return Cli.JOB_FAILED;
+    }
+
+    static boolean databaseFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.DataAccessException || t instanceof java.sql.SQLException
+                    || t instanceof org.springframework.transaction.TransactionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     int restart(Long runId) {
@@ -114,8 +158,7 @@ class Commands {
         try {
             execution = jobOperator.restart(previous);
         } catch (Exception e) {
-            System.err.println("nightbench restart: cannot restart run " + run.runId() + ": " + e.getMessage());
-            return Cli.JOB_FAILED;
+            return unfinished("restart", e);
         }
         return finish(execution);
     }
@@ -137,7 +180,7 @@ class Commands {
             }
         }
         if (status != BatchStatus.COMPLETED) {
-            String why = execution.getAllFailureExceptions().stream().map(Throwable::getMessage).distinct()
+            String why = execution.getAllFailureExceptions().stream().map(Commands::rootMessage).distinct()
                     .reduce((a, b) -> a + "; " + b).orElse(execution.getExitStatus().getExitDescription());
             System.err.printf("Run %d ended %s: %s%nFinish it with: nightbench restart %d%n", r.runId(), status, why,
                     r.runId());

@@ -1,48 +1,17 @@
 package dev.nightbench.run;
 
-import dev.nightbench.NightbenchApplication;
-import dev.nightbench.plan.PlanLoader;
-import dev.nightbench.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole job, end to end: a real PostgreSQL, the simulated endpoint on loopback, real streaming. */
-@SpringBootTest(classes = NightbenchApplication.class)
-class NightlyBenchmarkJobTest {
-
-    @TempDir
-    static Path reports;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        String url = TestDatabase.newDatabase();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("nightbench.reports-dir", () -> reports.toString());
-    }
-
-    @Autowired
-    JobOperator jobOperator;
-    @Autowired
-    Job nightlyBenchmarkJob;
-    @Autowired
-    JdbcClient jdbc;
+class NightlyBenchmarkJobTest extends JobTestSupport {
 
     static final String PLAN = """
             name: %s
@@ -56,18 +25,6 @@ class NightlyBenchmarkJobTest {
               - {id: haiku, text: "Write a haiku about the night.", system: "Be brief."}
             run: {warmup: 1, rounds: 2, max_tokens: 16}
             """;
-
-    JobExecution launch(Path plan) throws Exception {
-        var loaded = new PlanLoader().loadWithSnapshot(plan);
-        JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
-                Instant.now().toString() + System.nanoTime(), "test");
-        return jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());
-    }
-
-    long runId(JobExecution e) {
-        return jdbc.sql("SELECT run_id FROM runs WHERE job_instance_id = ?").param(e.getJobInstanceId())
-                .query(Long.class).single();
-    }
 
     @Test
     void aWholeRunStoresEveryRequestItsAggregatesAndAReport(@TempDir Path dir) throws Exception {
@@ -135,7 +92,4 @@ class NightlyBenchmarkJobTest {
                 .isEqualTo(4);
     }
 
-    private long count(String sql, long runId) {
-        return jdbc.sql(sql).param(runId).query(Long.class).single();
-    }
 }

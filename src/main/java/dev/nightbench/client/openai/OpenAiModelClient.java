@@ -171,7 +171,7 @@ public final class OpenAiModelClient implements ModelClient {
         String callId = nextCallId();
         Guard guard = new Guard(false);
         inFlight.put(callId, guard);
-        guard.arm(watchdog, Duration.ZERO, min(timeouts.firstToken(), timeouts.total()));
+        guard.arm(watchdog, Duration.ZERO, timeouts.total()); // a listing has no first token: only the total limit
         try {
             List<String> ids = new ArrayList<>();
             for (Model model : client.models().list(ModelListParams.builder().putAdditionalHeader(CALL_HEADER, callId)

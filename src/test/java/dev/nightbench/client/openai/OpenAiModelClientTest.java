@@ -360,7 +360,7 @@ class OpenAiModelClientTest {
         Outcome o = call(client(timeouts, null), request("slow-json", false));
 
         assertThat(o.failure).isNull();
-        assertThat(o.measurement.e2eMs()).isBetween(395.0, 1000.0);
+        assertThat(o.measurement.e2eMs()).isBetween(395.0, 4000.0); // generous on a loaded machine: the point is no 100 ms timeout
     }
 
     @Test

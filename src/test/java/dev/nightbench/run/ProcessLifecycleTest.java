@@ -158,6 +158,51 @@ class ProcessLifecycleTest {
         }
     }
 
+    @Test
+    void serveRunsAPlanOnItsCronScheduleUntilStopped(@TempDir Path dir) throws Exception {
+        String url = TestDatabase.newDatabase();
+        Files.writeString(dir.resolve("quick.yaml"), """
+                name: quick
+                endpoints: [{name: sim, type: simulated}]
+                models: [{alias: sim-fast}]
+                prompts: [{id: p, text: "hello"}]
+                run: {warmup: 0, rounds: 1, max_tokens: 4}
+                """);
+        Map<String, String> env = Map.of("NIGHTBENCH_DB_URL", url, "NIGHTBENCH_DB_USER", "postgres",
+                "NIGHTBENCH_SERVE_SCHEDULES_0_CRON", "*/2 * * * * *", "NIGHTBENCH_SERVE_SCHEDULES_0_PLAN", "quick.yaml");
+        JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+        Path log = dir.resolve("serve.log");
+
+        Process serve = ChildJvm.start(dir, log, env, "serve");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long completed = 0;
+            while (System.nanoTime() < deadline && serve.isAlive() && completed < 2) {
+                Thread.sleep(200);
+                try {
+                    completed = jdbc.sql("SELECT count(*) FROM runs WHERE status = 'COMPLETED'").query(Long.class).single();
+                } catch (Exception notMigratedYet) {
+                    // keep waiting
+                }
+            }
+            assertThat(completed).as(Files.readString(log)).isGreaterThanOrEqualTo(2);
+            assertThat(serve.isAlive()).isTrue();
+        } finally {
+            serve.destroy();
+            serve.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serveWithoutASchedulePrintsWhatToSetAndExits2(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("serve.log");
+        Process serve = ChildJvm.start(dir, log, Map.of("NIGHTBENCH_DB_URL", TestDatabase.newDatabase(),
+                "NIGHTBENCH_DB_USER", "postgres"), "serve");
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(serve.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("NIGHTBENCH_SERVE_SCHEDULES_0_CRON");
+    }
+
     private static void awaitCommittedCells(JdbcClient jdbc, Process process, int cells, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {

@@ -161,7 +161,7 @@ class SimulatedServerTest {
         }
 
         Arrays.sort(ratios);
-        assertThat(ratios[1]).isBetween(2.5, 3.3);
+        assertThat(ratios[1]).isBetween(2.0, 4.5);
     }
 
     @Test
@@ -221,12 +221,12 @@ class SimulatedServerTest {
         List<SentRequest.Event> sends = sent.eventsOf(SentRequest.Type.CONTENT);
         assertThat(sends).hasSize(2);
         assertThat(sends.get(0).writeNanos() - sent.receivedNanos()).isGreaterThanOrEqualTo(50_000_000L);
-        assertThat(sends.get(1).writeNanos() - sends.get(0).writeNanos()).isBetween(15_000_000L, 120_000_000L);
+        assertThat(sends.get(1).writeNanos() - sends.get(0).writeNanos()).isBetween(15_000_000L, 1_500_000_000L);
         for (int i = 0; i < 2; i++) {
             SentRequest.Event send = sends.get(i);
             assertThat(send.nanos()).isGreaterThanOrEqualTo(send.writeNanos());
             assertThat(arrivals.get(i)).isGreaterThan(send.writeNanos());
-            assertThat(arrivals.get(i) - send.nanos()).isLessThan(100_000_000L);
+            assertThat(arrivals.get(i) - send.nanos()).isLessThan(1_500_000_000L);
         }
         assertThat(sent.completed()).isTrue();
         assertThat(sent.status()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.ChildJvm;
+import dev.nightbench.support.GatedServer;
 import dev.nightbench.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,63 +22,43 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrashRestartTest {
 
-    static final String PLAN = """
-            name: crash
-            endpoints: [{name: sim, type: simulated}]
-            models: [{alias: sim-medium}, {alias: sim-fast}]
-            prompts:
-              - {id: a, text: "Tell me a story about a lighthouse."}
-              - {id: b, text: "Explain entropy to a child."}
-              - {id: c, text: "List three uses of copper."}
-            run: {warmup: 1, rounds: 3, max_tokens: 24}
-            """;
-
     @Test
     void aRunKilledMidwayIsRecoveredAndFinishedWithEveryPairExactlyOnce(@TempDir Path dir) throws Exception {
-        String url = TestDatabase.newDatabase();
-        Files.writeString(dir.resolve("crash.yaml"), PLAN);
-        Map<String, String> env = Map.of("NIGHTBENCH_DB_URL", url, "NIGHTBENCH_DB_USER", "postgres");
-        JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
-        Path log = dir.resolve("child.log");
+        try (GatedServer server = new GatedServer(2)) {
+            String url = TestDatabase.newDatabase();
+            Files.writeString(dir.resolve("crash.yaml"), server.planYaml("crash", 3, 2));
+            Map<String, String> env = Map.of("NIGHTBENCH_DB_URL", url, "NIGHTBENCH_DB_USER", "postgres");
+            JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, "postgres", ""));
+            Path log = dir.resolve("child.log");
 
-        Process first = ChildJvm.start(dir, log, env, "run", "--plan", "crash.yaml", "--run-date", "2026-11-20");
-        // wait until some but not all cells are committed, then kill -9
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        long committed = 0;
-        while (System.nanoTime() < deadline && first.isAlive()) {
-            committed = countOrZero(jdbc, "SELECT count(DISTINCT cell_index) FROM requests WHERE phase = 'measure'");
-            if (committed >= 2) {
-                break;
+            Process first = ChildJvm.start(dir, log, env, "run", "--plan", "crash.yaml", "--run-date", "2026-11-20");
+            // wait until cell 0 is committed and cell 1 is in flight (held at the gate), then kill -9
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (System.nanoTime() < deadline && first.isAlive()
+                    && (countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
+            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", read(log)).isTrue();
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback, the job is left STARTED
+            first.waitFor(30, TimeUnit.SECONDS);
+            server.release();
+            assertThat(countOrZero(jdbc, "SELECT count(*) FROM requests")).isEqualTo(2);
+            assertThat(jdbc.sql("SELECT status FROM BATCH_JOB_EXECUTION").query(String.class).single()).isEqualTo("STARTED");
+
+            Process restart = ChildJvm.start(dir, log, env, "restart");
+            assertThat(restart.waitFor(4, TimeUnit.MINUTES)).isTrue();
+            assertThat(restart.exitValue()).as("restart exit code; log:%n%s", read(log)).isEqualTo(0);
+
+            assertThat(read(log)).contains("left STARTED by a process that is gone");
+            // 3 prompts x 2 rounds, each exactly once as a final attempt; cell 0 was not sent again
+            assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(6);
+            assertThat(jdbc.sql("SELECT count(DISTINCT (model_alias, prompt_id, round)) FROM measured_requests")
+                    .query(Long.class).single()).isEqualTo(6);
+            assertThat(server.requestCount()).isEqualTo(7); // 6 + the one in flight when killed, never stored
+            assertThat(jdbc.sql("SELECT status FROM runs").query(String.class).single()).isEqualTo("COMPLETED");
+            assertThat(jdbc.sql("SELECT requests FROM summaries WHERE prompt_id = '*'").query(Integer.class).list())
+                    .containsExactly(6);
         }
-        assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", read(log)).isTrue();
-        first.destroyForcibly(); // SIGKILL
-        first.waitFor(10, TimeUnit.SECONDS);
-        long before = countOrZero(jdbc, "SELECT count(*) FROM requests WHERE phase = 'measure'");
-        assertThat(before).isLessThan(18);
-        assertThat(jdbc.sql("SELECT status FROM BATCH_JOB_EXECUTION").query(String.class).single()).isEqualTo("STARTED");
-
-        Process restart = ChildJvm.start(dir, log, env, "restart");
-        assertThat(restart.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(restart.exitValue()).as("restart exit code; log:%n%s", read(log)).isEqualTo(0);
-
-        String output = read(log);
-        assertThat(output).contains("left STARTED by a process that is gone");
-        // 2 models x 3 prompts x 3 rounds, each exactly once as a final attempt
-        assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(18);
-        assertThat(jdbc.sql("""
-                SELECT count(*) FROM (SELECT cell_index, request_index FROM requests
-                WHERE phase = 'measure' AND is_final GROUP BY 1, 2 HAVING count(*) > 1) d""").query(Long.class).single())
-                .isZero();
-        assertThat(jdbc.sql("SELECT count(DISTINCT (model_alias, prompt_id, round)) FROM measured_requests")
-                .query(Long.class).single()).isEqualTo(18);
-        assertThat(jdbc.sql("SELECT status FROM runs").query(String.class).single()).isEqualTo("COMPLETED");
-        assertThat(jdbc.sql("SELECT requests FROM summaries WHERE prompt_id = '*' ORDER BY model_alias")
-                .query(Integer.class).list()).containsExactly(9, 9);
-        // rows committed before the kill are still there, untouched
-        assertThat(jdbc.sql("SELECT count(*) FROM requests WHERE phase = 'measure'").query(Long.class).single())
-                .isGreaterThanOrEqualTo(before);
     }
 
     private static long countOrZero(JdbcClient jdbc, String sql) {

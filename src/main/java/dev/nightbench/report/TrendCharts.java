@@ -1,0 +1,126 @@
+package dev.nightbench.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.IChart;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Draws each model's trend over the chart window as one PNG of three panels: TTFT p50 and p95, decode tokens/s
+ * (p50) and success rate. Reads only per-run summary points (a few per model), never requests. Off-screen and
+ * headless: no display is needed.
+ */
+final class TrendCharts {
+
+    static {
+        System.setProperty("java.awt.headless", "true"); // before XChart touches AWT
+    }
+
+    /** One model's figure. */
+    record Chart(String modelAlias, String fileName, byte[] png) {
+    }
+
+    private static final int PANEL_WIDTH = 430;
+    private static final int PANEL_HEIGHT = 280;
+    private static final Color P50 = new Color(0x1f77b4);
+    private static final Color P95 = new Color(0xff7f0e);
+    private static final Color TPS = new Color(0x2ca02c);
+    private static final Color SUCCESS = new Color(0x9467bd);
+
+    private TrendCharts() {
+    }
+
+    /** One chart per model, in {@code modelOrder} (models without points are left out). */
+    static List<Chart> render(List<TrendReport.TrendPoint> points, List<String> modelOrder) {
+        Map<String, List<TrendReport.TrendPoint>> byModel = new LinkedHashMap<>();
+        for (String m : modelOrder) {
+            byModel.put(m, new ArrayList<>());
+        }
+        for (TrendReport.TrendPoint p : points) {
+            byModel.computeIfAbsent(p.modelAlias(), k -> new ArrayList<>()).add(p);
+        }
+        List<Chart> charts = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, List<TrendReport.TrendPoint>> e : byModel.entrySet()) {
+            index++;
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            charts.add(new Chart(e.getKey(), fileName(index, e.getKey()), png(e.getValue())));
+        }
+        return charts;
+    }
+
+    /** A file name safe on every file system and in a Markdown link, unique through the model's position. */
+    static String fileName(int index, String modelAlias) {
+        String safe = modelAlias.replaceAll("[^A-Za-z0-9._-]", "_");
+        return String.format("trend-%02d-%s.png", index, safe.length() > 60 ? safe.substring(0, 60) : safe);
+    }
+
+    private static byte[] png(List<TrendReport.TrendPoint> points) {
+        XYChart ttft = panel("TTFT (ms)", "ms");
+        series(ttft, "p50", points, TrendReport.TrendPoint::ttftMsP50, P50);
+        series(ttft, "p95", points, TrendReport.TrendPoint::ttftMsP95, P95);
+        XYChart tps = panel("Decode tokens/s (p50)", "tokens/s");
+        series(tps, "decode_tps p50", points, TrendReport.TrendPoint::decodeTpsP50, TPS);
+        XYChart success = panel("Success rate (%)", "%");
+        series(success, "success rate", points, p -> p.successRate() * 100, SUCCESS);
+        success.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+        List<IChart> panels = List.of(ttft, tps, success);
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream(48 * 1024)) {
+            BitmapEncoder.saveBitmap(panels, 1, panels.size(), out, BitmapEncoder.BitmapFormat.PNG);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a trend chart", e);
+        }
+    }
+
+    private static XYChart panel(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
+                .xAxisTitle("run started").yAxisTitle(yTitle).build();
+        var s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
+                .setLegendPosition(Styler.LegendPosition.InsideSW).setLegendBorderColor(new Color(0xd0d7de))
+                .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13))
+                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setMarkerSize(5).setAntiAlias(true);
+        s.setDatePattern("MM-dd").setXAxisTitleVisible(false).setXAxisLabelRotation(45)
+                .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10))
+                .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setPlotGridLinesVisible(true)
+                .setYAxisDecimalPattern("#,##0.#");
+        s.setYAxisMin(0.0); // from zero: a 2 % wobble must not look like a cliff
+        return chart;
+    }
+
+    private static void series(XYChart chart, String name, List<TrendReport.TrendPoint> points,
+                               Function<TrendReport.TrendPoint, Double> value, Color color) {
+        List<Date> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (TrendReport.TrendPoint p : points) {
+            Double v = value.apply(p);
+            if (v != null && !v.isNaN()) {
+                x.add(Date.from(p.startedAt()));
+                y.add(v);
+            }
+        }
+        if (x.isEmpty()) {
+            return; // e.g. no TTFT without streaming: the panel stays empty rather than showing zeros
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+    }
+}

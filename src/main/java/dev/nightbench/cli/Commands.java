@@ -76,7 +76,7 @@ class Commands {
             System.err.println("nightbench run: cannot start the job: " + e.getMessage());
             return Cli.JOB_FAILED;
         }
-        return finish(execution);
+        return finish(execution, failOnRegression);
     }
 
     int restart(Long runId) {
@@ -117,10 +117,10 @@ class Commands {
             System.err.println("nightbench restart: cannot restart run " + run.runId() + ": " + e.getMessage());
             return Cli.JOB_FAILED;
         }
-        return finish(execution);
+        return finish(execution, false);
     }
 
-    private int finish(JobExecution execution) {
+    private int finish(JobExecution execution, boolean failOnRegression) {
         Optional<RunStore.RunSummary> run = runs.runIdForJobInstance(execution.getJobInstanceId()).flatMap(runs::find);
         BatchStatus status = execution.getStatus();
         if (run.isEmpty()) {
@@ -144,6 +144,11 @@ class Commands {
             return Cli.JOB_FAILED;
         }
         out.println("Report: " + reportDir(r));
+        if (failOnRegression && reports.hasRegressions(r.runId())) {
+            System.err.printf("Run %d regressed against its baseline (see the report; SQL: SELECT * FROM run_regressions "
+                    + "WHERE run_id = %d).%n", r.runId(), r.runId());
+            return Cli.REGRESSION;
+        }
         return r.failedModels() > 0 ? Cli.MODEL_FAILED : Cli.OK;
     }
 

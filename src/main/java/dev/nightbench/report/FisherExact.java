@@ -24,10 +24,7 @@ final class FisherExact {
         if (total == 0) {
             return 1;
         }
-        double[] logFactorial = new double[total + 1];
-        for (int k = 2; k <= total; k++) {
-            logFactorial[k] = logFactorial[k - 1] + Math.log(k);
-        }
+        double[] logFactorial = logFactorials(total);
         int low = Math.max(0, nA - (total - successes));
         int high = Math.min(nA, successes);
         double observed = logHypergeometric(okA, nA, successes, total, logFactorial);
@@ -39,6 +36,28 @@ final class FisherExact {
             }
         }
         return Math.min(1, p);
+    }
+
+    private static volatile double[] cache = new double[]{0, 0};
+
+    /** log(k!) for k = 0..n, from a table grown on demand and shared (thousands of tests per report). */
+    private static double[] logFactorials(int n) {
+        double[] table = cache;
+        if (table.length > n) {
+            return table;
+        }
+        synchronized (FisherExact.class) {
+            table = cache;
+            if (table.length <= n) {
+                double[] grown = java.util.Arrays.copyOf(table, Math.max(n + 1, table.length * 2));
+                for (int k = table.length; k < grown.length; k++) {
+                    grown[k] = grown[k - 1] + Math.log(k);
+                }
+                cache = grown;
+                table = grown;
+            }
+            return table;
+        }
     }
 
     /** log P(X = k) where X counts the successes among {@code draws} of {@code total} with {@code successes} in all. */

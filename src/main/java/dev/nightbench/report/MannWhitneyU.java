@@ -35,38 +35,37 @@ final class MannWhitneyU {
         if (n1 == 0 || n2 == 0) {
             throw new IllegalArgumentException("both samples need at least one value");
         }
-        int n = n1 + n2;
-        // Sort the pooled values, remembering which sample each came from (encoded in the sign of the index).
-        double[] values = new double[n];
-        int[] from = new int[n];
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = i < n1 ? x[i] : y[i - n1];
-            if (Double.isNaN(values[i])) {
-                throw new IllegalArgumentException("NaN in a sample");
-            }
-            from[i] = i < n1 ? 0 : 1;
-            order[i] = i;
+        double[] a = x.clone();
+        double[] b = y.clone();
+        Arrays.sort(a);
+        Arrays.sort(b);
+        if (Double.isNaN(a[n1 - 1]) || Double.isNaN(b[n2 - 1])) { // NaN sorts last
+            throw new IllegalArgumentException("NaN in a sample");
         }
-        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-
+        int n = n1 + n2;
+        // Walk both sorted samples in step: each group of equal values takes the average of its ranks.
         double rankSumX = 0;
         double tieTerm = 0; // sum over tie groups of t^3 - t
         int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
+        int j = 0;
+        int rank = 0; // ranks given so far
+        while (i < n1 || j < n2) {
+            double v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+            int inX = 0;
+            while (i < n1 && a[i] == v) {
+                i++;
+                inX++;
+            }
+            int inY = 0;
+            while (j < n2 && b[j] == v) {
                 j++;
+                inY++;
             }
-            double averageRank = (i + j) / 2.0 + 1; // ranks are 1-based
-            for (int k = i; k <= j; k++) {
-                if (from[order[k]] == 0) {
-                    rankSumX += averageRank;
-                }
-            }
-            double t = j - i + 1;
-            tieTerm += t * t * t - t;
-            i = j + 1;
+            int t = inX + inY;
+            double averageRank = rank + (t + 1) / 2.0; // ranks rank+1 .. rank+t
+            rankSumX += inX * averageRank;
+            tieTerm += (double) t * t * t - t;
+            rank += t;
         }
         double u = rankSumX - n1 * (n1 + 1) / 2.0;
         double mean = n1 * (double) n2 / 2.0;

@@ -1,15 +1,15 @@
 package dev.nightbench.report;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.sql.Array;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,8 +29,8 @@ class ReportRepository {
             s.model_alias, s.prompt_id, s.load_mode, s.load_level, s.requests, s.ok_requests, s.success_rate,
             s.prompt_tokens, s.output_tokens, s.e2e_ms_mean, s.e2e_ms_p50, s.e2e_ms_p95, s.ttft_ms_p50, s.ttft_ms_p95,
             s.tpot_ms_p50, s.decode_tps_p50, s.e2e_tps_mean, rm.availability, rm.failure_reason, rm.cold_start_ms,
-            (coalesce(s.prompt_tokens, 0) * rm.price_input_per_1k + coalesce(s.output_tokens, 0) * rm.price_output_per_1k)
-                / 1000.0 AS cost_estimate
+            ((coalesce(s.prompt_tokens, 0) * rm.price_input_per_1k + coalesce(s.output_tokens, 0) * rm.price_output_per_1k)
+                / 1000.0)::double precision AS cost_estimate
             """;
 
     private static final String SAMPLE_COLUMNS =
@@ -96,7 +96,17 @@ class ReportRepository {
                         JOIN run_models rm ON rm.run_id = s.run_id AND rm.model_alias = s.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = s.run_id AND rp.prompt_id = s.prompt_id
                         WHERE s.run_id = ? AND """ + " " + where + " ORDER BY " + order)
-                .param(runId).query(ReportData.ModelRow.class).list();
+                .param(runId).query(ReportRepository::modelRow).list();
+    }
+
+    /** By hand rather than by reflection: a big plan has a thousand of these rows. */
+    private static ReportData.ModelRow modelRow(ResultSet rs, int rowNum) throws SQLException {
+        return new ReportData.ModelRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getInt(5),
+                rs.getInt(6), rs.getDouble(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
+                rs.getObject(10, Double.class), rs.getObject(11, Double.class), rs.getObject(12, Double.class),
+                rs.getObject(13, Double.class), rs.getObject(14, Double.class), rs.getObject(15, Double.class),
+                rs.getObject(16, Double.class), rs.getObject(17, Double.class), rs.getString(18), rs.getString(19),
+                rs.getObject(20, Double.class), rs.getObject(21, Double.class));
     }
 
     /** Streams the run's request rows (every attempt) to {@code sink} as ordered column values. */
@@ -166,78 +176,97 @@ class ReportRepository {
                          FROM measured_requests q
                         JOIN run_prompts bp ON bp.run_id = q.run_id AND bp.prompt_id = q.prompt_id
                         JOIN run_prompts cp ON cp.run_id = ? AND cp.prompt_id = q.prompt_id AND cp.text_sha256 = bp.text_sha256
-                        WHERE q.run_id = ANY(?)""",
-                runId, longArray(baselineIds));
+                        WHERE q.run_id = ANY(?) AND bp.run_id = ANY(?)""", // both: the planner does not carry ANY over a join
+                runId, longArray(baselineIds), longArray(baselineIds));
     }
 
     private SampleSet samples(String sql, Object... params) {
         SampleSet set = new SampleSet();
         jdbc.sql(sql).params(params).query(rs -> {
             set.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5),
-                    rs.getObject(6, Double.class), rs.getObject(7, Double.class), rs.getObject(8, Double.class),
-                    rs.getObject(9, Double.class));
+                    nullableDouble(rs, 6), nullableDouble(rs, 7), nullableDouble(rs, 8), nullableDouble(rs, 9));
         });
         return set;
     }
 
-    /** Replaces the run's stored comparisons, atomically. */
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /**
+     * Replaces the run's stored comparisons, atomically. The rows go in as one {@code INSERT ... SELECT FROM
+     * unnest(arrays)}: a big plan has thousands of comparisons, and one statement is ten times faster than a batch.
+     */
     void replaceComparisons(long runId, BaselineMode mode, List<Long> baselineIds, List<TrendAnalysis.Row> rows,
                             TrendSettings settings) {
+        int n = rows.size();
+        String[] models = new String[n];
+        String[] prompts = new String[n];
+        String[] loadModes = new String[n];
+        Double[] loadLevels = new Double[n];
+        String[] metrics = new String[n];
+        Double[] baselineMedians = new Double[n];
+        Double[] currentMedians = new Double[n];
+        Double[] changes = new Double[n];
+        Double[] pValues = new Double[n];
+        Integer[] nBaseline = new Integer[n];
+        Integer[] nCurrent = new Integer[n];
+        String[] tests = new String[n];
+        String[] verdicts = new String[n];
+        for (int i = 0; i < n; i++) {
+            TrendAnalysis.Row row = rows.get(i);
+            Comparison c = row.comparison();
+            models[i] = row.key().modelAlias();
+            prompts[i] = row.key().promptId();
+            loadModes[i] = row.key().loadMode();
+            loadLevels[i] = row.key().loadLevel();
+            metrics[i] = c.metric().column();
+            baselineMedians[i] = c.baselineMedian();
+            currentMedians[i] = c.currentMedian();
+            changes[i] = c.changePct();
+            pValues[i] = c.pValue();
+            nBaseline[i] = c.nBaseline();
+            nCurrent[i] = c.nCurrent();
+            tests[i] = c.test();
+            verdicts[i] = c.verdict().column();
+        }
         transactions.executeWithoutResult(status -> {
-            jdbc.sql("DELETE FROM comparisons WHERE run_id = ?").param(runId).update();
-            if (rows.isEmpty()) {
+            deleteComparisons(runId);
+            if (n == 0) {
                 return;
             }
-            jdbcTemplate.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) connection -> {
-                Array ids = connection.createArrayOf("bigint", baselineIds.toArray());
+            jdbcTemplate.execute((ConnectionCallback<Integer>) connection -> {
                 try (PreparedStatement ps = connection.prepareStatement("""
                         INSERT INTO comparisons (run_id, baseline_mode, baseline_run_ids, model_alias, prompt_id, load_mode,
                             load_level, metric, baseline_median, current_median, change_pct, p_value, n_baseline, n_current,
                             test, verdict, threshold_pct, alpha)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    int pending = 0;
-                    for (TrendAnalysis.Row row : rows) {
-                        Comparison c = row.comparison();
-                        int i = 1;
-                        ps.setLong(i++, runId);
-                        ps.setString(i++, mode.name().toLowerCase(Locale.ROOT));
-                        ps.setArray(i++, ids);
-                        ps.setString(i++, row.key().modelAlias());
-                        ps.setString(i++, row.key().promptId());
-                        ps.setString(i++, row.key().loadMode());
-                        ps.setDouble(i++, row.key().loadLevel());
-                        ps.setString(i++, c.metric().column());
-                        setDouble(ps, i++, c.baselineMedian());
-                        setDouble(ps, i++, c.currentMedian());
-                        setDouble(ps, i++, c.changePct());
-                        setDouble(ps, i++, c.pValue());
-                        ps.setInt(i++, c.nBaseline());
-                        ps.setInt(i++, c.nCurrent());
-                        ps.setString(i++, c.test());
-                        ps.setString(i++, c.verdict().column());
-                        ps.setDouble(i++, settings.threshold() * 100);
-                        ps.setDouble(i, settings.alpha());
-                        ps.addBatch();
-                        if (++pending == 1000) {
-                            ps.executeBatch();
-                            pending = 0;
-                        }
-                    }
-                    if (pending > 0) {
-                        ps.executeBatch();
-                    }
+                        SELECT ?, ?, ?, *, ?, ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[],
+                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[])""")) {
+                    int i = 1;
+                    ps.setLong(i++, runId);
+                    ps.setString(i++, mode.name().toLowerCase(Locale.ROOT));
+                    ps.setArray(i++, connection.createArrayOf("bigint", baselineIds.toArray()));
+                    ps.setDouble(i++, settings.threshold() * 100);
+                    ps.setDouble(i++, settings.alpha());
+                    ps.setArray(i++, connection.createArrayOf("text", models));
+                    ps.setArray(i++, connection.createArrayOf("text", prompts));
+                    ps.setArray(i++, connection.createArrayOf("text", loadModes));
+                    ps.setArray(i++, connection.createArrayOf("float8", loadLevels));
+                    ps.setArray(i++, connection.createArrayOf("text", metrics));
+                    ps.setArray(i++, connection.createArrayOf("float8", baselineMedians));
+                    ps.setArray(i++, connection.createArrayOf("float8", currentMedians));
+                    ps.setArray(i++, connection.createArrayOf("float8", changes));
+                    ps.setArray(i++, connection.createArrayOf("float8", pValues));
+                    ps.setArray(i++, connection.createArrayOf("int4", nBaseline));
+                    ps.setArray(i++, connection.createArrayOf("int4", nCurrent));
+                    ps.setArray(i++, connection.createArrayOf("text", tests));
+                    ps.setArray(i, connection.createArrayOf("text", verdicts));
+                    return ps.executeUpdate();
                 }
-                return null;
             });
         });
-    }
-
-    private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
-        }
     }
 
     void deleteComparisons(long runId) {

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -51,6 +53,7 @@ public class ReportService {
         this.repository = repository;
         this.settings = settings;
         this.reportsDir = reportsDir;
+        TrendCharts.warmUpInBackground();
     }
 
     /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
@@ -61,17 +64,29 @@ public class ReportService {
         if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
             throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
         }
-        TrendReport trend = compare(data.run());
+        List<TrendReport.TrendPoint> points = repository.trend(data.run(), settings.trendRuns());
+        List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
+        // the charts need only the trend points: draw them while the database compares
+        CompletableFuture<List<TrendCharts.Chart>> drawing = CompletableFuture.supplyAsync(
+                () -> TrendCharts.render(points, modelOrder), ReportService::daemon);
+        long loaded = System.nanoTime();
+        TrendReport trend = compare(data.run(), points);
+        long compared = System.nanoTime();
         List<TrendCharts.Chart> charts = List.of();
         String chartProblem = null;
         try {
-            List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
-            charts = TrendCharts.render(trend.trend(), modelOrder);
-        } catch (RuntimeException | AWTError | LinkageError | InternalError e) {
+            charts = drawing.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (!(cause instanceof RuntimeException || cause instanceof AWTError || cause instanceof LinkageError
+                    || cause instanceof InternalError)) {
+                throw e;
+            }
             // a host without fonts or AWT libraries still gets its report, without pictures
-            chartProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            chartProblem = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             log.warn("Trend charts for run {} could not be drawn: {}", runId, chartProblem);
         }
+        long drawn = System.nanoTime();
         ReportDocument doc = ReportContent.build(data, trend, charts, chartProblem);
         try {
             Files.createDirectories(dir);
@@ -93,8 +108,12 @@ public class ReportService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }
-        log.info("Report written to {} in {} ms: {} comparison(s) with baseline {}, {} regressed, {} improved", dir,
-                (System.nanoTime() - started) / 1_000_000, trend.comparisons().size(),
+        long done = System.nanoTime();
+        log.info("Report written to {} in {} ms (load {}, compare {}, then waiting for charts {}, files {}): {} "
+                        + "comparison(s) with "
+                        + "baseline {}, {} regressed, {} improved", dir, (done - started) / 1_000_000,
+                (loaded - started) / 1_000_000, (compared - loaded) / 1_000_000, (drawn - compared) / 1_000_000,
+                (done - drawn) / 1_000_000, trend.comparisons().size(),
                 trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(",", "[", "]")),
                 trend.count(Verdict.REGRESSED), trend.count(Verdict.IMPROVED));
         return dir;
@@ -108,8 +127,14 @@ public class ReportService {
         return repository.hasRegressions(runId);
     }
 
+    private static void daemon(Runnable task) {
+        Thread t = new Thread(task, "report-charts");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Finds the baseline, compares, replaces the stored comparisons and reads them back through the view. */
-    TrendReport compare(ReportData.Run run) {
+    TrendReport compare(ReportData.Run run, List<TrendReport.TrendPoint> trend) {
         List<TrendReport.BaselineRun> baseline = new ArrayList<>();
         String noBaseline = null;
         if (settings.mode() == BaselineMode.PINNED) {
@@ -127,7 +152,6 @@ public class ReportService {
                 noBaseline = "no completed run of plan '" + run.planName() + "' before this one";
             }
         }
-        List<TrendReport.TrendPoint> trend = repository.trend(run, settings.trendRuns());
         if (baseline.isEmpty()) {
             repository.deleteComparisons(run.runId());
             return new TrendReport(settings, List.of(), noBaseline, PlanChanges.NONE, List.of(), 0, 0, trend);

@@ -17,6 +17,12 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -41,7 +47,31 @@ final class TrendCharts {
     private static final Color TPS = new Color(0x2ca02c);
     private static final Color SUCCESS = new Color(0x9467bd);
 
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
     private TrendCharts() {
+    }
+
+    /**
+     * Draws a throw-away chart on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
+     * or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
+     * keeps that second out of the report's own time.
+     */
+    static void warmUpInBackground() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                png(List.of(new TrendReport.TrendPoint("warm-up", 0, java.time.LocalDate.EPOCH, java.time.Instant.EPOCH,
+                        1.0, 2.0, 3.0, 1.0)));
+            } catch (RuntimeException | Error e) {
+                // the report's own attempt reports what is wrong
+            }
+        }, "trend-charts-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** One chart per model, in {@code modelOrder} (models without points are left out). */
@@ -53,16 +83,56 @@ final class TrendCharts {
         for (TrendReport.TrendPoint p : points) {
             byModel.computeIfAbsent(p.modelAlias(), k -> new ArrayList<>()).add(p);
         }
-        List<Chart> charts = new ArrayList<>();
+        List<Callable<Chart>> work = new ArrayList<>();
         int index = 0;
         for (Map.Entry<String, List<TrendReport.TrendPoint>> e : byModel.entrySet()) {
             index++;
-            if (e.getValue().isEmpty()) {
-                continue;
+            if (!e.getValue().isEmpty()) {
+                String file = fileName(index, e.getKey());
+                work.add(() -> new Chart(e.getKey(), file, png(e.getValue())));
             }
-            charts.add(new Chart(e.getKey(), fileName(index, e.getKey()), png(e.getValue())));
         }
-        return charts;
+        if (work.size() <= 1) {
+            List<Chart> charts = new ArrayList<>();
+            for (Callable<Chart> c : work) {
+                charts.add(call(c));
+            }
+            return charts;
+        }
+        // Drawing and PNG encoding take tens of milliseconds a model: use the cores a big plan's report can get
+        int threads = Math.min(work.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "trend-charts");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Chart> charts = new ArrayList<>(work.size());
+            for (Future<Chart> f : pool.invokeAll(work)) {
+                charts.add(f.get());
+            }
+            return charts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing the trend charts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err; // e.g. AWTError on a host without a usable AWT: the caller reports it
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Chart call(Callable<Chart> c) {
+        try {
+            return c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A file name safe on every file system and in a Markdown link, unique through the model's position. */

@@ -103,7 +103,9 @@ final class ReportContent {
                 + " on success rate. A metric regressed when its median moved against the user by more than "
                 + String.format(Locale.ROOT, "%.0f %%", s.threshold() * 100) + " and p < " + s.alpha()
                 + "; improved likewise the other way; fewer than " + Comparison.MIN_SAMPLES
-                + " samples on a side is insufficient data (unchanged)."))));
+                + " samples on a side is insufficient data (unchanged). Each comparison is tested on its own, without "
+                + "multiple-comparison correction: with many prompts a few per-prompt verdicts can be chance, and the "
+                + "pooled per-model verdicts are the robust signal."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
                 + " measured requests in this run, " + trend.baselineRequests() + " in the baseline"
                 + (trend.changes().changedPrompts().isEmpty() && trend.changes().addedPrompts().isEmpty() ? ""

@@ -131,9 +131,9 @@ final class ReportContent {
         if (!c.any()) {
             return;
         }
-        doc.add(new ReportDocument.Note(List.of(strong("Plan changed"), text(" since the baseline: the changes below "
-                + "are not mixed into the comparison (changed and added prompts, added and removed models are not "
-                + "compared).")), true));
+        doc.add(new ReportDocument.Note(List.of(strong("Plan changed"), text(" since the baseline. Nothing below is "
+                + "mixed into the comparison: only prompts with the same text on both sides and models present on both "
+                + "sides are compared, pooled figures included.")), true));
         List<List<Span>> items = new ArrayList<>();
         if (!c.planHashChangedIn().isEmpty()) {
             items.add(List.of(text("plan hash differs from baseline run(s) " + join(c.planHashChangedIn()))));

@@ -1,8 +1,8 @@
 package dev.nightbench.report;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.nightbench.support.TestDatabase;
 import org.flywaydb.core.Flyway;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -51,12 +51,11 @@ final class History {
     }
 
     static History on(String url, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(user);
-        if (password != null) {
-            ds.setPassword(password);
-        }
+        HikariDataSource ds = new HikariDataSource(); // pooled, as the application's DataSource is
+        ds.setJdbcUrl(url);
+        ds.setUsername(user);
+        ds.setPassword(password);
+        ds.setMaximumPoolSize(4);
         Flyway.configure().dataSource(url, user, password).locations("filesystem:db/migration")
                 .placeholderReplacement(false) // as spring.flyway.placeholder-replacement in application.yaml
                 .load().migrate();

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,6 +47,9 @@ class ReportScaleBenchmark {
         String url = serverUrl == null ? TestDatabase.newDatabase() : createDatabase(serverUrl, scratch);
         try {
             History history = History.on(url, "postgres", null);
+            // created before the history, as Spring creates it when the job starts (its chart warm-up included)
+            ReportService service = history.reportService(TrendSettings.defaults(),
+                    Path.of("target/bench/reports").toAbsolutePath());
             long t0 = System.nanoTime();
             build(history);
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
@@ -54,17 +58,22 @@ class ReportScaleBenchmark {
                     .query(Long.class).single();
             long newest = history.jdbc.sql("SELECT max(run_id) FROM runs").query(Long.class).single();
 
-            ReportService service = history.reportService(TrendSettings.defaults(),
-                    Path.of("target/bench/reports").toAbsolutePath());
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            double load = os.getSystemLoadAverage();
             List<Double> millis = new ArrayList<>();
+            List<Double> cpuMillis = new ArrayList<>();
             for (int i = 0; i < repeats; i++) {
+                long cpu = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 service.write(newest);
                 millis.add((System.nanoTime() - start) / 1e6);
+                cpuMillis.add((os.getProcessCpuTime() - cpu) / 1e6);
             }
             List<Double> warm = new ArrayList<>(millis.subList(1, millis.size()));
             warm.sort(null);
             double median = warm.get(warm.size() / 2);
+            List<Double> warmCpu = new ArrayList<>(cpuMillis.subList(1, cpuMillis.size()));
+            warmCpu.sort(null);
             long comparisons = history.jdbc.sql("SELECT count(*) FROM comparisons WHERE run_id = ?").param(newest)
                     .query(Long.class).single();
             long regressions = history.jdbc.sql("SELECT count(*) FROM run_regressions WHERE run_id = ?").param(newest)
@@ -72,14 +81,15 @@ class ReportScaleBenchmark {
             String server = history.jdbc.sql("SHOW server_version").query(String.class).single();
 
             String result = String.format(Locale.ROOT, """
-                            report-scale: PostgreSQL %s (%s)
+                            report-scale: PostgreSQL %s (%s); %d CPU(s), load average %.1f when timing started
                               history: %d runs x %d models x %d prompts x %d rounds = %,d measured request rows (%,d rows in requests), built in %.0f s
-                              ReportService.write(run %d): first (cold JVM) %.0f ms; warm runs %s ms; median %.0f ms
+                              ReportService.write(run %d): first call in this JVM %.0f ms; then %s ms; median %.0f ms
+                              JVM CPU time per write (all threads, PostgreSQL not included): median %.0f ms
                               comparisons stored: %d (%d regressed)
-                            """, server, serverUrl == null ? "embedded" : serverUrl, runs, models, prompts, rounds,
-                    measuredRows, requestRows, buildSeconds, newest, millis.getFirst(),
-                    warm.stream().map(m -> String.format(Locale.ROOT, "%.0f", m)).toList(), median, comparisons,
-                    regressions);
+                            """, server, serverUrl == null ? "embedded" : serverUrl, os.getAvailableProcessors(), load,
+                    runs, models, prompts, rounds, measuredRows, requestRows, buildSeconds, newest, millis.getFirst(),
+                    warm.stream().map(m -> String.format(Locale.ROOT, "%.0f", m)).toList(), median,
+                    warmCpu.get(warmCpu.size() / 2), comparisons, regressions);
             log.info("\n{}", result);
             Files.createDirectories(Path.of("target/bench"));
             Files.writeString(Path.of("target/bench/report-scale.txt"), result);

@@ -109,9 +109,8 @@ public class ReportService {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }
         long done = System.nanoTime();
-        log.info("Report written to {} in {} ms (load {}, compare {}, then waiting for charts {}, files {}): {} "
-                        + "comparison(s) with "
-                        + "baseline {}, {} regressed, {} improved", dir, (done - started) / 1_000_000,
+        log.info("Report written to {} in {} ms (load {}, compare {}, then waiting for charts {}, files {}): "
+                        + "{} comparison(s) with baseline {}, {} regressed, {} improved", dir, (done - started) / 1_000_000,
                 (loaded - started) / 1_000_000, (compared - loaded) / 1_000_000, (drawn - compared) / 1_000_000,
                 (done - drawn) / 1_000_000, trend.comparisons().size(),
                 trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(",", "[", "]")),

@@ -12,6 +12,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -55,7 +58,7 @@ final class TrendCharts {
     }
 
     /**
-     * Draws a throw-away chart on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
+     * Draws a few throw-away charts on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
      * or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
      * keeps that second out of the report's own time.
      */
@@ -65,10 +68,18 @@ final class TrendCharts {
         }
         Thread t = new Thread(() -> {
             try {
-                png(List.of(new TrendReport.TrendPoint("warm-up", 0, java.time.LocalDate.EPOCH, java.time.Instant.EPOCH,
-                        1.0, 2.0, 3.0, 1.0)));
+                // a month of points, drawn a few times so the JIT compiles the drawing code too
+                List<TrendReport.TrendPoint> month = new ArrayList<>();
+                for (int day = 0; day < 30; day++) {
+                    month.add(new TrendReport.TrendPoint("warm-up", day, LocalDate.EPOCH.plusDays(day),
+                            Instant.EPOCH.plus(Duration.ofDays(day)), 100.0 + day % 7, 150.0 + day % 5, 40.0 + day % 3,
+                            1.0 - day % 2 / 100.0));
+                }
+                for (int i = 0; i < 8; i++) {
+                    png(month);
+                }
             } catch (RuntimeException | Error e) {
-                // the report's own attempt reports what is wrong
+                // the report's own attempt says what is wrong
             }
         }, "trend-charts-warm-up");
         t.setDaemon(true);

@@ -69,7 +69,7 @@ class Commands {
                 } catch (Exception e) {
             return unfinished("run", e);
         }
-        return finish(execution);
+        return finish(execution, failOnRegression);
     }
 
     /** Spring Batch 6 refuses any existing instance; say which case this is and what to do. */
@@ -160,10 +160,10 @@ class Commands {
         } catch (Exception e) {
             return unfinished("restart", e);
         }
-        return finish(execution);
+        return finish(execution, false);
     }
 
-    private int finish(JobExecution execution) {
+    private int finish(JobExecution execution, boolean failOnRegression) {
         Optional<RunStore.RunSummary> run = runs.runIdForJobInstance(execution.getJobInstanceId()).flatMap(runs::find);
         BatchStatus status = execution.getStatus();
         if (run.isEmpty()) {
@@ -187,6 +187,11 @@ class Commands {
             return Cli.JOB_FAILED;
         }
         out.println("Report: " + reportDir(r));
+        if (failOnRegression && reports.hasRegressions(r.runId())) {
+            System.err.printf("Run %d regressed against its baseline (see the report; SQL: SELECT * FROM run_regressions "
+                    + "WHERE run_id = %d).%n", r.runId(), r.runId());
+            return Cli.REGRESSION;
+        }
         return r.failedModels() > 0 ? Cli.MODEL_FAILED : Cli.OK;
     }
 

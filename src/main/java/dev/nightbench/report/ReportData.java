@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
-/** Everything a run's report shows, read through the SQL views. */
-public record ReportData(Run run, List<ModelRow> models, List<ModelRow> prompts, List<Failure> failures) {
+/** Everything a run's report shows about the run itself, read through the SQL views. */
+public record ReportData(Run run, List<ModelRow> models, List<ModelRow> prompts, List<Failure> failures,
+                         List<EndpointRow> endpoints, List<SampleAnswer> samples) {
 
     public record Run(long runId, String planName, String planPath, String planHash, LocalDate runDate, String label,
                       boolean simulated, String host, String nightbenchVersion, String status, Instant startedAt,
@@ -23,5 +24,13 @@ public record ReportData(Run run, List<ModelRow> models, List<ModelRow> prompts,
     /** Models that were unavailable or failed, and why. */
     public record Failure(String modelAlias, String availability, String reason, long failedRequests,
                           long skippedRequests) {
+    }
+
+    /** An endpoint the run's models were served from (base URL null for the built-in simulator). */
+    public record EndpointRow(String endpointName, String baseUrl, boolean simulated, String models) {
+    }
+
+    /** The first successful measured answer of a model: untrusted text, escaped wherever it is shown. */
+    public record SampleAnswer(String modelAlias, String promptId, String responsePrefix) {
     }
 }

@@ -1,12 +1,27 @@
 package dev.nightbench.report;
 
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Reads a run's report data through the SQL views a user's own SQL sees too. */
+/**
+ * Reads a run's report data through the SQL views a user's own SQL sees too ({@code measured_requests},
+ * {@code model_summaries}, {@code run_comparisons}), and stores the run's comparisons.
+ *
+ * <p>Every query is bounded by run ids so that a year of history costs what one night costs: samples come from
+ * the run and its baseline runs only, trend points from the per-model summary rows of the chart window.
+ */
 @Repository
 class ReportRepository {
 
@@ -14,23 +29,27 @@ class ReportRepository {
             s.model_alias, s.prompt_id, s.load_mode, s.load_level, s.requests, s.ok_requests, s.success_rate,
             s.prompt_tokens, s.output_tokens, s.e2e_ms_mean, s.e2e_ms_p50, s.e2e_ms_p95, s.ttft_ms_p50, s.ttft_ms_p95,
             s.tpot_ms_p50, s.decode_tps_p50, s.e2e_tps_mean, rm.availability, rm.failure_reason, rm.cold_start_ms,
-            (coalesce(s.prompt_tokens, 0) * rm.price_input_per_1k + coalesce(s.output_tokens, 0) * rm.price_output_per_1k)
-                / 1000.0 AS cost_estimate
+            ((coalesce(s.prompt_tokens, 0) * rm.price_input_per_1k + coalesce(s.output_tokens, 0) * rm.price_output_per_1k)
+                / 1000.0)::double precision AS cost_estimate
             """;
 
-    private final JdbcClient jdbc;
+    private static final String SAMPLE_COLUMNS =
+            "q.model_alias, q.prompt_id, q.load_mode, q.load_level, q.status, q.ttft_ms, q.tpot_ms, q.e2e_ms, q.decode_tps";
 
-    ReportRepository(JdbcClient jdbc) {
+    private static final String RUN_COLUMNS = "run_id, run_date, plan_name, plan_hash, status, started_at";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbcTemplate;
+    private final TransactionTemplate transactions;
+
+    ReportRepository(JdbcClient jdbc, JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.jdbcTemplate = jdbcTemplate;
+        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     ReportData load(long runId) {
-        ReportData.Run run = jdbc.sql("""
-                        SELECT run_id, plan_name, plan_path, plan_hash, run_date, label, simulated, host, nightbench_version,
-                               status, started_at, finished_at, exit_message
-                        FROM runs WHERE run_id = ?""")
-                .param(runId).query(ReportData.Run.class).optional()
-                .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+        ReportData.Run run = run(runId).orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
         List<ReportData.ModelRow> models = rows(runId, "s.prompt_id = '*'", "rm.ordinal, s.load_mode, s.load_level");
         List<ReportData.ModelRow> prompts = rows(runId, "s.prompt_id <> '*'",
                 "rm.ordinal, rp.ordinal, s.load_mode, s.load_level");
@@ -44,7 +63,31 @@ class ReportRepository {
                         GROUP BY rm.model_alias, rm.availability, rm.failure_reason, rm.ordinal
                         ORDER BY rm.ordinal""")
                 .param(runId).query(ReportData.Failure.class).list();
-        return new ReportData(run, models, prompts, failures);
+        List<ReportData.EndpointRow> endpoints = jdbc.sql("""
+                        SELECT endpoint_name, base_url, bool_or(simulated) AS simulated,
+                               string_agg(model_alias, ', ' ORDER BY ordinal) AS models
+                        FROM run_models WHERE run_id = ?
+                        GROUP BY endpoint_name, base_url
+                        ORDER BY min(ordinal)""")
+                .param(runId).query(ReportData.EndpointRow.class).list();
+        List<ReportData.SampleAnswer> samples = jdbc.sql("""
+                        SELECT a.model_alias, a.prompt_id, a.response_prefix
+                        FROM (SELECT DISTINCT ON (model_alias) model_alias, prompt_id, response_prefix
+                              FROM measured_requests
+                              WHERE run_id = ? AND status = 'ok' AND response_prefix <> ''
+                              ORDER BY model_alias, cell_index, request_index) a
+                        JOIN run_models rm ON rm.run_id = ? AND rm.model_alias = a.model_alias
+                        ORDER BY rm.ordinal""")
+                .params(runId, runId).query(ReportData.SampleAnswer.class).list();
+        return new ReportData(run, models, prompts, failures, endpoints, samples);
+    }
+
+    Optional<ReportData.Run> run(long runId) {
+        return jdbc.sql("""
+                        SELECT run_id, plan_name, plan_path, plan_hash, run_date, label, simulated, host, nightbench_version,
+                               status, started_at, finished_at, exit_message
+                        FROM runs WHERE run_id = ?""")
+                .param(runId).query(ReportData.Run.class).optional();
     }
 
     private List<ReportData.ModelRow> rows(long runId, String where, String order) {
@@ -53,7 +96,17 @@ class ReportRepository {
                         JOIN run_models rm ON rm.run_id = s.run_id AND rm.model_alias = s.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = s.run_id AND rp.prompt_id = s.prompt_id
                         WHERE s.run_id = ? AND """ + " " + where + " ORDER BY " + order)
-                .param(runId).query(ReportData.ModelRow.class).list();
+                .param(runId).query(ReportRepository::modelRow).list();
+    }
+
+    /** By hand rather than by reflection: a big plan has a thousand of these rows. */
+    private static ReportData.ModelRow modelRow(ResultSet rs, int rowNum) throws SQLException {
+        return new ReportData.ModelRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getInt(5),
+                rs.getInt(6), rs.getDouble(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
+                rs.getObject(10, Double.class), rs.getObject(11, Double.class), rs.getObject(12, Double.class),
+                rs.getObject(13, Double.class), rs.getObject(14, Double.class), rs.getObject(15, Double.class),
+                rs.getObject(16, Double.class), rs.getObject(17, Double.class), rs.getString(18), rs.getString(19),
+                rs.getObject(20, Double.class), rs.getObject(21, Double.class));
     }
 
     /** Streams the run's request rows (every attempt) to {@code sink} as ordered column values. */
@@ -69,5 +122,213 @@ class ReportRepository {
                     }
                     sink.accept(row);
                 });
+    }
+
+    // ---- baseline and comparisons
+
+    /** The pinned run, if it exists. */
+    Optional<TrendReport.BaselineRun> baselineRun(long runId) {
+        return jdbc.sql("SELECT " + RUN_COLUMNS + " FROM runs WHERE run_id = ?")
+                .param(runId).query(TrendReport.BaselineRun.class).optional();
+    }
+
+    /** The newest {@code limit} COMPLETED runs of the run's plan started before it, newest first. */
+    List<TrendReport.BaselineRun> previousCompletedRuns(ReportData.Run run, int limit) {
+        return jdbc.sql("SELECT " + RUN_COLUMNS + """
+                         FROM runs
+                        WHERE plan_name = ? AND status = 'COMPLETED' AND run_id <> ?
+                          AND (started_at, run_id) < (?, ?)
+                        ORDER BY started_at DESC, run_id DESC
+                        LIMIT ?""")
+                .params(run.planName(), run.runId(), java.sql.Timestamp.from(run.startedAt()), run.runId(), limit)
+                .query(TrendReport.BaselineRun.class).list();
+    }
+
+    List<PlanChanges.PromptText> prompts(List<Long> runIds) {
+        return jdbc.sql("SELECT run_id, prompt_id, text_sha256 FROM run_prompts WHERE run_id = ANY(?) ORDER BY run_id, ordinal")
+                .param(longArray(runIds)).query(PlanChanges.PromptText.class).list();
+    }
+
+    List<PlanChanges.ModelTarget> models(List<Long> runIds) {
+        return jdbc.sql("""
+                        SELECT run_id, model_alias, endpoint_name, server_model
+                        FROM run_models WHERE run_id = ANY(?) ORDER BY run_id, ordinal""")
+                .param(longArray(runIds)).query(PlanChanges.ModelTarget.class).list();
+    }
+
+    /**
+     * The run's measured requests on prompts whose text is the same in at least one baseline run, so that pooled
+     * figures on both sides cover the same prompts.
+     */
+    SampleSet currentSamples(long runId, List<Long> baselineIds) {
+        return samples("SELECT " + SAMPLE_COLUMNS + """
+                         FROM measured_requests q
+                        WHERE q.run_id = ?
+                          AND q.prompt_id IN (SELECT cp.prompt_id FROM run_prompts cp
+                                              JOIN run_prompts bp ON bp.prompt_id = cp.prompt_id AND bp.text_sha256 = cp.text_sha256
+                                              WHERE cp.run_id = ? AND bp.run_id = ANY(?))""",
+                runId, runId, longArray(baselineIds));
+    }
+
+    /** The baseline runs' measured requests on prompts whose text is the same as in the run. */
+    SampleSet baselineSamples(long runId, List<Long> baselineIds) {
+        return samples("SELECT " + SAMPLE_COLUMNS + """
+                         FROM measured_requests q
+                        JOIN run_prompts bp ON bp.run_id = q.run_id AND bp.prompt_id = q.prompt_id
+                        JOIN run_prompts cp ON cp.run_id = ? AND cp.prompt_id = q.prompt_id AND cp.text_sha256 = bp.text_sha256
+                        WHERE q.run_id = ANY(?) AND bp.run_id = ANY(?)""", // both: the planner does not carry ANY over a join
+                runId, longArray(baselineIds), longArray(baselineIds));
+    }
+
+    private SampleSet samples(String sql, Object... params) {
+        SampleSet set = new SampleSet();
+        jdbc.sql(sql).params(params).query(rs -> {
+            set.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5),
+                    nullableDouble(rs, 6), nullableDouble(rs, 7), nullableDouble(rs, 8), nullableDouble(rs, 9));
+        });
+        return set;
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /**
+     * Replaces the run's stored comparisons, atomically. The rows go in as one {@code INSERT ... SELECT FROM
+     * unnest(arrays)}: a big plan has thousands of comparisons, and one statement is ten times faster than a batch.
+     */
+    void replaceComparisons(long runId, BaselineMode mode, List<Long> baselineIds, List<TrendAnalysis.Row> rows,
+                            TrendSettings settings) {
+        int n = rows.size();
+        String[] models = new String[n];
+        String[] prompts = new String[n];
+        String[] loadModes = new String[n];
+        Double[] loadLevels = new Double[n];
+        String[] metrics = new String[n];
+        Double[] baselineMedians = new Double[n];
+        Double[] currentMedians = new Double[n];
+        Double[] changes = new Double[n];
+        Double[] pValues = new Double[n];
+        Integer[] nBaseline = new Integer[n];
+        Integer[] nCurrent = new Integer[n];
+        String[] tests = new String[n];
+        String[] verdicts = new String[n];
+        for (int i = 0; i < n; i++) {
+            TrendAnalysis.Row row = rows.get(i);
+            Comparison c = row.comparison();
+            models[i] = row.key().modelAlias();
+            prompts[i] = row.key().promptId();
+            loadModes[i] = row.key().loadMode();
+            loadLevels[i] = row.key().loadLevel();
+            metrics[i] = c.metric().column();
+            baselineMedians[i] = c.baselineMedian();
+            currentMedians[i] = c.currentMedian();
+            changes[i] = c.changePct();
+            pValues[i] = c.pValue();
+            nBaseline[i] = c.nBaseline();
+            nCurrent[i] = c.nCurrent();
+            tests[i] = c.test();
+            verdicts[i] = c.verdict().column();
+        }
+        transactions.executeWithoutResult(status -> {
+            deleteComparisons(runId);
+            if (n == 0) {
+                return;
+            }
+            jdbcTemplate.execute((ConnectionCallback<Integer>) connection -> {
+                try (PreparedStatement ps = connection.prepareStatement("""
+                        INSERT INTO comparisons (run_id, baseline_mode, baseline_run_ids, model_alias, prompt_id, load_mode,
+                            load_level, metric, baseline_median, current_median, change_pct, p_value, n_baseline, n_current,
+                            test, verdict, threshold_pct, alpha)
+                        SELECT ?, ?, ?, *, ?, ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[],
+                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[])""")) {
+                    int i = 1;
+                    ps.setLong(i++, runId);
+                    ps.setString(i++, mode.name().toLowerCase(Locale.ROOT));
+                    ps.setArray(i++, connection.createArrayOf("bigint", baselineIds.toArray()));
+                    ps.setDouble(i++, settings.threshold() * 100);
+                    ps.setDouble(i++, settings.alpha());
+                    ps.setArray(i++, connection.createArrayOf("text", models));
+                    ps.setArray(i++, connection.createArrayOf("text", prompts));
+                    ps.setArray(i++, connection.createArrayOf("text", loadModes));
+                    ps.setArray(i++, connection.createArrayOf("float8", loadLevels));
+                    ps.setArray(i++, connection.createArrayOf("text", metrics));
+                    ps.setArray(i++, connection.createArrayOf("float8", baselineMedians));
+                    ps.setArray(i++, connection.createArrayOf("float8", currentMedians));
+                    ps.setArray(i++, connection.createArrayOf("float8", changes));
+                    ps.setArray(i++, connection.createArrayOf("float8", pValues));
+                    ps.setArray(i++, connection.createArrayOf("int4", nBaseline));
+                    ps.setArray(i++, connection.createArrayOf("int4", nCurrent));
+                    ps.setArray(i++, connection.createArrayOf("text", tests));
+                    ps.setArray(i, connection.createArrayOf("text", verdicts));
+                    return ps.executeUpdate();
+                }
+            });
+        });
+    }
+
+    void deleteComparisons(long runId) {
+        jdbc.sql("DELETE FROM comparisons WHERE run_id = ?").param(runId).update();
+    }
+
+    /** The run's comparisons through the {@code run_comparisons} view, in model and prompt order. */
+    List<TrendAnalysis.Row> comparisons(long runId) {
+        return jdbc.sql("""
+                        SELECT c.model_alias, c.prompt_id, c.load_mode, c.load_level, c.metric, c.baseline_median,
+                               c.current_median, c.change_pct, c.p_value, c.n_baseline, c.n_current, c.test, c.verdict
+                        FROM run_comparisons c
+                        LEFT JOIN run_models rm ON rm.run_id = c.run_id AND rm.model_alias = c.model_alias
+                        LEFT JOIN run_prompts rp ON rp.run_id = c.run_id AND rp.prompt_id = c.prompt_id
+                        WHERE c.run_id = ?
+                        ORDER BY rm.ordinal, c.model_alias, c.load_mode, c.load_level, c.prompt_id <> '*', rp.ordinal,
+                                 array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate'], c.metric)""")
+                .param(runId)
+                .query((rs, n) -> new TrendAnalysis.Row(
+                        new SampleSet.Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)),
+                        new Comparison(Metric.ofColumn(rs.getString(5)), rs.getObject(6, Double.class),
+                                rs.getObject(7, Double.class), rs.getObject(8, Double.class),
+                                rs.getObject(9, Double.class), rs.getInt(10), rs.getInt(11), rs.getString(12),
+                                Verdict.ofColumn(rs.getString(13)))))
+                .list();
+    }
+
+    boolean hasRegressions(long runId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_regressions WHERE run_id = ?)").param(runId)
+                .query(Boolean.class).single();
+    }
+
+    /**
+     * Per-model points (serial load) of the newest {@code limit} runs of the run's plan up to the run itself: the
+     * run (whatever its status, as its report is written before the job records COMPLETED) and the COMPLETED
+     * runs before it.
+     */
+    List<TrendReport.TrendPoint> trend(ReportData.Run run, int limit) {
+        return jdbc.sql("""
+                        SELECT t.model_alias, t.run_id, t.run_date, t.started_at, t.ttft_ms_p50, t.ttft_ms_p95,
+                               t.decode_tps_p50, t.success_rate
+                        FROM model_summaries t
+                        WHERE t.load_mode = 'serial'
+                          AND t.run_id IN (SELECT r.run_id FROM runs r
+                                           WHERE r.plan_name = ? AND (r.status = 'COMPLETED' OR r.run_id = ?)
+                                             AND (r.started_at, r.run_id) <= (?, ?)
+                                           ORDER BY r.started_at DESC, r.run_id DESC
+                                           LIMIT ?)
+                        ORDER BY t.model_alias, t.started_at, t.run_id""")
+                .params(run.planName(), run.runId(), java.sql.Timestamp.from(run.startedAt()), run.runId(), limit)
+                .query(TrendReport.TrendPoint.class).list();
+    }
+
+    /** True when no run started after this one, i.e. its report is the one {@code reports/latest.*} should show. */
+    boolean isNewestRun(long runId) {
+        return jdbc.sql("""
+                        SELECT NOT EXISTS (SELECT 1 FROM runs o, runs r
+                                           WHERE r.run_id = ? AND (o.started_at, o.run_id) > (r.started_at, r.run_id))""")
+                .param(runId).query(Boolean.class).single();
+    }
+
+    private static Long[] longArray(List<Long> ids) {
+        return ids.toArray(Long[]::new);
     }
 }

@@ -5,8 +5,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
+import java.awt.AWTError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -14,14 +16,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 
 /**
- * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, {@code summary.csv}
- * and {@code requests.csv}, and copies the Markdown to {@code reports/latest.md}. Any run's report can be
- * regenerated from the database at any time.
+ * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
+ * {@code report.html}, {@code summary.csv}, {@code comparisons.csv}, {@code requests.csv} and one trend chart
+ * PNG per model; and copies the newest run's report to {@code reports/latest.md} and {@code reports/latest.html}.
+ *
+ * <p>Writing a report first compares the run with its baseline ({@link TrendSettings}) and stores the result in
+ * {@code comparisons}, replacing any earlier result, so any run's report and comparison can be regenerated from
+ * the database at any time, and {@link #hasRegressions(long)} answers from what was stored.
  */
 @Service
+@EnableConfigurationProperties(TrendSettings.class)
 public class ReportService {
 
     private static final Logger log = LoggerFactory.getLogger(ReportService.class);
@@ -34,32 +45,128 @@ public class ReportService {
             "gap_p95_ms", "gap_max_ms", "finish_reason");
 
     private final ReportRepository repository;
+    private final TrendSettings settings;
     private final Path reportsDir;
 
-    ReportService(ReportRepository repository, @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
+    ReportService(ReportRepository repository, TrendSettings settings,
+                  @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
         this.repository = repository;
+        this.settings = settings;
         this.reportsDir = reportsDir;
+        TrendCharts.warmUpInBackground();
     }
 
-    /** Writes the run's report; returns its directory. */
+    /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
     public Path write(long runId) {
+        long started = System.nanoTime();
         ReportData data = repository.load(runId);
         Path dir = reportsDir.resolve(data.run().runDate() + "_" + runId).toAbsolutePath().normalize();
         if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
             throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
         }
+        List<TrendReport.TrendPoint> points = repository.trend(data.run(), settings.trendRuns());
+        List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
+        // the charts need only the trend points: draw them while the database compares
+        CompletableFuture<List<TrendCharts.Chart>> drawing = CompletableFuture.supplyAsync(
+                () -> TrendCharts.render(points, modelOrder), ReportService::daemon);
+        long loaded = System.nanoTime();
+        TrendReport trend = compare(data.run(), points);
+        long compared = System.nanoTime();
+        List<TrendCharts.Chart> charts = List.of();
+        String chartProblem = null;
+        try {
+            charts = drawing.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (!(cause instanceof RuntimeException || cause instanceof AWTError || cause instanceof LinkageError
+                    || cause instanceof InternalError)) {
+                throw e;
+            }
+            // a host without fonts or AWT libraries still gets its report, without pictures
+            chartProblem = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            log.warn("Trend charts for run {} could not be drawn: {}", runId, chartProblem);
+        }
+        long drawn = System.nanoTime();
+        ReportDocument doc = ReportContent.build(data, trend, charts, chartProblem);
         try {
             Files.createDirectories(dir);
-            String markdown = MarkdownReport.render(data);
-            Files.writeString(dir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
+            for (TrendCharts.Chart c : charts) {
+                Files.write(dir.resolve(c.fileName()), c.png());
+            }
+            String html = HtmlRenderer.render(doc);
+            Files.writeString(dir.resolve("report.md"), MarkdownRenderer.render(doc, ""), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
             writeSummaryCsv(data, dir.resolve("summary.csv"));
+            writeComparisonsCsv(runId, trend, dir.resolve("comparisons.csv"));
             writeRequestsCsv(runId, dir.resolve("requests.csv"));
-            Files.copy(dir.resolve("report.md"), reportsDir.resolve("latest.md"), StandardCopyOption.REPLACE_EXISTING);
+            if (repository.isNewestRun(runId) || Files.notExists(reportsDir.resolve("latest.md"))) {
+                // latest.md sits one level up, so its image links gain the run's directory
+                Files.writeString(reportsDir.resolve("latest.md"),
+                        MarkdownRenderer.render(doc, dir.getFileName() + "/"), StandardCharsets.UTF_8);
+                Files.copy(dir.resolve("report.html"), reportsDir.resolve("latest.html"), StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }
-        log.info("Report written to {}", dir);
+        long done = System.nanoTime();
+        log.info("Report written to {} in {} ms (load {}, compare {}, then waiting for charts {}, files {}): "
+                        + "{} comparison(s) with baseline {}, {} regressed, {} improved", dir, (done - started) / 1_000_000,
+                (loaded - started) / 1_000_000, (compared - loaded) / 1_000_000, (drawn - compared) / 1_000_000,
+                (done - drawn) / 1_000_000, trend.comparisons().size(),
+                trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(",", "[", "]")),
+                trend.count(Verdict.REGRESSED), trend.count(Verdict.IMPROVED));
         return dir;
+    }
+
+    /**
+     * True when the run's stored comparison (written by {@link #write(long)}) has a regressed metric, i.e. a row
+     * in the {@code run_regressions} view.
+     */
+    public boolean hasRegressions(long runId) {
+        return repository.hasRegressions(runId);
+    }
+
+    private static void daemon(Runnable task) {
+        Thread t = new Thread(task, "report-charts");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Finds the baseline, compares, replaces the stored comparisons and reads them back through the view. */
+    TrendReport compare(ReportData.Run run, List<TrendReport.TrendPoint> trend) {
+        List<TrendReport.BaselineRun> baseline = new ArrayList<>();
+        String noBaseline = null;
+        if (settings.mode() == BaselineMode.PINNED) {
+            if (settings.pinnedRunId() == run.runId()) {
+                noBaseline = "the pinned baseline run " + run.runId() + " is this run";
+            } else {
+                repository.baselineRun(settings.pinnedRunId()).ifPresent(baseline::add);
+                if (baseline.isEmpty()) {
+                    noBaseline = "the pinned baseline run " + settings.pinnedRunId() + " does not exist";
+                }
+            }
+        } else {
+            baseline.addAll(repository.previousCompletedRuns(run, settings.baselineRuns()));
+            if (baseline.isEmpty()) {
+                noBaseline = "no completed run of plan '" + run.planName() + "' before this one";
+            }
+        }
+        if (baseline.isEmpty()) {
+            repository.deleteComparisons(run.runId());
+            return new TrendReport(settings, List.of(), noBaseline, PlanChanges.NONE, List.of(), 0, 0, trend);
+        }
+        List<Long> baselineIds = baseline.stream().map(TrendReport.BaselineRun::runId).toList();
+        List<Long> allIds = new ArrayList<>(baselineIds);
+        allIds.add(run.runId());
+        PlanChanges changes = PlanChanges.between(new PlanChanges.RunPlan(run.runId(), run.planHash()),
+                baseline.stream().map(b -> new PlanChanges.RunPlan(b.runId(), b.planHash())).toList(),
+                repository.prompts(allIds), repository.models(allIds));
+        SampleSet current = repository.currentSamples(run.runId(), baselineIds);
+        SampleSet base = repository.baselineSamples(run.runId(), baselineIds);
+        List<TrendAnalysis.Row> rows = TrendAnalysis.compare(base, current, settings.threshold(), settings.alpha());
+        repository.replaceComparisons(run.runId(), settings.mode(), baselineIds, rows, settings);
+        return new TrendReport(settings, baseline, null, changes, repository.comparisons(run.runId()),
+                current.requests(), base.requests(), trend);
     }
 
     private static void writeSummaryCsv(ReportData data, Path file) throws IOException {
@@ -77,6 +184,22 @@ public class ReportService {
                             r.promptTokens(), r.outputTokens(), r.costEstimate(), r.coldStartMs(), r.availability(),
                             data.run().simulated());
                 }
+            }
+        }
+    }
+
+    private static void writeComparisonsCsv(long runId, TrendReport trend, Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader("run_id", "baseline_run_ids", "model_alias",
+                "prompt_id", "load_mode", "load_level", "metric", "baseline_median", "current_median", "change_pct",
+                "p_value", "n_baseline", "n_current", "test", "verdict").get();
+        String baseline = trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(" "));
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter csv = new CSVPrinter(w, format)) {
+            for (TrendAnalysis.Row r : trend.comparisons()) {
+                Comparison c = r.comparison();
+                csv.printRecord(runId, baseline, r.key().modelAlias(), r.key().promptId(), r.key().loadMode(),
+                        r.key().loadLevel(), c.metric().column(), c.baselineMedian(), c.currentMedian(), c.changePct(),
+                        c.pValue(), c.nBaseline(), c.nCurrent(), c.test(), c.verdict().column());
             }
         }
     }

@@ -1,0 +1,27 @@
+package dev.nightbench.report;
+
+/**
+ * One metric of one model (or model and prompt) compared with the baseline.
+ *
+ * @param metric         what was compared
+ * @param baselineMedian median of the baseline's per-request samples; for success rate, the baseline's proportion
+ * @param currentMedian  the same for the current run
+ * @param changePct      (current − baseline) / baseline × 100; null when the baseline is 0 or either side is empty
+ * @param pValue         the test's two-sided p-value; null when there were too few samples to test
+ * @param nBaseline      samples on the baseline side (ok requests with the figure; all requests for success rate)
+ * @param nCurrent       samples on the current side
+ * @param test           the test used, or {@link #INSUFFICIENT_DATA}
+ * @param verdict        regressed, improved or unchanged
+ */
+record Comparison(Metric metric, Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
+                  int nBaseline, int nCurrent, String test, Verdict verdict) {
+
+    /** Fewer samples than this on either side and a metric is not tested. */
+    static final int MIN_SAMPLES = 3;
+
+    static final String INSUFFICIENT_DATA = "insufficient data (n < " + MIN_SAMPLES + ")";
+
+    boolean insufficientData() {
+        return INSUFFICIENT_DATA.equals(test);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.nightbench.report;
+
+import java.util.Arrays;
+
+/**
+ * Decides whether a metric regressed, improved or stayed the same, as METRICS.md's "Comparing runs" asks: the
+ * median must move by more than the relative threshold AND the difference must be beyond noise on the
+ * per-request samples (Mann-Whitney U for the latency and throughput figures, Fisher's exact test for success
+ * rate), at significance level alpha. A big move that is within noise, or a significant move that is smaller
+ * than the threshold, is unchanged. Plain Java, no I/O.
+ */
+final class RegressionDetector {
+
+    private final double threshold;
+    private final double alpha;
+
+    /**
+     * @param threshold relative change of the median that matters, as a fraction (0.10 = 10 %)
+     * @param alpha     significance level of the two-sided test
+     */
+    RegressionDetector(double threshold, double alpha) {
+        if (!(threshold > 0)) {
+            throw new IllegalArgumentException("threshold must be positive, not " + threshold);
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must lie between 0 and 1, not " + alpha);
+        }
+        this.threshold = threshold;
+        this.alpha = alpha;
+    }
+
+    /** Compares per-request samples of a latency or throughput metric. */
+    Comparison compare(Metric metric, double[] baseline, double[] current) {
+        if (metric == Metric.SUCCESS_RATE) {
+            throw new IllegalArgumentException("success rate is compared with compareSuccess");
+        }
+        Double baseMedian = baseline.length == 0 ? null : median(baseline);
+        Double curMedian = current.length == 0 ? null : median(current);
+        Double change = changePct(baseMedian, curMedian);
+        if (baseline.length < Comparison.MIN_SAMPLES || current.length < Comparison.MIN_SAMPLES) {
+            return new Comparison(metric, baseMedian, curMedian, change, null, baseline.length, current.length,
+                    Comparison.INSUFFICIENT_DATA, Verdict.UNCHANGED);
+        }
+        double p = MannWhitneyU.test(baseline, current).p();
+        return new Comparison(metric, baseMedian, curMedian, change, p, baseline.length, current.length,
+                MannWhitneyU.NAME, verdict(metric, baseMedian, curMedian, p));
+    }
+
+    /** Compares success rates: {@code okBaseline} of {@code nBaseline} requests against {@code okCurrent} of {@code nCurrent}. */
+    Comparison compareSuccess(int okBaseline, int nBaseline, int okCurrent, int nCurrent) {
+        Double base = nBaseline == 0 ? null : okBaseline / (double) nBaseline;
+        Double cur = nCurrent == 0 ? null : okCurrent / (double) nCurrent;
+        Double change = changePct(base, cur);
+        if (nBaseline < Comparison.MIN_SAMPLES || nCurrent < Comparison.MIN_SAMPLES) {
+            return new Comparison(Metric.SUCCESS_RATE, base, cur, change, null, nBaseline, nCurrent,
+                    Comparison.INSUFFICIENT_DATA, Verdict.UNCHANGED);
+        }
+        double p = FisherExact.twoSided(okBaseline, nBaseline, okCurrent, nCurrent);
+        return new Comparison(Metric.SUCCESS_RATE, base, cur, change, p, nBaseline, nCurrent, FisherExact.NAME,
+                verdict(Metric.SUCCESS_RATE, base, cur, p));
+    }
+
+    private Verdict verdict(Metric metric, double base, double cur, double p) {
+        if (p >= alpha || base == cur) {
+            return Verdict.UNCHANGED;
+        }
+        // relative move, +inf when the baseline is 0 and the current value is not
+        double relative = base == 0 ? Math.copySign(Double.POSITIVE_INFINITY, cur) : (cur - base) / Math.abs(base);
+        if (Math.abs(relative) <= threshold) {
+            return Verdict.UNCHANGED;
+        }
+        boolean better = metric.higherIsBetter() == relative > 0;
+        return better ? Verdict.IMPROVED : Verdict.REGRESSED;
+    }
+
+    private static Double changePct(Double base, Double cur) {
+        if (base == null || cur == null) {
+            return null;
+        }
+        if (base == 0) {
+            return cur == 0 ? 0.0 : null;
+        }
+        return (cur - base) / Math.abs(base) * 100;
+    }
+
+    /** Median with linear interpolation (PostgreSQL's {@code percentile_cont(0.5)}). */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.nightbench.report;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The per-request samples of one side of a comparison (a run, or pooled baseline runs), grouped by model,
+ * prompt and load, and also by model and load with all prompts pooled (prompt {@code '*'}). Only measured
+ * requests (measure phase, final attempt) go in; latencies come from requests whose status is {@code ok}.
+ */
+final class SampleSet {
+
+    /** What a comparison is about: a model under one load, on one prompt or on all ({@link #ALL_PROMPTS}). */
+    record Key(String modelAlias, String promptId, String loadMode, double loadLevel) {
+    }
+
+    static final String ALL_PROMPTS = "*";
+
+    private static final Metric[] SAMPLED = {Metric.TTFT_MS, Metric.TPOT_MS, Metric.E2E_MS, Metric.DECODE_TPS};
+
+    /** Samples of one key. */
+    static final class Samples {
+        private final double[][] values = new double[SAMPLED.length][8];
+        private final int[] sizes = new int[SAMPLED.length];
+        private int requests;
+        private int ok;
+
+        private void add(boolean isOk, Double ttft, Double tpot, Double e2e, Double decodeTps) {
+            requests++;
+            if (!isOk) {
+                return;
+            }
+            ok++;
+            append(0, ttft);
+            append(1, tpot);
+            append(2, e2e);
+            append(3, decodeTps);
+        }
+
+        private void append(int metric, Double v) {
+            if (v == null || v.isNaN()) {
+                return;
+            }
+            if (sizes[metric] == values[metric].length) {
+                values[metric] = Arrays.copyOf(values[metric], sizes[metric] * 2);
+            }
+            values[metric][sizes[metric]++] = v;
+        }
+
+        double[] values(Metric metric) {
+            for (int i = 0; i < SAMPLED.length; i++) {
+                if (SAMPLED[i] == metric) {
+                    return Arrays.copyOf(values[i], sizes[i]);
+                }
+            }
+            throw new IllegalArgumentException(metric + " has no per-request samples");
+        }
+
+        int requests() {
+            return requests;
+        }
+
+        int ok() {
+            return ok;
+        }
+    }
+
+    private final Map<Key, Samples> byKey = new LinkedHashMap<>();
+
+    /**
+     * Adds one measured request.
+     *
+     * @param status the request's final status ({@code ok} or a failure, {@code skipped} included)
+     */
+    void add(String modelAlias, String promptId, String loadMode, double loadLevel, String status, Double ttftMs,
+             Double tpotMs, Double e2eMs, Double decodeTps) {
+        boolean ok = "ok".equals(status);
+        byKey.computeIfAbsent(new Key(modelAlias, promptId, loadMode, loadLevel), k -> new Samples())
+                .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
+        byKey.computeIfAbsent(new Key(modelAlias, ALL_PROMPTS, loadMode, loadLevel), k -> new Samples())
+                .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
+    }
+
+    Map<Key, Samples> byKey() {
+        return byKey;
+    }
+
+    boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+
+    /** Measured requests in all (each counted once, not once per key). */
+    int requests() {
+        return byKey.entrySet().stream().filter(e -> ALL_PROMPTS.equals(e.getKey().promptId()))
+                .mapToInt(e -> e.getValue().requests()).sum();
+    }
+}

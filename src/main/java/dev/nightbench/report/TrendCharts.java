@@ -1,0 +1,227 @@
+package dev.nightbench.report;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Draws each model's trend over the chart window as one PNG of three panels: TTFT p50 and p95, decode tokens/s
+ * (p50) and success rate. Reads only per-run summary points (a few per model), never requests. Off-screen and
+ * headless: no display is needed.
+ */
+final class TrendCharts {
+
+    static {
+        System.setProperty("java.awt.headless", "true"); // before XChart touches AWT
+    }
+
+    /** One model's figure. */
+    record Chart(String modelAlias, String fileName, byte[] png) {
+    }
+
+    private static final int PANEL_WIDTH = 430;
+    private static final int PANEL_HEIGHT = 280;
+    private static final Color P50 = new Color(0x1f77b4);
+    private static final Color P95 = new Color(0xff7f0e);
+    private static final Color TPS = new Color(0x2ca02c);
+    private static final Color SUCCESS = new Color(0x9467bd);
+
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
+    private TrendCharts() {
+    }
+
+    /**
+     * Draws a few throw-away charts on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
+     * or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
+     * keeps that second out of the report's own time.
+     */
+    static void warmUpInBackground() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                // a month of points, drawn a few times so the JIT compiles the drawing code too
+                List<TrendReport.TrendPoint> month = new ArrayList<>();
+                for (int day = 0; day < 30; day++) {
+                    month.add(new TrendReport.TrendPoint("warm-up", day, LocalDate.EPOCH.plusDays(day),
+                            Instant.EPOCH.plus(Duration.ofDays(day)), 100.0 + day % 7, 150.0 + day % 5, 40.0 + day % 3,
+                            1.0 - day % 2 / 100.0));
+                }
+                for (int i = 0; i < 8; i++) {
+                    png(month);
+                }
+            } catch (RuntimeException | Error e) {
+                // the report's own attempt says what is wrong
+            }
+        }, "trend-charts-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** One chart per model, in {@code modelOrder} (models without points are left out). */
+    static List<Chart> render(List<TrendReport.TrendPoint> points, List<String> modelOrder) {
+        Map<String, List<TrendReport.TrendPoint>> byModel = new LinkedHashMap<>();
+        for (String m : modelOrder) {
+            byModel.put(m, new ArrayList<>());
+        }
+        for (TrendReport.TrendPoint p : points) {
+            byModel.computeIfAbsent(p.modelAlias(), k -> new ArrayList<>()).add(p);
+        }
+        List<Callable<Chart>> work = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, List<TrendReport.TrendPoint>> e : byModel.entrySet()) {
+            index++;
+            if (!e.getValue().isEmpty()) {
+                String file = fileName(index, e.getKey());
+                work.add(() -> new Chart(e.getKey(), file, png(e.getValue())));
+            }
+        }
+        if (work.size() <= 1) {
+            List<Chart> charts = new ArrayList<>();
+            for (Callable<Chart> c : work) {
+                charts.add(call(c));
+            }
+            return charts;
+        }
+        // Drawing and PNG encoding take tens of milliseconds a model: use the cores a big plan's report can get
+        int threads = Math.min(work.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "trend-charts");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Chart> charts = new ArrayList<>(work.size());
+            for (Future<Chart> f : pool.invokeAll(work)) {
+                charts.add(f.get());
+            }
+            return charts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while drawing the trend charts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err; // e.g. AWTError on a host without a usable AWT: the caller reports it
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Chart call(Callable<Chart> c) {
+        try {
+            return c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A file name safe on every file system and in a Markdown link, unique through the model's position. */
+    static String fileName(int index, String modelAlias) {
+        String safe = modelAlias.replaceAll("[^A-Za-z0-9._-]", "_");
+        return String.format("trend-%02d-%s.png", index, safe.length() > 60 ? safe.substring(0, 60) : safe);
+    }
+
+    private static byte[] png(List<TrendReport.TrendPoint> points) {
+        XYChart ttft = panel("TTFT (ms)", "ms");
+        series(ttft, "p50", points, TrendReport.TrendPoint::ttftMsP50, P50);
+        series(ttft, "p95", points, TrendReport.TrendPoint::ttftMsP95, P95);
+        XYChart tps = panel("Decode tokens/s (p50)", "tokens/s");
+        series(tps, "decode_tps p50", points, TrendReport.TrendPoint::decodeTpsP50, TPS);
+        XYChart success = panel("Success rate (%)", "%");
+        series(success, "success rate", points, p -> p.successRate() * 100, SUCCESS);
+        success.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+        List<XYChart> panels = List.of(ttft, tps, success);
+        // Painted side by side into one opaque byte-per-sample image: ImageIO's PNG writer takes its fast path for
+        // such rasters, where XChart's own ARGB images and merge cost about twice the time.
+        BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        try {
+            for (int i = 0; i < panels.size(); i++) {
+                Graphics2D panel = (Graphics2D) g.create(i * PANEL_WIDTH, 0, PANEL_WIDTH, PANEL_HEIGHT);
+                try {
+                    panels.get(i).paint(panel, PANEL_WIDTH, PANEL_HEIGHT);
+                } finally {
+                    panel.dispose();
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream(48 * 1024)) {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("no PNG writer in this JVM");
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a trend chart", e);
+        }
+    }
+
+    private static XYChart panel(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
+                .xAxisTitle("run started").yAxisTitle(yTitle).build();
+        var s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
+                .setLegendPosition(Styler.LegendPosition.InsideSW).setLegendBorderColor(new Color(0xd0d7de))
+                .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13))
+                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setMarkerSize(5).setAntiAlias(true);
+        s.setDatePattern("MM-dd").setXAxisTitleVisible(false).setXAxisLabelRotation(45)
+                .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10))
+                .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setPlotGridLinesVisible(true)
+                .setYAxisDecimalPattern("#,##0.#");
+        s.setYAxisMin(0.0); // from zero: a 2 % wobble must not look like a cliff
+        return chart;
+    }
+
+    private static void series(XYChart chart, String name, List<TrendReport.TrendPoint> points,
+                               Function<TrendReport.TrendPoint, Double> value, Color color) {
+        List<Date> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (TrendReport.TrendPoint p : points) {
+            Double v = value.apply(p);
+            if (v != null && !v.isNaN()) {
+                x.add(Date.from(p.startedAt()));
+                y.add(v);
+            }
+        }
+        if (x.isEmpty()) {
+            return; // e.g. no TTFT without streaming: the panel stays empty rather than showing zeros
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.nightbench.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlanChangesTest {
+
+    static PlanChanges.PromptText prompt(long run, String id, String sha) {
+        return new PlanChanges.PromptText(run, id, sha);
+    }
+
+    static PlanChanges.ModelTarget model(long run, String alias, String serverModel) {
+        return new PlanChanges.ModelTarget(run, alias, "local", serverModel);
+    }
+
+    @Test
+    void theSamePlanHasNoChanges() {
+        PlanChanges c = PlanChanges.between(new PlanChanges.RunPlan(2, "h"), List.of(new PlanChanges.RunPlan(1, "h")),
+                List.of(prompt(1, "a", "x"), prompt(2, "a", "x")), List.of(model(1, "m", "m1"), model(2, "m", "m1")));
+
+        assertThat(c.any()).isFalse();
+    }
+
+    @Test
+    void changedAddedAndRemovedPromptsAndModelsAreListed() {
+        PlanChanges c = PlanChanges.between(new PlanChanges.RunPlan(3, "h2"),
+                List.of(new PlanChanges.RunPlan(2, "h2"), new PlanChanges.RunPlan(1, "h1")),
+                List.of(prompt(1, "a", "x"), prompt(1, "old", "o"), prompt(2, "a", "y"), prompt(3, "a", "y"),
+                        prompt(3, "new", "n")),
+                List.of(model(1, "gone", "g"), model(1, "m", "m1"), model(2, "m", "m1"), model(3, "m", "m2"),
+                        model(3, "fresh", "f")));
+
+        assertThat(c.planHashChangedIn()).containsExactly(1L);
+        assertThat(c.changedPrompts()).containsExactly("a"); // run 1 had another text for it
+        assertThat(c.addedPrompts()).containsExactly("new");
+        assertThat(c.removedPrompts()).containsExactly("old");
+        assertThat(c.addedModels()).containsExactly("fresh");
+        assertThat(c.removedModels()).containsExactly("gone");
+        assertThat(c.retargetedModels()).containsExactly("m: local/m2 (was local/m1)");
+        assertThat(c.any()).isTrue();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.nightbench.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class RegressionDetectorTest {
+
+    private final RegressionDetector detector = new RegressionDetector(0.10, 0.05);
+
+    /** Log-normal latencies around {@code medianMs}, as real TTFTs look: skewed, with a tail. */
+    private static double[] latencies(long seed, int n, double medianMs) {
+        Random random = new Random(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = medianMs * Math.exp(0.15 * random.nextGaussian());
+        }
+        return v;
+    }
+
+    private static double[] scaled(double[] values, double factor) {
+        double[] v = values.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return v;
+    }
+
+    @Test
+    void aLatencyDistributionShiftedUpByThirtyPercentIsRegressed() {
+        double[] baseline = latencies(1, 50, 200);
+        double[] current = scaled(latencies(2, 50, 200), 1.30);
+
+        Comparison c = detector.compare(Metric.TTFT_MS, baseline, current);
+
+        assertThat(c.verdict()).isEqualTo(Verdict.REGRESSED);
+        assertThat(c.changePct()).isBetween(20.0, 45.0);
+        assertThat(c.pValue()).isLessThan(0.001);
+        assertThat(c.nBaseline()).isEqualTo(50);
+        assertThat(c.nCurrent()).isEqualTo(50);
+        assertThat(c.test()).startsWith("Mann-Whitney U");
+    }
+
+    @Test
+    void theSameDistributionWithFreshNoiseIsUnchanged() {
+        Comparison c = detector.compare(Metric.E2E_MS, latencies(100, 25, 900), latencies(200, 25, 900));
+
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+        assertThat(c.pValue()).isGreaterThan(0.05);
+    }
+
+    @Test
+    void nightsDrawnFromOneDistributionRaiseFalseAlarmsNoMoreOftenThanAlpha() {
+        int alarms = 0;
+        int nights = 400;
+        for (long seed = 0; seed < nights; seed++) {
+            Comparison c = detector.compare(Metric.E2E_MS, latencies(1000 + seed, 25, 900), latencies(5000 + seed, 25, 900));
+            alarms += c.verdict() == Verdict.UNCHANGED ? 0 : 1;
+        }
+
+        assertThat(alarms).isLessThanOrEqualTo((int) (0.05 * nights));
+    }
+
+    @Test
+    void aLatencyDistributionShiftedDownIsImproved() {
+        Comparison c = detector.compare(Metric.TPOT_MS, latencies(3, 30, 40), scaled(latencies(4, 30, 40), 0.7));
+
+        assertThat(c.verdict()).isEqualTo(Verdict.IMPROVED);
+        assertThat(c.changePct()).isNegative();
+    }
+
+    @Test
+    void decodeThroughputFallingIsRegressedAndRisingIsImproved() {
+        double[] baseline = latencies(5, 30, 50);
+
+        assertThat(detector.compare(Metric.DECODE_TPS, baseline, scaled(latencies(6, 30, 50), 0.7)).verdict())
+                .isEqualTo(Verdict.REGRESSED);
+        assertThat(detector.compare(Metric.DECODE_TPS, baseline, scaled(latencies(6, 30, 50), 1.4)).verdict())
+                .isEqualTo(Verdict.IMPROVED);
+    }
+
+    @Test
+    void fewerThanThreeSamplesOnEitherSideIsInsufficientDataAndUnchanged() {
+        Comparison c = detector.compare(Metric.TTFT_MS, new double[]{100, 110}, new double[]{900, 950, 990});
+
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+        assertThat(c.insufficientData()).isTrue();
+        assertThat(c.pValue()).isNull();
+        assertThat(c.baselineMedian()).isEqualTo(105);
+        assertThat(c.nBaseline()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignificantMoveSmallerThanTheThresholdIsUnchanged() {
+        double[] baseline = latencies(7, 400, 100);
+
+        Comparison c = detector.compare(Metric.TTFT_MS, baseline, scaled(baseline, 1.05));
+
+        assertThat(c.pValue()).isLessThan(0.05);
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+    }
+
+    @Test
+    void aLargeMoveWithinNoiseIsUnchanged() {
+        Comparison c = detector.compare(Metric.TTFT_MS, new double[]{100, 300, 150}, new double[]{120, 310, 180});
+
+        assertThat(c.changePct()).isGreaterThan(10);
+        assertThat(c.pValue()).isGreaterThan(0.05);
+        assertThat(c.verdict()).isEqualTo(Verdict.UNCHANGED);
+    }
+
+    @Test
+    void aSuccessRateDropBeyondNoiseIsRegressed() {
+        Comparison c = detector.compareSuccess(250, 250, 200, 250);
+
+        assertThat(c.verdict()).isEqualTo(Verdict.REGRESSED);
+        assertThat(c.baselineMedian()).isEqualTo(1.0);
+        assertThat(c.currentMedian()).isEqualTo(0.8);
+        assertThat(c.changePct()).isCloseTo(-20, within(1e-9));
+        assertThat(c.test()).isEqualTo("Fisher's exact (two-sided)");
+    }
+
+    @Test
+    void oneFailureInFiveIsWithinNoise() {
+        assertThat(detector.compareSuccess(5, 5, 4, 5).verdict()).isEqualTo(Verdict.UNCHANGED);
+    }
+
+    @Test
+    void aSuccessRateRiseBeyondNoiseIsImproved() {
+        assertThat(detector.compareSuccess(100, 200, 190, 200).verdict()).isEqualTo(Verdict.IMPROVED);
+    }
+
+    @Test
+    void medianInterpolatesLikePercentileCont() {
+        assertThat(RegressionDetector.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);
+        assertThat(RegressionDetector.median(new double[]{5, 1, 3})).isEqualTo(3);
+    }
+
+    @Test
+    void aThresholdOrAlphaOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> new RegressionDetector(0, 0.05)).hasMessageContaining("threshold");
+        assertThatThrownBy(() -> new RegressionDetector(0.1, 1)).hasMessageContaining("alpha");
+    }
+}

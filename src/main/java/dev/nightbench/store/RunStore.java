@@ -124,7 +124,7 @@ public class RunStore {
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
                         AND q.status = 'ok') AS ok_requests,
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
-                        AND q.status <> 'ok') AS failed_requests,
+                        AND q.status <> 'ok' AND q.error_type IS DISTINCT FROM 'sweep_stopped') AS failed_requests,
                    r.started_at, r.finished_at
             FROM runs r
             """;

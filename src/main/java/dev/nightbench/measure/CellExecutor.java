@@ -51,7 +51,9 @@ import java.util.random.RandomGenerator;
  * </ul>
  * A load cell also returns its {@link LoadPhase}: wall time from the first send to the last completion, the
  * highest number of requests in flight in the client, and whether the plan's SLOs held at that load. A sweep level
- * that breaks them stops the model's sweep ({@link SweepState}); its higher levels are recorded as skipped.
+ * that breaks them stops the model's sweep ({@link SweepState}); its higher levels are recorded as skipped. Failures
+ * in a sweep do not count towards the model's circuit breaker (finding the load at which requests fail is the
+ * sweep's purpose, and its error-rate limit stops it), except a model the server refuses.
  *
  * <p>Thread-safe as far as load cells need: the breakers, sweep state and retry policy are shared by the workers,
  * and the {@code random} given must be thread-safe (SecureRandom, Random).
@@ -189,6 +191,15 @@ public final class CellExecutor {
      */
     private Outcome runRequest(String model, int requestIndex, Integer round, String promptId, ModelClient client,
                                ChatRequest request, long scheduled, InFlight inFlight) {
+        return runRequest(model, requestIndex, round, promptId, client, request, scheduled, inFlight, true);
+    }
+
+    /**
+     * @param countFailures whether a failed request counts towards the model's breaker (not in a sweep, which is
+     *                      meant to find the load at which requests fail; a refused model still opens it)
+     */
+    private Outcome runRequest(String model, int requestIndex, Integer round, String promptId, ModelClient client,
+                               ChatRequest request, long scheduled, InFlight inFlight, boolean countFailures) {
         Optional<String> open = breakers.openReason(model);
         if (open.isPresent()) {
             return new Outcome(List.of(new Attempt(requestIndex, 1, true, round,
@@ -212,13 +223,15 @@ public final class CellExecutor {
             boolean again = failure != null && retry.shouldRetry(failure, attempt) && !Thread.currentThread().isInterrupted();
             attempts.add(new Attempt(requestIndex, attempt, !again, round, m, lag, promptId));
             if (failure == null) {
-                breakers.recordSuccess(model);
+                if (countFailures) {
+                    breakers.recordSuccess(model);
+                }
                 return new Outcome(attempts, firstSent, lastClosed);
             }
             if (!again) {
                 if (failure == FailureClass.HTTP_4XX) {
                     breakers.open(model, "the server refused the model (HTTP " + m.httpStatus() + "): " + m.errorMessage());
-                } else if (breakers.recordFailure(model, m.errorType() + ": " + m.errorMessage())) {
+                } else if (countFailures && breakers.recordFailure(model, m.errorType() + ": " + m.errorMessage())) {
                     log.warn("Model {} failed {}; its remaining requests are skipped", model,
                             breakers.openReason(model).orElse(""));
                 }
@@ -301,19 +314,19 @@ public final class CellExecutor {
         private List<Future<?>> closedLoop(ExecutorService threads) {
             int workers = (int) cell.loadLevel();
             long deadline = cell.duration() == null ? Long.MAX_VALUE : nanos.nanoTime() + cell.duration().toNanos();
-            int[] next = {0};
+            AtomicInteger next = new AtomicInteger();
             List<Future<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 tasks.add(threads.submit(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
-                        int i;
-                        synchronized (next) {
-                            boolean done = cell.duration() == null ? next[0] >= cell.requests()
-                                    : nanos.nanoTime() - deadline >= 0 || breakers.openReason(model.alias()).isPresent();
-                            if (done) {
-                                return;
-                            }
-                            i = next[0]++;
+                        // bounded by time: stop at the deadline, or once the model failed (no rows to fill in)
+                        if (cell.duration() != null && (nanos.nanoTime() - deadline >= 0
+                                || breakers.openReason(model.alias()).isPresent())) {
+                            return;
+                        }
+                        int i = next.getAndIncrement();
+                        if (cell.duration() == null && i >= cell.requests()) {
+                            return;
                         }
                         send(i, UNSET);
                     }
@@ -348,7 +361,7 @@ public final class CellExecutor {
         private void send(int index, long scheduled) {
             int p = index % prompts.size();
             Outcome outcome = runRequest(model.alias(), index, null, prompts.get(p).id(), client, requests.get(p),
-                    scheduled, inFlight);
+                    scheduled, inFlight, !cell.sweep());
             attempts.addAll(outcome.attempts());
             if (outcome.firstSent() != UNSET) {
                 sent.incrementAndGet();

@@ -98,6 +98,11 @@ final class LoadValidator {
             problems.add(plan, at, "needs the requests per level (requests: N) or the time per level (duration: 30s)");
             ok = false;
         }
+        int highest = concurrency.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (requests != null && highest > requests) {
+            problems.add(plan, at, tooFewRequests(requests, highest));
+            ok = false;
+        }
         LoadSpec.Sweep resolved = null;
         if (sweep != null) {
             Integer sweepRequests = sweep.requests();
@@ -111,6 +116,10 @@ final class LoadValidator {
                         + " (duration: 30s), in the sweep or in the load section around it");
                 ok = false;
             }
+            if (LoadSpec.CONCURRENCY.equals(sweep.mode()) && sweepRequests != null && sweep.max() > sweepRequests) {
+                problems.add(plan, sweep.at(), tooFewRequests(sweepRequests, (int) sweep.max()));
+                ok = false;
+            }
             List<?> fixed = LoadSpec.CONCURRENCY.equals(sweep.mode()) ? concurrency : rates;
             if (!fixed.isEmpty()) {
                 String key = LoadSpec.CONCURRENCY.equals(sweep.mode()) ? "concurrency" : "rates";
@@ -122,6 +131,12 @@ final class LoadValidator {
                     sweepDuration);
         }
         return ok ? new LoadSpec(concurrency, rates, requests, duration, resolved) : LoadSpec.NONE;
+    }
+
+    private static String tooFewRequests(int requests, int concurrency) {
+        return "requests per level (" + requests + ") is below the concurrency " + concurrency + ": no more than "
+                + requests + " requests could ever be in flight; give at least " + concurrency
+                + " requests per level, or a duration";
     }
 
     private List<Integer> concurrencyLevels(List<Integer> raw, FieldPath at) {

@@ -51,10 +51,10 @@ class LoadPlanTest {
                 load:
                   concurrency: [1, 4, 16, 64]
                   rates: [2, 8.5]
-                  requests: 40
+                  requests: 64
                 """);
 
-        LoadSpec expected = new LoadSpec(List.of(1, 4, 16, 64), List.of(2.0, 8.5), 40, null, null);
+        LoadSpec expected = new LoadSpec(List.of(1, 4, 16, 64), List.of(2.0, 8.5), 64, null, null);
         assertThat(plan.load()).isEqualTo(expected);
         assertThat(plan.models()).extracting(ModelSpec::load).containsExactly(expected, expected);
     }

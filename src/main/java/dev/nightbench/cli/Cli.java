@@ -2,6 +2,8 @@ package dev.nightbench.cli;
 
 import dev.nightbench.NightbenchApplication;
 import dev.nightbench.db.EmbeddedDatabase;
+import dev.nightbench.measure.Cell;
+import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
@@ -186,6 +188,10 @@ public final class Cli {
                 plan.run().rounds(), plan.run().stream());
         plan.models().forEach(m -> out.printf("  model %s -> %s on %s%n", m.alias(), m.model(), m.endpoint()));
         out.printf("  %d measured requests per run%n", plan.models().size() * plan.prompts().size() * plan.run().rounds());
+        long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
+        if (loadCells > 0) {
+            out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);
+        }
         return OK;
     }
 

@@ -1,15 +1,19 @@
 package dev.nightbench.measure;
 
+import dev.nightbench.plan.LoadSpec;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PromptSpec;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a plan into the run's cells, in a stable order (model by model, then prompt by prompt, as the plan
- * lists them) so that a restart of the same plan sees the same cell at the same index.
+ * Turns a plan into the run's cells, in a stable order so that a restart of the same plan sees the same cell at
+ * the same index: first the latency cells (model by model, then prompt by prompt, as the plan lists them), then
+ * the load cells, model by model: its concurrency levels, its rates, then every level of its sweep up to the
+ * sweep's max (levels above one that broke an SLO are recorded as skipped when their turn comes).
  */
 public final class CellPlanner {
 
@@ -24,7 +28,29 @@ public final class CellPlanner {
                         plan.run().rounds()));
             }
         }
+        for (ModelSpec model : plan.models()) {
+            LoadSpec load = model.load();
+            for (int c : load.concurrency()) {
+                cells.add(loadCell(cells.size(), model, Cell.CONCURRENCY, c, load.requests(), load.duration(), false));
+            }
+            for (double r : load.rates()) {
+                cells.add(loadCell(cells.size(), model, Cell.RATE, r, load.requests(), load.duration(), false));
+            }
+            LoadSpec.Sweep sweep = load.sweep();
+            if (sweep != null) {
+                String mode = LoadSpec.CONCURRENCY.equals(sweep.mode()) ? Cell.CONCURRENCY : Cell.RATE;
+                for (double level : sweep.levels()) {
+                    cells.add(loadCell(cells.size(), model, mode, level, sweep.requests(), sweep.duration(), true));
+                }
+            }
+        }
         return List.copyOf(cells);
+    }
+
+    private static Cell loadCell(int index, ModelSpec model, String mode, double level, Integer requests,
+                                 Duration duration, boolean sweep) {
+        return new Cell(index, "measure", model.alias(), Cell.ALL_PROMPTS, mode, level,
+                requests == null ? 0 : requests, requests == null ? duration : null, sweep);
     }
 
     /** One warm-up cell per model, on the plan's first prompt; empty when warm-up is 0. */

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The workshop's "auto-skip failed models", per model: after {@code failAfter} consecutive failed requests
  * (or at once, for a model the server does not know or an unavailable model) the model is open, with the
- * reason, and its remaining requests are recorded as skipped without calling it.
+ * reason, and its remaining requests are recorded as skipped without calling it. Thread-safe: the concurrent
+ * requests of a load cell share it ("consecutive" then means in order of completion).
  */
 public final class CircuitBreakers {
 
@@ -34,10 +35,8 @@ public final class CircuitBreakers {
     /** Records a failed request; returns true when this failure opened the breaker. */
     public boolean recordFailure(String model, String description) {
         int n = consecutive.merge(model, 1, Integer::sum);
-        if (n >= failAfter && !openReasons.containsKey(model)) {
-            openReasons.put(model, n + " consecutive failed requests; last: " + description);
-            return true;
-        }
-        return false;
+        // putIfAbsent: under load several workers fail at once, and exactly one of them opens the breaker
+        return n >= failAfter
+                && openReasons.putIfAbsent(model, n + " consecutive failed requests; last: " + description) == null;
     }
 }

@@ -27,4 +27,18 @@ final class Percentiles {
         int hi = (int) Math.ceil(h);
         return sorted[lo] + (h - lo) * (double) (sorted[hi] - sorted[lo]);
     }
+
+    /** As {@link #ofSorted(long[], int, double)}, for doubles. */
+    static double ofSorted(double[] sorted, int n, double q) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("no values");
+        }
+        if (q < 0 || q > 1) {
+            throw new IllegalArgumentException("quantile must be in [0, 1]: " + q);
+        }
+        double h = (n - 1) * q;
+        int lo = (int) Math.floor(h);
+        int hi = (int) Math.ceil(h);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
 }

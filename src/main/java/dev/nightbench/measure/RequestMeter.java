@@ -192,6 +192,16 @@ public final class RequestMeter implements ResponseObserver {
                 text.toString(), streamed);
     }
 
+    /** Nano time of t0 as the client reported it, or {@link Long#MIN_VALUE} when the request was never sent. */
+    long sentNanos() {
+        return t0;
+    }
+
+    /** Nano time the response was closed, or {@link Long#MIN_VALUE} when it was not. */
+    long closedNanos() {
+        return closedNanos;
+    }
+
     private Double since(long nanos) {
         return nanos == UNSET || t0 == UNSET ? null : (nanos - t0) / NANOS_PER_MS;
     }

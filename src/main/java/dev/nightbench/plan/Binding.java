@@ -87,10 +87,7 @@ final class Binding {
         @Override
         public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, ValueDeserializer<?> deserializer,
                                              Object beanOrClass, String propertyName) {
-            FieldPath path = pathOfCurrentValue(p);
-            if (path.isRoot() || !Objects.equals(path.segments().getLast(), propertyName)) {
-                path = path.child(propertyName);
-            }
+            FieldPath path = pathOfUnknownKey(ctxt, p, propertyName);
             List<String> allowed = deserializer == null ? List.of()
                     : deserializer.getKnownPropertyNames().stream().map(String::valueOf).toList();
             problems.add(source, path, unknownKeyMessage(propertyName, allowed));
@@ -134,6 +131,20 @@ final class Binding {
             p.skipChildren();
             return null;
         }
+    }
+
+    /**
+     * The path of an unknown key. Records are built through their constructor, so Jackson reads the whole object
+     * first and replays an unknown key from a buffer whose contexts do not match the document; the document's
+     * parser then sits at the end of the object holding the key, which gives that object's path.
+     */
+    static FieldPath pathOfUnknownKey(DeserializationContext ctxt, JsonParser p, String key) {
+        JsonParser document = ctxt.getParser();
+        if (document != null && document != p && document.currentToken() == JsonToken.END_OBJECT) {
+            return FieldPath.of(document.streamReadContext()).child(key);
+        }
+        FieldPath path = pathOfCurrentValue(p);
+        return path.isRoot() || !Objects.equals(path.segments().getLast(), key) ? path.child(key) : path;
     }
 
     /** The path of the value the parser is at; for a just-opened object or list, the path of that value. */

@@ -18,6 +18,14 @@ final class Durations {
 
     /** @throws IllegalArgumentException with a message saying what was expected */
     static Duration parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * @param allowZero accept a zero duration ({@code 0s}, {@code 0ms}), e.g. for "no backoff"
+     * @throws IllegalArgumentException with a message saying what was expected
+     */
+    static Duration parse(String text, boolean allowZero) {
         String s = text.trim();
         Duration d;
         if (s.toUpperCase(Locale.ROOT).startsWith("P")) {
@@ -29,7 +37,7 @@ final class Durations {
         } else {
             d = simple(s);
         }
-        if (d.isNegative() || d.isZero()) {
+        if (d.isNegative() || (d.isZero() && !allowZero)) {
             throw new IllegalArgumentException("must be longer than zero, got '" + text + "'");
         }
         return d;

@@ -15,9 +15,12 @@ import java.util.Map;
  * @param priceInputPer1k     price per 1K prompt tokens, if known (for cost estimates)
  * @param priceOutputPer1k    price per 1K output tokens, if known
  * @param params              per-model request parameters overriding the run's (max_tokens, temperature, …)
+ * @param load                the model's effective load: the plan's {@code load:} with the model's own keys
+ *                            replacing the plan's; {@link LoadSpec#NONE} for no load cells
  */
 public record ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
-                        BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params) {
+                        BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params,
+                        LoadSpec load) {
 
     public ModelSpec {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
@@ -25,5 +28,18 @@ public record ModelSpec(String alias, String endpoint, String model, List<String
         if (model == null) {
             model = alias;
         }
+        load = load == null ? LoadSpec.NONE : load;
+    }
+
+    /** A model without load cells. */
+    public ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
+                     BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params) {
+        this(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params, null);
+    }
+
+    /** The same model with this load. */
+    public ModelSpec withLoad(LoadSpec load) {
+        return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,
+                load);
     }
 }

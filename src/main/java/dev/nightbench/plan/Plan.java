@@ -17,20 +17,33 @@ import java.util.Optional;
  * @param hash     SHA-256 (lower-case hex) of the plan's canonical content: the raw plan text and the raw
  *                 text of its included files, before env interpolation (see {@link PlanLoader})
  * @param description free text from the plan's {@code description:}, or null
+ * @param load     the plan-level {@code load:} section (each model's effective load is {@link ModelSpec#load()})
+ * @param slo      service-level objectives, {@link Slo#NONE} when not given
+ * @param retry    per-failure-class retry overrides, {@link RetrySettings#NONE} when not given
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
-                   List<PromptSpec> prompts, RunParams run, String hash, String description) {
+                   List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                   RetrySettings retry) {
 
     public Plan {
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         prompts = List.copyOf(prompts);
+        load = load == null ? LoadSpec.NONE : load;
+        slo = slo == null ? Slo.NONE : slo;
+        retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without load, SLO or retry sections (the constructor before they were added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description) {
+        this(name, source, endpoints, models, prompts, run, hash, description, null, null, null);
     }
 
     /** A plan without a description (the constructor before {@code description} was added). */
     public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                 List<PromptSpec> prompts, RunParams run, String hash) {
-        this(name, source, endpoints, models, prompts, run, hash, null);
+        this(name, source, endpoints, models, prompts, run, hash, null, null, null, null);
     }
 
     public Optional<Endpoint> endpoint(String endpointName) {

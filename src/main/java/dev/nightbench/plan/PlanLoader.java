@@ -65,6 +65,15 @@ import java.util.function.Function;
  *   stream: true
  *   fail_after: 3                  # consecutive failures before a model is skipped, >= 1
  *   timeouts: { connect: 10s, first_token: 60s, idle: 30s, total: 5m }  # 500ms, 1m30s, PT10S...
+ * load:                            # optional; models[i].load replaces it key by key, load: null = none
+ *   concurrency: [1, 4, 16, 64]    # closed-loop levels
+ *   rates: [2, 8]                  # open-loop levels, req/s, Poisson arrivals
+ *   requests: 100                  # per level; or duration: 30s
+ *   sweep: { mode: concurrency, start: 1, factor: 2, max: 64, requests: 64 }
+ * slo: { ttft_ms: 500, tpot_ms: 50, e2e_ms: 5000, max_error_rate: 0.05, percentile: 95 }  # each optional
+ * retry:                           # per failure class over measure.RetryPolicy's defaults
+ *   default: { attempts: 3, backoff: 500ms, max_backoff: 30s }
+ *   http_429: { attempts: 5 }      # also http_5xx, timeout, connect_error, truncated_stream, invalid_response
  * }</pre>
  *
  * <p>Keys are snake_case; an unknown key anywhere (except inside {@code params}) is an error that names

@@ -45,10 +45,13 @@ final class PlanValidator {
 
     private final Source plan;
     private final Problems problems;
+    private final LoadValidator loads;
+    private LoadValidator.Part planLoad = LoadValidator.Part.EMPTY;
 
     PlanValidator(Source plan, Problems problems) {
         this.plan = plan;
         this.problems = problems;
+        this.loads = new LoadValidator(plan, problems);
     }
 
     /** @return the plan, or null when problems were found */
@@ -57,13 +60,19 @@ final class PlanValidator {
         String name = name(raw.name(), defaultName);
         String description = raw.description();
         List<Endpoint> endpoints = endpoints(raw.endpoints());
+        FieldPath loadAt = FieldPath.of("load");
+        planLoad = loads.part(raw.load(), loadAt);
         List<ModelSpec> models = models(raw, endpoints, fileModels);
         List<PromptSpec> prompts = prompts(raw, filePrompts);
         RunParams run = run(raw.run());
+        Slo slo = loads.slo(raw.slo());
+        RetrySettings retry = loads.retry(raw.retry());
+        // the plan-level section as a whole; its gaps are reported only where a model uses it
+        LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description);
+        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry);
     }
 
     private String name(String name, String defaultName) {
@@ -268,10 +277,20 @@ final class PlanValidator {
                 }
             }
         }
+        // a model's own load section is only in the plan file (models_file entries take the plan's);
+        // an explicit 'load: null' gives the model no load cells
+        LoadSpec load;
+        if (m.load() == null && src == plan && plan.has(at.child("load"))) {
+            load = LoadSpec.NONE;
+        } else {
+            FieldPath loadAt = m.load() != null ? at.child("load") : FieldPath.of("load");
+            LoadValidator.Part own = m.load() == null ? LoadValidator.Part.EMPTY : loads.part(m.load(), loadAt);
+            load = loads.effective(planLoad, own, loadAt);
+        }
         if (ok) {
             out.add(new ModelSpec(m.alias(), endpoint, m.model() == null ? null : m.model().strip(), capabilities,
                     m.sizeMb(), price == null ? null : price.inputPer1k(), price == null ? null : price.outputPer1k(),
-                    params == null ? null : frozen(params)));
+                    params == null ? null : frozen(params), load));
         }
     }
 

@@ -13,13 +13,14 @@ import java.util.Map;
  * parsed, located and checked for unknown keys without further change.
  */
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
-               String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run) {
+               String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
+               RawLoad load, RawSlo slo, RawRetry retry) {
 
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
-                    RawPrice price, Map<String, Object> params) {
+                    RawPrice price, Map<String, Object> params, RawLoad load) {
     }
 
     /** One entry of a workshop {@code models.json}; the alias is its key, the endpoint the plan's models_endpoint. */
@@ -27,7 +28,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                         Map<String, Object> params) {
 
         RawModel withAlias(String alias) {
-            return new RawModel(alias, null, model, capabilities, sizeMb, price, params);
+            return new RawModel(alias, null, model, capabilities, sizeMb, price, params, null);
         }
     }
 
@@ -47,5 +48,27 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** Durations stay text here so a bad one is reported with its line rather than failing the parse. */
     record RawTimeouts(String connect, String firstToken, String idle, String total) {
+    }
+
+    /** {@code load:} of the plan or of one model; durations stay text, as in {@link RawTimeouts}. */
+    record RawLoad(List<Integer> concurrency, List<Double> rates, Integer requests, String duration, RawSweep sweep) {
+    }
+
+    record RawSweep(String mode, Double start, Double factor, Double max, Integer requests, String duration) {
+    }
+
+    record RawSlo(Double ttftMs, Double tpotMs, Double e2eMs, Double maxErrorRate, Double percentile) {
+    }
+
+    /**
+     * {@code retry:} by failure class. {@code http_4xx} is read only to say that it is never retried.
+     */
+    record RawRetry(@JsonProperty("default") RawRetryRule defaults, @JsonProperty("http_429") RawRetryRule http429,
+                    @JsonProperty("http_5xx") RawRetryRule http5xx, RawRetryRule timeout, RawRetryRule connectError,
+                    RawRetryRule truncatedStream, RawRetryRule invalidResponse,
+                    @JsonProperty("http_4xx") Object http4xx) {
+    }
+
+    record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {
     }
 }

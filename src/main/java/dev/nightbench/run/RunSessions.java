@@ -1,8 +1,10 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.NanoClock;
 import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.RetryPolicy;
+import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PlanLoader;
@@ -43,9 +45,11 @@ public class RunSessions {
         }
         ClientFactory.Clients clients = clientFactory.create(plan);
         CircuitBreakers breakers = new CircuitBreakers(plan.run().failAfter());
-        CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.defaults(),
-                clock, d -> Thread.sleep(d), new SecureRandom());
-        RunSession session = new RunSession(plan, snapshot(loaded), clients.byModel(), clients.resources(), breakers, executor);
+        SweepState sweeps = new SweepState();
+        CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
+                clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps);
+        RunSession session = new RunSession(plan, snapshot(loaded), clients.byModel(), clients.resources(), breakers,
+                sweeps, executor);
         sessions.put(jobExecutionId, session);
         return session;
     }

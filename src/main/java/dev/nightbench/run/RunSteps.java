@@ -4,11 +4,14 @@ import dev.nightbench.client.ModelClientException;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.Attempt;
 import dev.nightbench.measure.CellExecutor.CellResult;
+import dev.nightbench.measure.CellExecutor.LoadPhase;
 import dev.nightbench.measure.CellPlanner;
+import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.RequestRow;
 import dev.nightbench.store.RequestStore;
 import dev.nightbench.store.RunStore;
@@ -37,13 +40,16 @@ class RunSteps {
     private final RunStore runs;
     private final RequestStore requests;
     private final SummaryStore summaries;
+    private final LoadPhaseStore loadPhases;
     private final ReportService reports;
     private final Clock clock;
 
-    RunSteps(RunStore runs, RequestStore requests, SummaryStore summaries, ReportService reports, Clock clock) {
+    RunSteps(RunStore runs, RequestStore requests, SummaryStore summaries, LoadPhaseStore loadPhases,
+             ReportService reports, Clock clock) {
         this.runs = runs;
         this.requests = requests;
         this.summaries = summaries;
+        this.loadPhases = loadPhases;
         this.reports = reports;
         this.clock = clock;
     }
@@ -55,8 +61,10 @@ class RunSteps {
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
         session.runId(runId);
-        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{})", runId, plan.name(), plan.models().size(),
-                plan.prompts().size(), plan.run().rounds(), plan.simulated() ? ", SIMULATED endpoint" : "");
+        long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
+        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{})", runId, plan.name(), plan.models().size(),
+                plan.prompts().size(), plan.run().rounds(), loadCells == 0 ? "" : ", " + loadCells + " load cells",
+                plan.simulated() ? ", SIMULATED endpoint" : "");
         return runId;
     }
 
@@ -97,12 +105,18 @@ class RunSteps {
         session.breakers().open(alias, "unavailable: " + reason);
     }
 
-    /** Restores what an earlier execution of this run learned: unavailable and failed models stay skipped. */
+    /**
+     * Restores what an earlier execution of this run learned: unavailable and failed models stay skipped, and a
+     * sweep that broke at some level keeps its higher levels skipped.
+     */
     void restoreModelStates(RunSession session) {
         for (RunStore.ModelState m : runs.models(session.runId())) {
             if ("unavailable".equals(m.availability()) || "failed".equals(m.availability())) {
                 session.breakers().open(m.modelAlias(), m.availability() + ": " + m.failureReason());
             }
+        }
+        for (LoadPhaseStore.BrokenLevel b : loadPhases.brokenSweepLevels(session.runId())) {
+            session.sweeps().stop(b.modelAlias(), SweepState.reason(b.sloBroken(), b.loadMode(), b.loadLevel()));
         }
     }
 
@@ -128,19 +142,32 @@ class RunSteps {
     CellResult measure(RunSession session, Cell cell) {
         if (requests.cellStored(session.runId(), cell.phase(), cell.index())) {
             log.info("Cell {} ({} / {}) was committed before the restart; not repeated", cell.index(),
-                    cell.modelAlias(), cell.promptId());
+                    cell.modelAlias(), cell.isLoad() ? cell.describeLoad() : cell.promptId());
             return null;
         }
         return session.executor().execute(cell);
     }
 
-    /** Step 4 (writer). */
+    /** Step 4 (writer): the cells' request rows and, for load cells, their phases, in the chunk's transaction. */
     void write(RunSession session, List<? extends CellResult> results) {
         List<RequestRow> rows = new ArrayList<>();
         for (CellResult r : results) {
             rows.addAll(rows(session, r));
         }
         requests.insert(rows);
+        for (CellResult r : results) {
+            if (r.load() != null) {
+                loadPhases.insert(phaseRow(session.runId(), r.cell(), r.load()));
+            }
+        }
+    }
+
+    private static LoadPhaseStore.LoadPhaseRow phaseRow(long runId, Cell cell, LoadPhase p) {
+        return new LoadPhaseStore.LoadPhaseRow(runId, cell.index(), cell.modelAlias(), cell.loadMode(), cell.loadLevel(),
+                cell.sweep(), p.offeredRate(), cell.duration() == null ? cell.requests() : null,
+                cell.duration() == null ? null : cell.duration().toMillis(), p.requests(), p.sent(), p.okRequests(),
+                p.wallMs(), p.maxInFlight(), p.startedAt(), p.skipped() ? "skipped" : "ran", p.held(), p.sloBroken(),
+                p.skipReason());
     }
 
     /** After the measure step: a model whose breaker opened is marked failed with its reason. */
@@ -175,7 +202,8 @@ class RunSteps {
         List<RequestRow> rows = new ArrayList<>();
         for (Attempt a : result.attempts()) {
             rows.add(new RequestRow(session.runId(), cell.phase(), cell.index(), a.requestIndex(), a.attempt(),
-                    a.isFinal(), cell.modelAlias(), cell.promptId(), a.round(), cell.loadMode(), cell.loadLevel(),
+                    a.isFinal(), cell.modelAlias(), a.promptId() != null ? a.promptId() : cell.promptId(), a.round(),
+                    cell.loadMode(), cell.loadLevel(),
                     a.scheduledLagMs(), simulated, a.measurement()));
         }
         return rows;

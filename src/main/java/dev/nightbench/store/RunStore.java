@@ -44,12 +44,14 @@ public class RunStore {
         Plan plan = run.plan();
         long runId = jdbc.sql("""
                         INSERT INTO runs (job_instance_id, plan_name, plan_path, plan_hash, plan_snapshot, run_date, label,
-                            simulated, host, nightbench_version, status, pairs_total, started_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'STARTED', ?, ?)
+                            simulated, host, nightbench_version, status, pairs_total, started_at,
+                            slo_ttft_ms, slo_tpot_ms, slo_e2e_ms, slo_max_error_rate, slo_percentile)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'STARTED', ?, ?, ?, ?, ?, ?, ?)
                         RETURNING run_id""")
                 .params(run.jobInstanceId(), plan.name(), plan.source().toString(), plan.hash(), run.planSnapshot(),
                         run.runDate(), run.label(), plan.simulated(), run.host(), run.version(), run.pairsTotal(),
-                        Timestamp.from(run.startedAt()))
+                        Timestamp.from(run.startedAt()), plan.slo().ttftMs(), plan.slo().tpotMs(), plan.slo().e2eMs(),
+                        plan.slo().maxErrorRate(), plan.slo().percentile())
                 .query(Long.class)
                 .single();
         int ordinal = 0;
@@ -122,7 +124,7 @@ public class RunStore {
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
                         AND q.status = 'ok') AS ok_requests,
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
-                        AND q.status <> 'ok') AS failed_requests,
+                        AND q.status <> 'ok' AND q.error_type IS DISTINCT FROM 'sweep_stopped') AS failed_requests,
                    r.started_at, r.finished_at
             FROM runs r
             """;

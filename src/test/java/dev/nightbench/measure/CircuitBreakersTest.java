@@ -16,6 +16,23 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void exactlyOneOfManyConcurrentFailuresOpensTheBreaker() throws Exception {
+        CircuitBreakers breakers = new CircuitBreakers(3);
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 64; i++) {
+                threads.submit(() -> {
+                    if (breakers.recordFailure("m", "http_5xx: boom")) {
+                        opened.incrementAndGet();
+                    }
+                });
+            }
+        }
+        assertThat(opened).hasValue(1);
+        assertThat(breakers.openReason("m")).isPresent();
+    }
+
+    @Test
     void aSuccessResetsTheCount() {
         CircuitBreakers breakers = new CircuitBreakers(2);
         breakers.recordFailure("m", "x");

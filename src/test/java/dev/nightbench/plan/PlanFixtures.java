@@ -62,6 +62,9 @@ public final class PlanFixtures {
         private final List<ModelBuilder> models = new ArrayList<>();
         private final List<PromptSpec> prompts = new ArrayList<>();
         private RunParams run = RunParams.defaults();
+        private LoadSpec load;
+        private Slo slo;
+        private RetrySettings retry;
 
         public PlanBuilder named(String name) {
             this.name = name;
@@ -132,6 +135,22 @@ public final class PlanFixtures {
                     stream, run.timeouts(), run.failAfter()));
         }
 
+        /** The plan-level load section (models get their own through {@link ModelBuilder#withLoad}). */
+        public PlanBuilder withLoad(LoadSpec load) {
+            this.load = load;
+            return this;
+        }
+
+        public PlanBuilder withSlo(Slo slo) {
+            this.slo = slo;
+            return this;
+        }
+
+        public PlanBuilder withRetry(RetrySettings retry) {
+            this.retry = retry;
+            return this;
+        }
+
         public PlanBuilder withFailAfter(int failAfter) {
             return withRun(new RunParams(run.warmup(), run.rounds(), run.maxTokens(), run.temperature(), run.seed(),
                     run.stream(), run.timeouts(), failAfter));
@@ -143,8 +162,9 @@ public final class PlanFixtures {
                     .map(b -> b.build(defaultEndpoint)).toList();
             List<PromptSpec> p = prompts.isEmpty() ? List.of(aPrompt().build()) : prompts;
             String hash = sha256(String.join("\n", name, String.valueOf(description), endpoints.toString(),
-                    m.toString(), p.toString(), run.toString()));
-            return new Plan(name, source, endpoints, m, p, run, hash, description);
+                    m.toString(), p.toString(), run.toString(), String.valueOf(load), String.valueOf(slo),
+                    String.valueOf(retry)));
+            return new Plan(name, source, endpoints, m, p, run, hash, description, load, slo, retry);
         }
     }
 
@@ -157,6 +177,7 @@ public final class PlanFixtures {
         private BigDecimal priceIn;
         private BigDecimal priceOut;
         private final Map<String, Object> params = new LinkedHashMap<>();
+        private LoadSpec load;
 
         public ModelBuilder named(String alias) {
             this.alias = alias;
@@ -195,13 +216,19 @@ public final class PlanFixtures {
             return this;
         }
 
+        /** The model's effective load (the plan-level section is not merged in by the builder). */
+        public ModelBuilder withLoad(LoadSpec load) {
+            this.load = load;
+            return this;
+        }
+
         public ModelSpec build() {
             return build("sim");
         }
 
         ModelSpec build(String defaultEndpoint) {
             return new ModelSpec(alias, endpoint == null ? defaultEndpoint : endpoint, model, capabilities, sizeMb,
-                    priceIn, priceOut, params);
+                    priceIn, priceOut, params, load);
         }
     }
 

@@ -10,7 +10,10 @@ import java.util.Map;
  *   <li>{@code sim-fast}: time to first token ~40 ms (lognormal median), ~8 ms per token;</li>
  *   <li>{@code sim-medium}: ~120 ms, ~20 ms per token;</li>
  *   <li>{@code sim-large}: ~300 ms, ~45 ms per token;</li>
- *   <li>{@code sim-flaky}: like sim-medium, but ~25 % of requests fail (mostly HTTP 503, some truncated streams).</li>
+ *   <li>{@code sim-flaky}: like sim-medium, but ~25 % of requests fail (mostly HTTP 503, some truncated streams);</li>
+ *   <li>{@code sim-busy}: like sim-fast with 4 request slots: beyond 4 answers in progress every new answer's
+ *       delays grow with the load (active answers ÷ 4), the way a server with a full batch slows down; for load
+ *       tests and sweeps.</li>
  * </ul>
  * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"), one word per token, and the usage
  * counts the words sent and the prompt's words. A slowdown factor per model multiplies every delay, so a demo can
@@ -22,6 +25,7 @@ public final class SimulatedModels {
     public static final String MEDIUM = "sim-medium";
     public static final String LARGE = "sim-large";
     public static final String FLAKY = "sim-flaky";
+    public static final String BUSY = "sim-busy";
 
     /** Environment variable with per-model slowdown factors, e.g. {@code sim-medium=1.5,sim-fast=2}. */
     public static final String SLOWDOWN_ENV = "NIGHTBENCH_SIM_SLOWDOWN";
@@ -103,6 +107,7 @@ public final class SimulatedModels {
         p.put(MEDIUM, new StatisticalModel.Profile(MEDIUM, 120, 20, 0));
         p.put(LARGE, new StatisticalModel.Profile(LARGE, 300, 45, 0));
         p.put(FLAKY, new StatisticalModel.Profile(FLAKY, 120, 20, 0.25));
+        p.put(BUSY, new StatisticalModel.Profile(BUSY, 40, 8, 0, 4));
         return p;
     }
 }

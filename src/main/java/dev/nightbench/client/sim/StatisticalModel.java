@@ -1,13 +1,16 @@
 package dev.nightbench.client.sim;
 
 import java.time.Duration;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
  * A built-in simulated model: lognormal time to first token, lognormal time per token, one word per token,
  * optionally failing a share of requests. Deterministic: the answer (length and words) depends only on the seed,
  * the model and the prompt, as with temperature 0; the timings and failures depend on the seed, the model and the
- * request's index, so a run is repeatable and two runs with the same plan see the same "weather".
+ * request's index, so a run is repeatable and two runs with the same plan see the same "weather". A model with
+ * {@link Profile#slots() slots} also slows down under load: each answer's delays are stretched by the number of
+ * answers then in progress ÷ slots, so a load sweep finds its limit.
  */
 final class StatisticalModel implements SimModel {
 
@@ -15,8 +18,15 @@ final class StatisticalModel implements SimModel {
      * @param ttftMedianMs     median time to first token
      * @param perTokenMedianMs median time between tokens
      * @param failureRate      share of requests that fail (80 % HTTP 503, 20 % truncated stream)
+     * @param slots            requests the model serves at full speed at once; beyond that every delay of a new
+     *                         request grows in proportion (active requests ÷ slots, like a server whose batch is
+     *                         full); 0 = unlimited
      */
-    record Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate) {
+    record Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate, int slots) {
+
+        Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate) {
+            this(name, ttftMedianMs, perTokenMedianMs, failureRate, 0);
+        }
     }
 
     static final int MIN_WORDS = 20;
@@ -29,6 +39,8 @@ final class StatisticalModel implements SimModel {
     private final Profile profile;
     private final double slowdown;
     private final long seed;
+    /** Server nano times at which the answers in progress end (models with slots only). */
+    private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
 
     StatisticalModel(Profile profile, double slowdown, long seed) {
         if (!(slowdown > 0) || Double.isInfinite(slowdown)) {
@@ -45,6 +57,37 @@ final class StatisticalModel implements SimModel {
 
     @Override
     public Script respond(SimRequest request) {
+        double load = profile.slots() > 0 ? occupancy() : 1;
+        Script script = respond(request, load);
+        if (profile.slots() > 0) {
+            release(script);
+        }
+        return script;
+    }
+
+    /** Active answers (this one included) ÷ slots, at least 1. */
+    private double occupancy() {
+        long now = System.nanoTime();
+        synchronized (busyUntil) {
+            while (!busyUntil.isEmpty() && busyUntil.peek() - now <= 0) {
+                busyUntil.poll();
+            }
+            return Math.max(1, (busyUntil.size() + 1) / (double) profile.slots());
+        }
+    }
+
+    /** Books the answer's time: it keeps a slot busy until its last scripted step. */
+    private void release(Script script) {
+        long total = script.endingDelayNanos() + script.delayNanos();
+        for (Script.Step step : script.steps()) {
+            total += step.delayNanos();
+        }
+        synchronized (busyUntil) {
+            busyUntil.add(System.nanoTime() + total);
+        }
+    }
+
+    private Script respond(SimRequest request, double load) {
         int nameHash = profile.name().hashCode();
         SplittableRandom answer = new SplittableRandom(mix(seed, nameHash, request.promptText().hashCode()));
         SplittableRandom weather = new SplittableRandom(mix(seed, nameHash, request.index()) ^ 0x5DEECE66DL);
@@ -59,7 +102,7 @@ final class StatisticalModel implements SimModel {
             return Script.status(503)
                     .body("{\"error\":{\"message\":\"" + profile.name() + " is overloaded (simulated)\","
                             + "\"type\":\"server_error\",\"param\":null,\"code\":null}}")
-                    .after(scaled(lognormal(weather, ERROR_LATENCY_MEDIAN_MS, TTFT_SIGMA)));
+                    .after(scaled(lognormal(weather, ERROR_LATENCY_MEDIAN_MS, TTFT_SIGMA), 1));
         }
         int sent = fails ? 1 + weather.nextInt(Math.max(1, words / 2)) : words;
 
@@ -69,7 +112,7 @@ final class StatisticalModel implements SimModel {
                     ? lognormal(weather, profile.ttftMedianMs(), TTFT_SIGMA)
                     : lognormal(weather, profile.perTokenMedianMs(), TOKEN_SIGMA);
             String word = SimText.WORDS[answer.nextInt(SimText.WORDS.length)];
-            stream.delay(scaled(ms)).content(i == 0 ? capitalise(word) : " " + word);
+            stream.delay(scaled(ms, load)).content(i == 0 ? capitalise(word) : " " + word);
         }
         if (fails) {
             return stream.end();
@@ -81,8 +124,8 @@ final class StatisticalModel implements SimModel {
         return stream.done();
     }
 
-    private Duration scaled(double ms) {
-        return Duration.ofNanos(Math.round(ms * slowdown * 1_000_000));
+    private Duration scaled(double ms, double load) {
+        return Duration.ofNanos(Math.round(ms * slowdown * load * 1_000_000));
     }
 
     private static double lognormal(SplittableRandom rng, double median, double sigma) {

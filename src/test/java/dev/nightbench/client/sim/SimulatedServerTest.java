@@ -270,7 +270,7 @@ class SimulatedServerTest {
     @Test
     void theCatalogueListsTheBuiltInModels() {
         assertThat(SimulatedModels.catalogue())
-                .containsExactly("sim-fast", "sim-medium", "sim-large", "sim-flaky");
+                .containsExactly("sim-fast", "sim-medium", "sim-large", "sim-flaky", "sim-busy");
         assertThat(SimulatedModels.isBuiltIn("sim-large")).isTrue();
         assertThatThrownBy(() -> SimulatedModels.builtIn("gpt-4", 1, 1)).hasMessageContaining("unknown");
     }

@@ -1,0 +1,52 @@
+package dev.nightbench.store;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/** The {@code load_phases} rows: one per load cell, written with the cell's requests. */
+@Repository
+public class LoadPhaseStore {
+
+    private final JdbcClient jdbc;
+
+    LoadPhaseStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One load cell as a whole; see V4__load.sql for the meaning of each column. */
+    public record LoadPhaseRow(long runId, int cellIndex, String modelAlias, String loadMode, double loadLevel,
+                               boolean sweep, Double offeredRate, Integer plannedRequests, Long plannedDurationMs,
+                               int requests, int sent, int okRequests, Double wallMs, int maxInFlight,
+                               Instant startedAt, String status, Boolean held, String sloBroken, String skipReason) {
+    }
+
+    public void insert(LoadPhaseRow row) {
+        jdbc.sql("""
+                        INSERT INTO load_phases (run_id, cell_index, model_alias, load_mode, load_level, sweep, offered_rate,
+                            planned_requests, planned_duration_ms, requests, sent, ok_requests, wall_ms, max_in_flight,
+                            started_at, status, held, slo_broken, skip_reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(row.runId(), row.cellIndex(), row.modelAlias(), row.loadMode(), row.loadLevel(), row.sweep(),
+                        row.offeredRate(), row.plannedRequests(), row.plannedDurationMs(), row.requests(), row.sent(),
+                        row.okRequests(), row.wallMs(), row.maxInFlight(), Timestamp.from(row.startedAt()), row.status(),
+                        row.held(), row.sloBroken(), row.skipReason())
+                .update();
+    }
+
+    /** A sweep level that broke: the model, the level and what broke. */
+    public record BrokenLevel(String modelAlias, String loadMode, double loadLevel, String sloBroken) {
+    }
+
+    /** The run's sweep levels that broke, in cell order (to restore the stopped sweeps on a restart). */
+    public List<BrokenLevel> brokenSweepLevels(long runId) {
+        return jdbc.sql("""
+                        SELECT model_alias, load_mode, load_level, slo_broken FROM load_phases
+                        WHERE run_id = ? AND sweep AND held = false
+                        ORDER BY cell_index""")
+                .param(runId).query(BrokenLevel.class).list();
+    }
+}

@@ -166,12 +166,16 @@ public final class OpenAiModelClient implements ModelClient {
                 .build();
     }
 
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+
     @Override
     public List<String> listModels() {
         String callId = nextCallId();
         Guard guard = new Guard(false);
         inFlight.put(callId, guard);
-        guard.arm(watchdog, Duration.ZERO, timeouts.total()); // a listing has no first token: only the total limit
+        // A listing has no first token. It is cheap, often the JVM's first HTTP call (class loading), and a refused
+        // connection fails at once anyway: allow at least a minute so a busy machine does not mark models unavailable.
+        guard.arm(watchdog, Duration.ZERO, max(timeouts.total(), PROBE_TIMEOUT));
         try {
             List<String> ids = new ArrayList<>();
             for (Model model : client.models().list(ModelListParams.builder().putAdditionalHeader(CALL_HEADER, callId)

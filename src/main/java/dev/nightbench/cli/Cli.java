@@ -64,10 +64,15 @@ public final class Cli {
     static final Map<String, String> COMMAND_USAGE = Map.of(
             "run", """
                     Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD]
-                      --plan FILE        the plan (default jobs/demo.yaml)
-                      --label TEXT       a free label stored with the run
-                      --run-date DATE    the night this run stands for; identifies the run, so a scheduler that
-                                         passes it runs each plan once per date (default: today, always a new run)
+                                          [--fail-on-regression] [--fail-on-model-failure]
+                      --plan FILE               the plan (default jobs/demo.yaml)
+                      --label TEXT              a free label stored with the run
+                      --run-date DATE           the night this run stands for; identifies the run, so a scheduler
+                                                that passes it runs each plan once per date (default: today, always
+                                                a new run)
+                      --fail-on-regression      exit 3 when the run regressed against its baseline
+                      --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
+                                                completing it with exit 4
                     """,
             "restart", """
                     Usage: nightbench restart [RUN_ID]

@@ -101,6 +101,19 @@ class FaultsJobTest extends JobTestSupport {
     }
 
     @Test
+    void withFailOnModelFailureAFailedModelFailsTheRunAndSaysWhich(@TempDir Path dir) throws Exception {
+        JobExecution execution = launch(plan(dir, "strict", List.of("steady", "garbage"), 2), true);
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        long runId = runId(execution);
+        assertThat(jdbc.sql("SELECT status || ': ' || exit_message FROM runs WHERE run_id = ?").param(runId)
+                .query(String.class).single()).startsWith("FAILED").contains("garbage (failed: 2 consecutive failed requests");
+        // the measurements are all there: only the verdict changed
+        assertThat(count("SELECT count(*) FROM measured_requests WHERE run_id = ? AND model_alias = 'steady' AND status = 'ok'", runId))
+                .isEqualTo(2);
+    }
+
+    @Test
     void aStorageFaultFailsTheRunWithoutResendingAndRestartFinishesEachPairOnce(@TempDir Path dir) throws Exception {
         // a real database fault: the insert of cell 2 fails the first time (a sequence survives the rollback)
         jdbc.sql("""

@@ -44,9 +44,13 @@ abstract class JobTestSupport {
     JdbcClient jdbc;
 
     JobExecution launch(Path plan) throws Exception {
+        return launch(plan, false);
+    }
+
+    JobExecution launch(Path plan, boolean failOnModelFailure) throws Exception {
         var loaded = new PlanLoader().loadWithSnapshot(plan);
         JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
-                "launch-" + LAUNCHES.incrementAndGet() + "-" + System.nanoTime(), "test");
+                "launch-" + LAUNCHES.incrementAndGet() + "-" + System.nanoTime(), "test", failOnModelFailure);
         return jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());
     }
 

@@ -1,24 +1,13 @@
 package dev.nightbench.run;
 
-import dev.nightbench.NightbenchApplication;
-import dev.nightbench.plan.PlanLoader;
-import dev.nightbench.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,26 +19,7 @@ import static org.assertj.core.api.Assertions.within;
  * first sweep level runs one request at a time, so with retries off its error rate breaks the 5 % limit there,
  * the same way every run (the simulator's failures are seeded by request number).
  */
-@SpringBootTest(classes = NightbenchApplication.class)
-class LoadJobTest {
-
-    @TempDir
-    static Path reports;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        String url = TestDatabase.newDatabase();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("nightbench.reports-dir", () -> reports.toString());
-    }
-
-    @Autowired
-    JobOperator jobOperator;
-    @Autowired
-    Job nightlyBenchmarkJob;
-    @Autowired
-    JdbcClient jdbc;
+class LoadJobTest extends JobTestSupport {
 
     static final String PLAN = """
             name: load-job
@@ -70,15 +40,11 @@ class LoadJobTest {
     @Test
     void aRunWithALoadPlanStoresLoadRowsPhasesThroughputGoodputAndTheSweepResult(@TempDir Path dir) throws Exception {
         Path plan = Files.writeString(dir.resolve("load-job.yaml"), PLAN);
-        var loaded = new PlanLoader().loadWithSnapshot(plan);
-        JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
-                Instant.now().toString() + System.nanoTime(), "test");
 
-        JobExecution execution = jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());
+        JobExecution execution = launch(plan);
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        long runId = jdbc.sql("SELECT run_id FROM runs WHERE job_instance_id = ?").param(execution.getJobInstanceId())
-                .query(Long.class).single();
+        long runId = runId(execution);
         assertThat(jdbc.sql("SELECT slo_e2e_ms FROM runs WHERE run_id = ?").param(runId).query(Double.class).single())
                 .isEqualTo(60_000);
 

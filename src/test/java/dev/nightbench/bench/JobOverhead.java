@@ -91,6 +91,7 @@ final class JobOverhead {
     List<Result> run(Path workDir, int repeats) throws Exception {
         TimingAccuracy shape = new TimingAccuracy("lean", ttftMs, gapMs, chunks, false);
         Script script = shape.script();
+        Files.createDirectories(workDir);
         Path dbDir = workDir.resolve("pgdata");
         int dbPort = freePort();
         List<Result> results = new ArrayList<>();

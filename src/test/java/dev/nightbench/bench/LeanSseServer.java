@@ -32,6 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * load (see bench/README.md), which would be charged to the client. Here the server's share is a socket read,
  * a {@code parkNanos} and a {@code write}, and its timestamps bracket exactly the syscalls that move the bytes.
  *
+ * <p>Event i is written at arrival + the sum of the script's delays up to i (a fixed schedule, as a server
+ * producing tokens at a steady rate), not at the previous write + its delay as the SimulatedServer does: one late
+ * wake-up on a busy machine then shifts one event, not every event after it, so the server's total stays on
+ * the scripted total.
+ *
  * <p>Answers {@code GET /v1/models} (the one model) and {@code POST /v1/chat/completions} (the script, streamed;
  * the request body is not parsed beyond finding the request id). Records, per request id (the last
  * {@value #ID_PREFIX}{@code <n>} token in the body), when the request had been read and when each event's write began and
@@ -210,9 +215,10 @@ final class LeanSseServer implements AutoCloseable {
     private void stream(OutputStream out, String id, long firstByte, long received) throws IOException {
         Exchange exchange = record ? new Exchange(id, firstByte, received, events.length) : null;
         out.write(head);
-        long previous = received; // as the SimulatedServer: each delay runs from the previous write
+        long offset = 0;
         for (int i = 0; i < events.length; i++) {
-            long target = previous + delays[i];
+            offset += delays[i];
+            long target = received + offset; // on a fixed schedule from arrival: a late wake-up is not carried on
             long remaining;
             while ((remaining = target - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(remaining);
@@ -223,7 +229,6 @@ final class LeanSseServer implements AutoCloseable {
                 exchange.writeNanos[i] = write;
                 exchange.nanos[i] = System.nanoTime();
             }
-            previous = write;
         }
         if (exchange != null) {
             exchanges.put(id != null ? id : "seq-" + sequence.incrementAndGet(), exchange);

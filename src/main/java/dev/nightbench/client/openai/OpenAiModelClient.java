@@ -259,9 +259,10 @@ public final class OpenAiModelClient implements ModelClient {
         String callId = nextCallId();
         ChatCompletionCreateParams params = params(request, callId);
 
-        Guard guard = new Guard(request.stream(), observer, prepStart);
+        // the timers start with t0, which the guard reports (from OkHttp, or at a failure before it)
+        Guard guard = new Guard(request.stream(), observer, prepStart, () -> new Guard.Timers(watchdog,
+                request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total()));
         inFlight.put(callId, guard);
-        guard.arm(watchdog, request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total());
         try {
             if (Thread.currentThread().isInterrupted()) {
                 guard.reportSent(clock.nanoTime());
@@ -703,6 +704,7 @@ public final class OpenAiModelClient implements ModelClient {
         final boolean streaming;
         private final ResponseObserver observer;
         private final long prepStart;
+        private final java.util.function.Supplier<Timers> timersAtT0;
         private boolean sent;   // only the calling thread reports t0 (OkHttp runs interceptors on it)
         private final AtomicReference<Object> state = new AtomicReference<>();
         private final List<ScheduledFuture<?>> timers = new ArrayList<>(3);
@@ -714,20 +716,33 @@ public final class OpenAiModelClient implements ModelClient {
         volatile boolean firstToken;
         volatile long lastChunkNanos;
 
-        Guard(boolean streaming) {
-            this(streaming, null, 0);
+        /** What to arm at t0: the first-token (zero for none) and total timeouts. */
+        record Timers(ScheduledThreadPoolExecutor watchdog, Duration firstToken, Duration total) {
         }
 
-        Guard(boolean streaming, ResponseObserver observer, long prepStart) {
+        Guard(boolean streaming) {
+            this(streaming, null, 0, null);
+        }
+
+        Guard(boolean streaming, ResponseObserver observer, long prepStart,
+              java.util.function.Supplier<Timers> timersAtT0) {
             this.streaming = streaming;
             this.observer = observer;
             this.prepStart = prepStart;
+            this.timersAtT0 = timersAtT0;
         }
 
-        /** Reports t0 to the observer once: when OkHttp starts the call, or at failure if it never did. */
+        /**
+         * t0: arms the timeouts and reports it to the observer, once; called when OkHttp starts the call, or at a
+         * failure if it never did.
+         */
         void reportSent(long t0) {
             if (!sent && observer != null) {
                 sent = true;
+                if (timersAtT0 != null) {
+                    Timers t = timersAtT0.get();
+                    arm(t.watchdog(), t.firstToken(), t.total());
+                }
                 observer.onSent(t0, t0 - prepStart);
             }
         }

@@ -52,7 +52,7 @@ final class LeanSseServer implements AutoCloseable {
         final String id;
         final long firstByteNanos;
         final long receivedNanos;
-        final long[] writeNanos;
+        final long[] writeNanos; // written by the serving thread before its write; read after the client saw the bytes
         final long[] nanos;
 
         Exchange(String id, long firstByteNanos, long receivedNanos, int events) {
@@ -214,6 +214,9 @@ final class LeanSseServer implements AutoCloseable {
 
     private void stream(OutputStream out, String id, long firstByte, long received) throws IOException {
         Exchange exchange = record ? new Exchange(id, firstByte, received, events.length) : null;
+        if (exchange != null) { // before the first write: a client may finish reading before this thread resumes
+            exchanges.put(id != null ? id : "seq-" + sequence.incrementAndGet(), exchange);
+        }
         out.write(head);
         long offset = 0;
         for (int i = 0; i < events.length; i++) {
@@ -229,9 +232,6 @@ final class LeanSseServer implements AutoCloseable {
                 exchange.writeNanos[i] = write;
                 exchange.nanos[i] = System.nanoTime();
             }
-        }
-        if (exchange != null) {
-            exchanges.put(id != null ? id : "seq-" + sequence.incrementAndGet(), exchange);
         }
     }
 

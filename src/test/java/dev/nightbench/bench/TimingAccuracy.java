@@ -51,6 +51,7 @@ final class TimingAccuracy {
     private final int chunks;
     private final boolean virtualThreads;
     private final String serverKind;
+    private boolean raw;
 
     TimingAccuracy(String serverKind, int ttftMs, int gapMs, int chunks, boolean virtualThreads) {
         this.serverKind = serverKind;
@@ -58,6 +59,15 @@ final class TimingAccuracy {
         this.gapMs = gapMs;
         this.chunks = chunks;
         this.virtualThreads = virtualThreads;
+    }
+
+    /** Drives {@link RawSseClient} instead of Nightbench's client: the floor any client would show here. */
+    TimingAccuracy raw() {
+        if (!serverKind.equals("lean")) {
+            throw new IllegalStateException("the raw client needs the lean server");
+        }
+        raw = true;
+        return this;
     }
 
     Script script() {
@@ -75,11 +85,11 @@ final class TimingAccuracy {
         try (BenchServer server = BenchServer.start(serverKind, script(), true);
              OpenAiModelClient client = new OpenAiModelClient(server.baseUrl(), null, TIMEOUTS, NanoClock.SYSTEM)) {
             // warm-up: JIT, connections for every worker; not measured
-            drive(client, concurrency, 3, "w", new ArrayList<>());
+            drive(client, server.baseUrl(), concurrency, 3, "w", new ArrayList<>());
             server.clear();
             List<Sent> done = new ArrayList<>();
             long start = System.nanoTime();
-            drive(client, concurrency, requestsPerWorker, "req", done);
+            drive(client, server.baseUrl(), concurrency, requestsPerWorker, "req", done);
             double wall = (System.nanoTime() - start) / 1e9;
 
             Samples ttft = new Samples();
@@ -89,19 +99,31 @@ final class TimingAccuracy {
             Samples late = new Samples();
             int failed = 0;
             for (Sent r : done) {
-                Measurement m = r.meter.meter.toMeasurement(Instant.EPOCH, r.failure);
+                long t0;
+                long[] arrived;
+                Double ttftMs;
+                if (r.raw != null) {
+                    t0 = r.raw[0];
+                    arrived = new long[chunks];
+                    System.arraycopy(r.raw, 2, arrived, 0, chunks); // events: role, then the content chunks
+                    ttftMs = r.failure == null ? (arrived[0] - t0) / 1e6 : null;
+                } else {
+                    Measurement m = r.meter.meter.toMeasurement(Instant.EPOCH, r.failure);
+                    t0 = r.meter.t0;
+                    arrived = r.meter.tokenNanos();
+                    ttftMs = m.ok() ? m.ttftMs() : null;
+                }
                 BenchServer.Record s = server.record(r.id);
                 long[] content = s == null ? new long[0] : s.contentFlushNanos();
-                long[] arrived = r.meter.tokenNanos();
-                if (!m.ok() || content.length != chunks || arrived.length != chunks) {
+                if (ttftMs == null || content.length != chunks || arrived.length != chunks) {
                     failed++;
                     continue;
                 }
                 double serverTtft = (content[0] - s.receivedNanos()) / 1e6;
-                ttft.add(m.ttftMs() - serverTtft);
-                up.add((s.receivedNanos() - r.meter.t0) / 1e6);
+                ttft.add(ttftMs - serverTtft);
+                up.add((s.receivedNanos() - t0) / 1e6);
                 down.add((arrived[0] - content[0]) / 1e6);
-                late.add(serverTtft - ttftMs);
+                late.add(serverTtft - ttftMs());
                 for (int i = 1; i < chunks; i++) {
                     double measured = (arrived[i] - arrived[i - 1]) / 1e6;
                     double sent = (content[i] - content[i - 1]) / 1e6;
@@ -113,10 +135,15 @@ final class TimingAccuracy {
         }
     }
 
-    private record Sent(String id, RecordingMeter meter, ModelClientException failure) {
+    /** One request's outcome: through Nightbench ({@code meter}) or the raw client ({@code raw}: t0, then arrivals). */
+    private record Sent(String id, RecordingMeter meter, long[] raw, ModelClientException failure) {
     }
 
-    private void drive(OpenAiModelClient client, int concurrency, int perWorker, String prefix, List<Sent> out)
+    private int ttftMs() {
+        return ttftMs;
+    }
+
+    private void drive(OpenAiModelClient client, java.net.URI baseUrl, int concurrency, int perWorker, String prefix, List<Sent> out)
             throws Exception {
         AtomicInteger ids = new AtomicInteger();
         ThreadFactory threads = virtualThreads ? Thread.ofVirtual().name("bench-", 0).factory()
@@ -126,18 +153,34 @@ final class TimingAccuracy {
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
                     List<Sent> mine = new ArrayList<>(perWorker);
-                    for (int i = 0; i < perWorker; i++) {
-                        String id = LeanSseServer.ID_PREFIX + prefix + ids.incrementAndGet();
-                        ChatRequest request = new ChatRequest(BenchServer.MODEL, List.of(new ChatMessage("user", id)), chunks,
-                                0.0, 42L, true, Map.of());
-                        RecordingMeter meter = new RecordingMeter(true);
-                        ModelClientException failure = null;
-                        try {
-                            client.chat(request, meter);
-                        } catch (ModelClientException e) {
-                            failure = e;
+                    RawSseClient rawClient = raw ? new RawSseClient(baseUrl) : null;
+                    try {
+                        for (int i = 0; i < perWorker; i++) {
+                            String id = LeanSseServer.ID_PREFIX + prefix + ids.incrementAndGet();
+                            if (rawClient != null) {
+                                long[] arrivals = new long[chunks + 4]; // role, content..., finish, usage, [DONE]
+                                long t0 = rawClient.exchange(id, arrivals);
+                                long[] times = new long[arrivals.length + 1];
+                                times[0] = t0;
+                                System.arraycopy(arrivals, 0, times, 1, arrivals.length);
+                                mine.add(new Sent(id, null, times, null));
+                                continue;
+                            }
+                            ChatRequest request = new ChatRequest(BenchServer.MODEL, List.of(new ChatMessage("user", id)),
+                                    chunks, 0.0, 42L, true, Map.of());
+                            RecordingMeter meter = new RecordingMeter(true);
+                            ModelClientException failure = null;
+                            try {
+                                client.chat(request, meter);
+                            } catch (ModelClientException e) {
+                                failure = e;
+                            }
+                            mine.add(new Sent(id, meter, null, failure));
                         }
-                        mine.add(new Sent(id, meter, failure));
+                    } finally {
+                        if (rawClient != null) {
+                            rawClient.close();
+                        }
                     }
                     return mine;
                 }));

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * exits 1 when a target is missed. Run it with {@code bench/timing/run.sh}; bench/README.md explains every figure.
  *
  * <pre>
- * options: --repeat N (3)  --sections a,b,c,cold (all)  --server lean|sim (lean)  --quick  --out FILE
+ * options: --repeat N (3)  --sections b,a,c,cold (all)  --server lean|sim (lean)  --gap-ms N (10)  --quick
+ *          --out FILE
  * </pre>
  */
 public final class TimingBenchmark {
@@ -84,11 +85,17 @@ public final class TimingBenchmark {
         }
 
         if (sections.contains("a")) {
-            TimingAccuracy a = new TimingAccuracy(serverKind, 20, 5, 16, true);
+            int gapMs = Integer.parseInt(options.getOrDefault("gap-ms", "10"));
+            boolean virtual64 = !"platform".equals(options.get("threads"));
             for (int concurrency : new int[] {1, 64}) {
+                // c=1 on a platform thread, as the job's step thread; c=64 on virtual threads unless --threads platform
+                TimingAccuracy a = new TimingAccuracy(serverKind, 20, gapMs, 16, concurrency > 1 && virtual64);
                 int perWorker = concurrency == 1 ? (quick ? 40 : 100) : (quick ? 4 : 10);
                 double ttftLimit = concurrency == 1 ? 2.0 : 5.0;
+                TimingAccuracy floor = serverKind.equals("lean")
+                        ? new TimingAccuracy(serverKind, 20, gapMs, 16, concurrency > 1 && virtual64).raw() : null;
                 List<TimingAccuracy.Result> runs = new ArrayList<>();
+                List<TimingAccuracy.Result> floors = new ArrayList<>();
                 for (int r = 0; r < repeat; r++) {
                     TimingAccuracy.Result result = a.run(concurrency, perWorker);
                     progress("(a) c=%d run %d: %d requests (%d failed); TTFT error p50 %.3f p99 %.3f ms "
@@ -99,6 +106,13 @@ public final class TimingBenchmark {
                             result.downstream().quantile(0.5), result.gapError().quantile(0.5),
                             result.gapError().absQuantile(0.99), result.serverLateness().quantile(0.99));
                     runs.add(result);
+                    if (floor != null) {
+                        TimingAccuracy.Result f = floor.run(concurrency, perWorker);
+                        progress("(a) c=%d run %d, raw-socket floor: TTFT error p50 %.3f p99 %.3f ms; gap error p99 "
+                                        + "%.3f ms", concurrency, r + 1, f.ttftError().quantile(0.5),
+                                f.ttftError().absQuantile(0.99), f.gapError().absQuantile(0.99));
+                        floors.add(f);
+                    }
                 }
                 String c = "c=" + concurrency;
                 rows.add(row("a", "TTFT error p50, " + c, "", runs, r -> r.ttftError().quantile(0.5), Double.NaN,
@@ -107,14 +121,26 @@ public final class TimingBenchmark {
                         r -> r.ttftError().absQuantile(0.99), ttftLimit, true, "ms"));
                 rows.add(row("a", "  upstream p50 (t0 → server read request), " + c, "", runs,
                         r -> r.upstream().quantile(0.5), Double.NaN, true, "ms"));
+                rows.add(row("a", "  upstream p99, " + c, "", runs, r -> r.upstream().quantile(0.99), Double.NaN,
+                        true, "ms"));
                 rows.add(row("a", "  downstream p50 (server flush → client stamp), " + c, "", runs,
                         r -> r.downstream().quantile(0.5), Double.NaN, true, "ms"));
+                rows.add(row("a", "  downstream p99, " + c, "", runs, r -> r.downstream().quantile(0.99),
+                        Double.NaN, true, "ms"));
                 rows.add(row("a", "chunk-gap error p50, " + c, "", runs, r -> r.gapError().quantile(0.5),
                         Double.NaN, true, "ms"));
                 rows.add(row("a", "chunk-gap error p99 (|error|), " + c, "", runs,
                         r -> r.gapError().absQuantile(0.99), Double.NaN, true, "ms"));
                 rows.add(row("a", "server lateness p99 (actual − scripted delay), " + c, "", runs,
                         r -> r.serverLateness().quantile(0.99), Double.NaN, true, "ms"));
+                if (!floors.isEmpty()) {
+                    rows.add(row("a", "floor: raw-socket client TTFT error p50, " + c, "", floors,
+                            r -> r.ttftError().quantile(0.5), Double.NaN, true, "ms"));
+                    rows.add(row("a", "floor: raw-socket client TTFT error p99, " + c, "", floors,
+                            r -> r.ttftError().absQuantile(0.99), Double.NaN, true, "ms"));
+                    rows.add(row("a", "floor: raw-socket client chunk-gap error p99, " + c, "", floors,
+                            r -> r.gapError().absQuantile(0.99), Double.NaN, true, "ms"));
+                }
             }
         }
 

@@ -404,6 +404,9 @@ public final class OpenAiModelClient implements ModelClient {
         }
         if (request.stream()) {
             builder.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+            // OkHttp otherwise asks for gzip, and a compressing server or proxy may then hold events back to fill
+            // its compression blocks: the chunks would arrive late and together
+            builder.putAdditionalHeader("Accept-Encoding", "identity");
         }
         extra.forEach((name, value) -> {
             if (OWNED_BODY_FIELDS.contains(name)) {

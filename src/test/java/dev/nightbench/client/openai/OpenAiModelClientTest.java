@@ -178,6 +178,7 @@ class OpenAiModelClientTest {
         assertThat(got.rawBody()).contains("\"top_k\":5").contains("\"seed\":42");
         assertThat(got.header("Authorization")).isEqualTo("Bearer sk-test-secret");
         assertThat(got.header(OpenAiModelClient.CALL_HEADER)).isNull();
+        assertThat(got.header("Accept-Encoding")).isEqualTo("identity"); // no compression buffering the events
     }
 
     @Test

@@ -155,6 +155,12 @@ final class TimingAccuracy {
                     List<Sent> mine = new ArrayList<>(perWorker);
                     RawSseClient rawClient = raw ? new RawSseClient(baseUrl) : null;
                     try {
+                        if (rawClient != null) { // a new connection: let the server's thread for it start first
+                            for (int i = 0; i < 3; i++) {
+                                rawClient.exchange(LeanSseServer.ID_PREFIX + "rw" + ids.incrementAndGet(),
+                                        new long[chunks + 4]);
+                            }
+                        }
                         for (int i = 0; i < perWorker; i++) {
                             String id = LeanSseServer.ID_PREFIX + prefix + ids.incrementAndGet();
                             if (rawClient != null) {

@@ -218,7 +218,8 @@ public final class TimingBenchmark {
         sb.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(", load average ").append(String.format(Locale.ROOT, "%.1f", loadBefore)).append(" → ")
-                .append(String.format(Locale.ROOT, "%.1f", loadAfter)).append("; server: ").append(server)
+                .append(String.format(Locale.ROOT, "%.1f", loadAfter)).append("; nice ")
+                .append(System.getProperty("bench.nice", "0")).append("; server: ").append(server)
                 .append("; medians of ").append(repeat).append(" runs (cold start: of the fresh JVMs); took ")
                 .append(took.toSeconds()).append(" s\n\n");
         sb.append("| § | figure | median | runs | target | met |\n|---|---|---:|---|---|---|\n");

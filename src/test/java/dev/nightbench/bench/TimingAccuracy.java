@@ -101,29 +101,29 @@ final class TimingAccuracy {
             for (Sent r : done) {
                 long t0;
                 long[] arrived;
-                Double ttftMs;
+                Double measuredTtft;
                 if (r.raw != null) {
                     t0 = r.raw[0];
                     arrived = new long[chunks];
                     System.arraycopy(r.raw, 2, arrived, 0, chunks); // events: role, then the content chunks
-                    ttftMs = r.failure == null ? (arrived[0] - t0) / 1e6 : null;
+                    measuredTtft = r.failure == null ? (arrived[0] - t0) / 1e6 : null;
                 } else {
                     Measurement m = r.meter.meter.toMeasurement(Instant.EPOCH, r.failure);
                     t0 = r.meter.t0;
                     arrived = r.meter.tokenNanos();
-                    ttftMs = m.ok() ? m.ttftMs() : null;
+                    measuredTtft = m.ok() ? m.ttftMs() : null;
                 }
                 BenchServer.Record s = server.record(r.id);
                 long[] content = s == null ? new long[0] : s.contentFlushNanos();
-                if (ttftMs == null || content.length != chunks || arrived.length != chunks) {
+                if (measuredTtft == null || content.length != chunks || arrived.length != chunks) {
                     failed++;
                     continue;
                 }
                 double serverTtft = (content[0] - s.receivedNanos()) / 1e6;
-                ttft.add(ttftMs - serverTtft);
+                ttft.add(measuredTtft - serverTtft);
                 up.add((s.receivedNanos() - t0) / 1e6);
                 down.add((arrived[0] - content[0]) / 1e6);
-                late.add(serverTtft - ttftMs());
+                late.add(serverTtft - ttftMs);
                 for (int i = 1; i < chunks; i++) {
                     double measured = (arrived[i] - arrived[i - 1]) / 1e6;
                     double sent = (content[i] - content[i - 1]) / 1e6;
@@ -139,9 +139,6 @@ final class TimingAccuracy {
     private record Sent(String id, RecordingMeter meter, long[] raw, ModelClientException failure) {
     }
 
-    private int ttftMs() {
-        return ttftMs;
-    }
 
     private void drive(OpenAiModelClient client, java.net.URI baseUrl, int concurrency, int perWorker, String prefix, List<Sent> out)
             throws Exception {

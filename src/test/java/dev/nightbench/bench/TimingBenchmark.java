@@ -22,8 +22,8 @@ import java.util.function.Function;
  * exits 1 when a target is missed. Run it with {@code bench/timing/run.sh}; bench/README.md explains every figure.
  *
  * <pre>
- * options: --repeat N (3)  --sections b,a,c,cold (all)  --server lean|sim (lean)  --gap-ms N (10)  --quick
- *          --out FILE
+ * options: --repeat N (3)  --sections b,a,c,cold (all)  --server lean|sim (lean)  --gap-ms N (10)
+ *          --threads platform|virtual (the c=64 workers of section a; platform)  --quick  --out FILE
  * </pre>
  */
 public final class TimingBenchmark {
@@ -86,9 +86,9 @@ public final class TimingBenchmark {
 
         if (sections.contains("a")) {
             int gapMs = Integer.parseInt(options.getOrDefault("gap-ms", "10"));
-            boolean virtual64 = !"platform".equals(options.get("threads"));
+            boolean virtual64 = "virtual".equals(options.get("threads"));
             for (int concurrency : new int[] {1, 64}) {
-                // c=1 on a platform thread, as the job's step thread; c=64 on virtual threads unless --threads platform
+                // c=1 on a platform thread, as the job's step thread; c=64 on platform threads unless --threads virtual
                 TimingAccuracy a = new TimingAccuracy(serverKind, 20, gapMs, 16, concurrency > 1 && virtual64);
                 int perWorker = concurrency == 1 ? (quick ? 40 : 100) : (quick ? 4 : 10);
                 double ttftLimit = concurrency == 1 ? 2.0 : 5.0;
@@ -114,7 +114,7 @@ public final class TimingBenchmark {
                         floors.add(f);
                     }
                 }
-                String c = "c=" + concurrency;
+                String c = "c=" + concurrency + (concurrency > 1 && virtual64 ? " (virtual threads)" : "");
                 rows.add(row("a", "TTFT error p50, " + c, "", runs, r -> r.ttftError().quantile(0.5), Double.NaN,
                         true, "ms"));
                 rows.add(row("a", "TTFT error p99 (|error|), " + c, "≤ " + ttftLimit + " ms", runs,

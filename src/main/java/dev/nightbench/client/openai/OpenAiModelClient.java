@@ -5,10 +5,11 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.LogLevel;
+import com.openai.core.ObjectMappers;
 import com.openai.core.Timeout;
 import com.openai.core.http.Headers;
+import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -34,6 +35,7 @@ import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -42,6 +44,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +52,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +60,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -65,10 +68,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ModelClient} for any OpenAI-compatible endpoint (Foundry Local, Ollama, vLLM, llama.cpp server, OpenAI),
  * on the official openai-java SDK over OkHttp. The only class that knows the SDK.
  *
- * <p><b>Timing.</b> {@code prep} is the time spent building the SDK's request parameters; {@code t0} is read just
- * before the parameters are handed to the SDK (which then serialises the body and sends it). Each streamed chunk
- * is time-stamped the moment the SDK hands it over, before anything is extracted from it. A non-streamed answer is
- * reported as one chunk, time-stamped when the parsed response is returned.
+ * <p><b>Timing.</b> {@code t0} is read inside OkHttp, in this client's interceptor, once the SDK has built the HTTP
+ * request and serialised its body: what remains after it is OkHttp taking a pooled connection (or connecting) and
+ * writing the bytes. {@code prep} is everything before: the SDK's parameters, its request and the JSON body
+ * (METRICS.md: t0 is "after the request body is built"). Reading t0 before handing the parameters to the SDK
+ * instead charged the SDK's own request building to TTFT; the timing benchmark ({@code bench/README.md}) measured
+ * that as most of the TTFT error at concurrency 1. Each streamed chunk is time-stamped the moment the SDK hands it
+ * over, before anything is extracted from it. A non-streamed answer is reported as one chunk, time-stamped when
+ * the parsed response is returned.
  *
  * <p><b>Timeouts</b> ({@link RunParams.Timeouts}). Connect is OkHttp's connect timeout. The others are enforced by
  * a watchdog that cancels the OkHttp call, so each failure is classified by what was actually late:
@@ -79,7 +86,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>total: from t0 until the response is fully read. A non-streamed request has only this one, since its
  *       answer arrives all at once.</li>
  * </ul>
- * OkHttp's own read and call timeouts are set just beyond those as a backstop.
+ * OkHttp's read, write and call timeouts are off (connect stays OkHttp's): each is an okio {@code AsyncTimeout},
+ * entered and left around every socket read or every call under okio's one global lock, which the client
+ * benchmark measured as the largest single CPU cost of a streamed request (see {@code bench/README.md}).
  *
  * <p><b>Failures</b> are thrown as {@link ModelClientException}, after {@code observer.onClosed}: refused or
  * unresolvable connection, or a connection lost before any response, is {@code CONNECT_ERROR}; a connection lost
@@ -108,9 +117,20 @@ public final class OpenAiModelClient implements ModelClient {
     static final int MAX_IDLE_CONNECTIONS = 256;
     static final int KEEP_ALIVE_SECONDS = 4;
     static final int MAX_ERROR_TEXT = 500;
-    private static final Duration BACKSTOP_MARGIN = Duration.ofSeconds(2);
     private static final Duration INTERRUPT_CHECK = Duration.ofMillis(50);
     private static final Set<String> OWNED_BODY_FIELDS = Set.of("model", "messages", "stream", "stream_options");
+    /** Set to {@code false} to skip {@link #warmUpClasses()} in the constructor. */
+    public static final String WARMUP_PROPERTY = "nightbench.client.warmup";
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    private static final String SAMPLE_CHUNK = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":0,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"a\","
+            + "\"reasoning_content\":\"r\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
+    private static final String SAMPLE_STREAM = ": warm-up\n\ndata: " + SAMPLE_CHUNK + "\r\n\r\ndata: [DONE]\n\n";
+    private static final String SAMPLE_COMPLETION = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":0,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"a\"},"
+            + "\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
 
     private final OpenAIClient client;
     private final RunParams.Timeouts timeouts;
@@ -134,6 +154,9 @@ public final class OpenAiModelClient implements ModelClient {
     /** As above, with the wall clock used to turn an HTTP-date {@code Retry-After} into a duration. */
     public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock,
                              Clock wallClock) {
+        if (!"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY))) {
+            warmUpClasses();
+        }
         this.timeouts = timeouts;
         this.clock = clock;
         this.wallClock = wallClock;
@@ -146,7 +169,6 @@ public final class OpenAiModelClient implements ModelClient {
         this.watchdog.setRemoveOnCancelPolicy(true);
         this.watchdog.scheduleWithFixedDelay(() -> inFlight.values().forEach(Guard::checkInterrupted),
                 INTERRUPT_CHECK.toMillis(), INTERRUPT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        Duration longestWait = max(timeouts.total(), max(timeouts.firstToken(), timeouts.idle()));
         this.client = OpenAIOkHttpClient.builder()
                 .baseUrl(baseUrl.toString())
                 .apiKey(apiKey == null ? NO_API_KEY : apiKey)
@@ -158,15 +180,75 @@ public final class OpenAiModelClient implements ModelClient {
                 .keepAliveDuration(Duration.ofSeconds(KEEP_ALIVE_SECONDS))
                 .timeout(Timeout.builder()
                         .connect(timeouts.connect())
-                        .read(longestWait.plus(BACKSTOP_MARGIN))
-                        .write(longestWait.plus(BACKSTOP_MARGIN))
-                        .request(timeouts.total().plus(BACKSTOP_MARGIN))
+                        .read(Duration.ZERO)     // off: the watchdog enforces every wait (see the class comment)
+                        .write(Duration.ZERO)
+                        .request(Duration.ZERO)
                         .build())
                 .addInterceptor(this::intercept)
                 .build();
     }
 
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Loads and links the classes a first request needs, once per JVM and without any network: builds the SDK's
+     * parameters for a sample request, serialises them with the SDK's own JSON mapper, runs the SDK's request
+     * preparation (which reflects over the parameters with kotlin-reflect), parses a sample non-streamed answer,
+     * and runs one streamed exchange through OkHttp over an {@link InMemorySocket} into the event-stream reader. Without it the first request of a fresh JVM pays for this class loading
+     * between t0 and its first token, and the job stores that as the model's {@code cold_start_ms}; the timing
+     * benchmark measures the difference ({@code bench/README.md}). The constructor calls it unless the system
+     * property {@value #WARMUP_PROPERTY} is {@code false} (there only to measure what it saves). Never throws.
+     */
+    public static void warmUpClasses() {
+        if (!WARMED_UP.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            ChatRequest sample = new ChatRequest("warm-up", List.of(new ChatMessage("system", "s"),
+                    new ChatMessage("user", "u"), new ChatMessage("assistant", "a"), new ChatMessage("user", "u")),
+                    16, 0.0, 1L, true, Map.of("top_p", 1.0));
+            ChatCompletionCreateParams params = params(sample, "0");
+            ObjectMappers.jsonMapper().writeValueAsBytes(params._body());
+            // the SDK's request preparation reflects over the parameters with kotlin-reflect to find the model name;
+            // the method is Kotlin-internal (synthetic), hence reflection
+            com.openai.core.PrepareRequest.class.getMethod("modelNameOrNull", com.openai.core.Params.class)
+                    .invoke(null, params);
+            new ChunkStreamReader(new ByteArrayInputStream(SAMPLE_STREAM.getBytes(StandardCharsets.UTF_8)),
+                    System::nanoTime).read((arrival, chunk) -> {
+                    });
+            ObjectMappers.jsonMapper().readValue(SAMPLE_COMPLETION, ChatCompletion.class)._choices().asKnown();
+            warmUpOkHttp();
+            log.debug("Client classes warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception | LinkageError e) {
+            log.debug("Client class warm-up failed (harmless): {}", e.toString());
+        }
+    }
+
+    /** One streamed exchange through OkHttp over an {@link InMemorySocket}: OkHttp's whole call path, no network. */
+    private static void warmUpOkHttp() throws IOException {
+        byte[] event = ("data: " + SAMPLE_CHUNK + "\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+        byte[] response = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(event.length) + "\r\n" + new String(event, StandardCharsets.UTF_8) + "\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient.Builder()
+                .socketFactory(InMemorySocket.factory(response))
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().removeHeader(CALL_HEADER).build()))
+                .build();
+        try {
+            Request request = new Request.Builder().url("http://127.0.0.1:9/v1/chat/completions")
+                    .header(CALL_HEADER, "0").header("Accept-Encoding", "identity")
+                    .post(okhttp3.RequestBody.create(new byte[] {'{', '}'}, okhttp3.MediaType.get("application/json")))
+                    .build();
+            try (Response r = okHttp.newCall(request).execute()) {
+                new ChunkStreamReader(r.body().byteStream(), System::nanoTime).read((arrival, chunk) -> {
+                });
+            }
+        } finally {
+            okHttp.connectionPool().evictAll();
+            okHttp.dispatcher().executorService().shutdown();
+        }
+    }
 
     @Override
     public List<String> listModels() {
@@ -175,7 +257,7 @@ public final class OpenAiModelClient implements ModelClient {
         inFlight.put(callId, guard);
         // A listing has no first token. It is cheap, often the JVM's first HTTP call (class loading), and a refused
         // connection fails at once anyway: allow at least a minute so a busy machine does not mark models unavailable.
-        guard.arm(watchdog, Duration.ZERO, max(timeouts.total(), PROBE_TIMEOUT));
+        guard.arm(watchdog, Duration.ZERO, timeouts.total().compareTo(PROBE_TIMEOUT) > 0 ? timeouts.total() : PROBE_TIMEOUT);
         try {
             List<String> ids = new ArrayList<>();
             for (Model model : client.models().list(ModelListParams.builder().putAdditionalHeader(CALL_HEADER, callId)
@@ -201,15 +283,14 @@ public final class OpenAiModelClient implements ModelClient {
         long prepStart = clock.nanoTime();
         String callId = nextCallId();
         ChatCompletionCreateParams params = params(request, callId);
-        long prep = clock.nanoTime() - prepStart;
 
-        Guard guard = new Guard(request.stream());
+        // the timers start with t0, which the guard reports (from OkHttp, or at a failure before it)
+        Guard guard = new Guard(request.stream(), observer, prepStart, () -> new Guard.Timers(watchdog,
+                request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total()));
         inFlight.put(callId, guard);
-        guard.arm(watchdog, request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total());
-        long t0 = clock.nanoTime();
-        observer.onSent(t0, prep);
         try {
             if (Thread.currentThread().isInterrupted()) {
+                guard.reportSent(clock.nanoTime());
                 throw new ModelClientException(FailureClass.CANCELLED, "interrupted before sending");
             }
             if (request.stream()) {
@@ -218,10 +299,13 @@ public final class OpenAiModelClient implements ModelClient {
                 complete(params, guard, observer);
             }
         } catch (ModelClientException e) {
-            observer.onClosed(clock.nanoTime());
+            long closed = clock.nanoTime();
+            guard.reportSent(closed);
+            observer.onClosed(closed);
             throw e;
         } catch (Exception e) { // the SDK is Kotlin: it may throw checked exceptions it does not declare
             long closed = clock.nanoTime();
+            guard.reportSent(closed);
             ModelClientException failure = classify(e, guard, "chat completion");
             observer.onClosed(closed);
             throw failure;
@@ -231,44 +315,42 @@ public final class OpenAiModelClient implements ModelClient {
         }
     }
 
-    private void stream(ChatCompletionCreateParams params, Guard guard, ResponseObserver observer) {
-        StreamResponse<ChatCompletionChunk> response = client.chat().completions().createStreaming(params);
-        boolean finished = false;
+    private void stream(ChatCompletionCreateParams params, Guard guard, ResponseObserver observer) throws IOException {
+        // the SDK sends the request and turns an HTTP error status into an exception; the event stream itself is
+        // read by ChunkStreamReader (see there why)
+        HttpResponseFor<StreamResponse<ChatCompletionChunk>> response =
+                client.chat().completions().withRawResponse().createStreaming(params);
+        StreamState state = new StreamState();
         boolean clean = false;
-        int chunkCount = 0;
         try {
-            Iterator<ChatCompletionChunk> chunks = response.stream().iterator();
-            while (chunks.hasNext()) {
-                long now = clock.nanoTime();
-                ChatCompletionChunk chunk = chunks.next();
+            state.done = new ChunkStreamReader(response.body(), clock).read((arrival, chunk) -> {
                 guard.lastChunkNanos = System.nanoTime();
-                chunkCount++;
-                List<ChatCompletionChunk.Choice> choices = chunk._choices().asKnown().orElse(List.of());
-                if (!choices.isEmpty()) {
-                    ChatCompletionChunk.Choice choice = choices.get(0);
-                    Optional<ChatCompletionChunk.Choice.Delta> delta = choice._delta().asKnown();
-                    String content = delta.flatMap(d -> d._content().asKnown()).orElse(null);
-                    String reasoning = delta.map(d -> reasoning(d._additionalProperties())).orElse(null);
-                    if (!guard.firstToken && (notEmpty(content) || notEmpty(reasoning))) {
+                state.chunks++;
+                if (chunk.error != null) {
+                    throw new ModelClientException(FailureClass.HTTP_5XX,
+                            "server reported an error mid-stream: " + scrub(chunk.error), guard.status, null, null);
+                }
+                if (chunk.hasChoice) {
+                    if (!guard.firstToken && (notEmpty(chunk.content) || notEmpty(chunk.reasoning))) {
                         guard.firstTokenArrived(watchdog, timeouts.idle());
                     }
-                    observer.onChunk(now, content, reasoning);
-                    Optional<String> finish = choice._finishReason().asKnown()
-                            .map(ChatCompletionChunk.Choice.FinishReason::asString);
-                    if (finish.isPresent()) {
-                        finished = true;
-                        observer.onFinish(finish.get());
+                    observer.onChunk(arrival, chunk.content, chunk.reasoning);
+                    if (chunk.finishReason != null) {
+                        state.finished = true;
+                        observer.onFinish(chunk.finishReason);
                     }
                 }
-                chunk._usage().asKnown().ifPresent(usage -> reportUsage(usage, observer));
+                if (chunk.hasUsage) {
+                    observer.onUsage(chunk.promptTokens, chunk.completionTokens);
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     guard.cancelCall();
                     throw new ModelClientException(FailureClass.CANCELLED, "interrupted while streaming");
                 }
-            }
+            });
             clean = true;
         } finally {
-            if (!clean || !finished || guard.tripped() != null) {
+            if (!clean || !state.finished || guard.tripped() != null) {
                 guard.cancelCall();
             }
             response.close();
@@ -277,16 +359,23 @@ public final class OpenAiModelClient implements ModelClient {
         if (!guard.complete()) {
             throw classify(new IOException("watchdog fired"), guard, "chat completion");
         }
-        if (!finished && chunkCount == 0 && !isEventStream(guard.contentType)) {
+        if (!state.finished && state.chunks == 0 && !isEventStream(guard.contentType)) {
             throw new ModelClientException(FailureClass.INVALID_RESPONSE,
                     "expected a text/event-stream, got " + scrub(String.valueOf(guard.contentType)) + " without events",
                     guard.status, null, null);
         }
-        if (!finished) {
+        if (!state.finished) {
             throw new ModelClientException(FailureClass.TRUNCATED_STREAM,
                     "stream ended without a finish_reason", guard.status, null, null);
         }
         observer.onClosed(closed);
+    }
+
+    /** What one stream showed so far. */
+    private static final class StreamState {
+        boolean done;
+        boolean finished;
+        int chunks;
     }
 
     private void complete(ChatCompletionCreateParams params, Guard guard, ResponseObserver observer) {
@@ -313,7 +402,7 @@ public final class OpenAiModelClient implements ModelClient {
         observer.onClosed(now);
     }
 
-    private ChatCompletionCreateParams params(ChatRequest request, String callId) {
+    private static ChatCompletionCreateParams params(ChatRequest request, String callId) {
         ChatCompletionCreateParams.Builder builder = ChatCompletionCreateParams.builder()
                 .model(request.model())
                 .putAdditionalHeader(CALL_HEADER, callId);
@@ -340,6 +429,9 @@ public final class OpenAiModelClient implements ModelClient {
         }
         if (request.stream()) {
             builder.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+            // OkHttp otherwise asks for gzip, and a compressing server or proxy may then hold events back to fill
+            // its compression blocks: the chunks would arrive late and together
+            builder.putAdditionalHeader("Accept-Encoding", "identity");
         }
         extra.forEach((name, value) -> {
             if (OWNED_BODY_FIELDS.contains(name)) {
@@ -361,6 +453,9 @@ public final class OpenAiModelClient implements ModelClient {
         }
         if (guard != null) {
             guard.attach(chain.call());
+            // t0: the SDK has built the request and serialised its body (its length is already known); what
+            // follows is OkHttp taking a connection and writing the bytes
+            guard.reportSent(clock.nanoTime());
         }
         Response response = chain.proceed(request);
         if (guard != null) {
@@ -411,7 +506,7 @@ public final class OpenAiModelClient implements ModelClient {
                     : guard.firstToken ? FailureClass.TIMEOUT_IDLE : FailureClass.TIMEOUT_FIRST_TOKEN;
             return new ModelClientException(late, timeoutMessage(late), status, null, error);
         }
-        if (has(error, InterruptedIOException.class)) { // OkHttp's call timeout, the backstop of the total one
+        if (has(error, InterruptedIOException.class)) { // an I/O wait cut short (OkHttp sets no timeout of its own)
             return new ModelClientException(FailureClass.TIMEOUT_TOTAL, timeoutMessage(FailureClass.TIMEOUT_TOTAL),
                     status, null, error);
         }
@@ -616,10 +711,6 @@ public final class OpenAiModelClient implements ModelClient {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -639,6 +730,10 @@ public final class OpenAiModelClient implements ModelClient {
         private static final Object COMPLETED = new Object();
 
         final boolean streaming;
+        private final ResponseObserver observer;
+        private final long prepStart;
+        private final java.util.function.Supplier<Timers> timersAtT0;
+        private boolean sent;   // only the calling thread reports t0 (OkHttp runs interceptors on it)
         private final AtomicReference<Object> state = new AtomicReference<>();
         private final List<ScheduledFuture<?>> timers = new ArrayList<>(3);
         private final Thread owner = Thread.currentThread();
@@ -649,8 +744,35 @@ public final class OpenAiModelClient implements ModelClient {
         volatile boolean firstToken;
         volatile long lastChunkNanos;
 
+        /** What to arm at t0: the first-token (zero for none) and total timeouts. */
+        record Timers(ScheduledThreadPoolExecutor watchdog, Duration firstToken, Duration total) {
+        }
+
         Guard(boolean streaming) {
+            this(streaming, null, 0, null);
+        }
+
+        Guard(boolean streaming, ResponseObserver observer, long prepStart,
+              java.util.function.Supplier<Timers> timersAtT0) {
             this.streaming = streaming;
+            this.observer = observer;
+            this.prepStart = prepStart;
+            this.timersAtT0 = timersAtT0;
+        }
+
+        /**
+         * t0: arms the timeouts and reports it to the observer, once; called when OkHttp starts the call, or at a
+         * failure if it never did.
+         */
+        void reportSent(long t0) {
+            if (!sent && observer != null) {
+                sent = true;
+                if (timersAtT0 != null) {
+                    Timers t = timersAtT0.get();
+                    arm(t.watchdog(), t.firstToken(), t.total());
+                }
+                observer.onSent(t0, t0 - prepStart);
+            }
         }
 
         void arm(ScheduledThreadPoolExecutor watchdog, Duration firstTokenTimeout, Duration totalTimeout) {

@@ -5,6 +5,7 @@ import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.ResponseObserver;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimRequest;
 import dev.nightbench.client.sim.SimulatedServer;
@@ -177,6 +178,7 @@ class OpenAiModelClientTest {
         assertThat(got.rawBody()).contains("\"top_k\":5").contains("\"seed\":42");
         assertThat(got.header("Authorization")).isEqualTo("Bearer sk-test-secret");
         assertThat(got.header(OpenAiModelClient.CALL_HEADER)).isNull();
+        assertThat(got.header("Accept-Encoding")).isEqualTo("identity"); // no compression buffering the events
     }
 
     @Test
@@ -527,6 +529,108 @@ class OpenAiModelClientTest {
             assertThat(m.outputTokens()).isEqualTo(m.chunkCount());
         }
         assertThat(server.requestCount("sim-fast")).isEqualTo(64);
+    }
+
+    @Test
+    void t0IsReadInsideOkHttpAfterTheSdkBuiltTheBodyAndOnSentComesFirstAndOnce() {
+        List<String> clockCallers = new CopyOnWriteArrayList<>();
+        NanoClock clock = () -> {
+            boolean inOkHttp = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getClassName().startsWith("okhttp3.")));
+            clockCallers.add(inOkHttp ? "okhttp" : "client");
+            return System.nanoTime();
+        };
+        OpenAiModelClient client = track(new OpenAiModelClient(server.baseUrl(), null, TIMEOUTS, clock));
+        List<String> events = new CopyOnWriteArrayList<>();
+        long[] sent = new long[2];
+        ResponseObserver observer = new ResponseObserver() {
+            @Override
+            public void onSent(long t0Nanos, long prepNanos) {
+                events.add("sent");
+                sent[0] = t0Nanos;
+                sent[1] = prepNanos;
+            }
+
+            @Override
+            public void onChunk(long nanos, String content, String reasoning) {
+                events.add("chunk");
+            }
+
+            @Override
+            public void onFinish(String finishReason) {
+                events.add("finish");
+            }
+
+            @Override
+            public void onUsage(Integer promptTokens, Integer completionTokens) {
+                events.add("usage");
+            }
+
+            @Override
+            public void onClosed(long nanos) {
+                events.add("closed");
+            }
+        };
+
+        client.chat(request("two-tokens", true), observer);
+
+        assertThat(events).containsExactly("sent", "chunk", "chunk", "chunk", "chunk", "finish", "usage", "closed");
+        assertThat(sent[1]).isPositive();                   // prep: the SDK's request building, before t0
+        assertThat(clockCallers.get(1)).isEqualTo("okhttp"); // t0, the second reading, is taken inside OkHttp
+    }
+
+    @Test
+    void aRequestThatNeverReachesOkHttpStillReportsOnSentBeforeOnClosed() {
+        OpenAiModelClient client = client(TIMEOUTS, null);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Thread.currentThread().interrupt();
+        try {
+            RequestMeter meter = new RequestMeter(true);
+            ResponseObserver recording = new ResponseObserver() {
+                @Override
+                public void onSent(long t0Nanos, long prepNanos) {
+                    events.add("sent");
+                    meter.onSent(t0Nanos, prepNanos);
+                }
+
+                @Override
+                public void onChunk(long nanos, String content, String reasoning) {
+                    events.add("chunk");
+                }
+
+                @Override
+                public void onFinish(String finishReason) {
+                    events.add("finish");
+                }
+
+                @Override
+                public void onUsage(Integer promptTokens, Integer completionTokens) {
+                    events.add("usage");
+                }
+
+                @Override
+                public void onClosed(long nanos) {
+                    events.add("closed");
+                    meter.onClosed(nanos);
+                }
+            };
+            ModelClientException e = catchThrowableOfType(ModelClientException.class,
+                    () -> client.chat(request("two-tokens", true), recording));
+
+            assertThat(e.failure()).isEqualTo(FailureClass.CANCELLED);
+            assertThat(events).containsExactly("sent", "closed");
+            assertThat(meter.toMeasurement(Instant.EPOCH, e).totalMs()).isNotNull();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void theClassWarmUpIsHarmlessToRepeatAndTheClientStillWorksAfterIt() {
+        OpenAiModelClient.warmUpClasses();
+        OpenAiModelClient.warmUpClasses();
+
+        assertThat(chat("two-tokens", true).measurement.ok()).isTrue();
     }
 
     // --- helpers

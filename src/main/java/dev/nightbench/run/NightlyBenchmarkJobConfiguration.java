@@ -73,16 +73,22 @@ class NightlyBenchmarkJobConfiguration {
                  RequestStore requests) {
         CellReader reader = new CellReader(() -> CellPlanner.measureCells(sessions.get(currentJobExecutionId()).plan()));
         Progress[] progress = new Progress[1];
+        long[] failures = new long[1];
         ChunkListener<Cell, CellResult> progressListener = new ChunkListener<>() {
             @Override
             public void afterChunk(Chunk<CellResult> chunk) {
-                RunSession session = sessions.get(currentJobExecutionId());
                 if (progress[0] == null) {
+                    // once per execution: failures an earlier execution of this run already stored
+                    RunSession session = sessions.get(currentJobExecutionId());
                     progress[0] = new Progress(System.console() != null, System.out, reader.position() - chunk.size());
+                    failures[0] = requests.statusCounts(session.runId()).stream()
+                            .filter(c -> isFailure(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
+                } else {
+                    // then counted from the chunk itself: no query between cells
+                    failures[0] += chunk.getItems().stream().flatMap(r -> r.attempts().stream())
+                            .filter(a -> a.isFinal() && isFailure(a.measurement().status())).count();
                 }
-                long failures = requests.statusCounts(session.runId()).stream()
-                        .filter(c -> !"ok".equals(c.status()) && !"skipped".equals(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
-                progress[0].update(reader.position(), reader.total(), failures);
+                progress[0].update(reader.position(), reader.total(), failures[0]);
             }
         };
         return new StepBuilder("measure", jobRepository)
@@ -111,6 +117,10 @@ class NightlyBenchmarkJobConfiguration {
             steps.report(sessions.get(currentJobExecutionId()).runId());
             return RepeatStatus.FINISHED;
         }, tm).build();
+    }
+
+    private static boolean isFailure(String status) {
+        return !"ok".equals(status) && !"skipped".equals(status);
     }
 
     private static long currentJobExecutionId() {

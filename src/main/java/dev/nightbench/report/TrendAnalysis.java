@@ -8,6 +8,11 @@ import java.util.Map;
  * Compares a run's samples with its baseline's, metric by metric, for every model (all prompts pooled) and
  * every model and prompt, under each load. Keys present on one side only (a model or prompt added or removed)
  * are not compared: the report lists them as plan changes instead.
+ *
+ * <p>The per-prompt comparisons are many (models × prompts × loads) and are corrected for multiple comparisons:
+ * {@link BenjaminiHochberg} across the run's per-prompt comparisons of each metric, their verdicts decided on the
+ * adjusted p-values. The pooled per-model comparisons, few and on many more samples each, are tested on their own
+ * at alpha.
  */
 final class TrendAnalysis {
 
@@ -34,6 +39,27 @@ final class TrendAnalysis {
             }
             rows.add(new Row(e.getKey(), detector.compareSuccess(base.ok(), base.requests(), cur.ok(), cur.requests())));
         }
-        return rows;
+        return correctPerPrompt(rows, detector);
+    }
+
+    /** Benjamini–Hochberg across the per-prompt rows of each metric; pooled rows are left as they are. */
+    static List<Row> correctPerPrompt(List<Row> rows, RegressionDetector detector) {
+        List<Row> corrected = new ArrayList<>(rows);
+        for (Metric metric : Metric.values()) {
+            List<Integer> family = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                if (r.comparison().metric() == metric && !SampleSet.ALL_PROMPTS.equals(r.key().promptId())) {
+                    family.add(i);
+                }
+            }
+            Double[] p = family.stream().map(i -> rows.get(i).comparison().pValue()).toArray(Double[]::new);
+            Double[] adjusted = BenjaminiHochberg.adjust(p);
+            for (int k = 0; k < family.size(); k++) {
+                Row r = rows.get(family.get(k));
+                corrected.set(family.get(k), new Row(r.key(), detector.adjusted(r.comparison(), adjusted[k])));
+            }
+        }
+        return corrected;
     }
 }

@@ -26,6 +26,11 @@ final class Format {
         return String.format(Locale.ROOT, "%.0f%%", v * 100);
     }
 
+    /** A share in whole percent with a space, e.g. {@code 20 %}. */
+    static String percent(double v) {
+        return String.format(Locale.ROOT, "%.0f %%", v * 100);
+    }
+
     /** A share with one decimal, e.g. {@code 2.5 %}; a dash for null. */
     static String share(Double v) {
         return v == null ? NONE : String.format(Locale.ROOT, "%.1f %%", v * 100);

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * Draws, per model and load mode of a run, how the model behaved as the load grew: one PNG of three panels against
  * the offered load (concurrency, or request rate): request throughput, E2E p95 (with the SLO's limit) and goodput
  * (success rate when the plan gives no latency SLO). Levels that broke an SLO are marked. Reads only the run's
- * {@code load_summaries} rows; levels that were skipped have no figures and are left out.
+ * {@code load_summaries} rows; levels that were skipped have no figures and are left out, and a mode with a single
+ * level that ran gets no chart (a point is no curve).
  */
 final class LoadCharts {
 
@@ -40,7 +41,7 @@ final class LoadCharts {
     private LoadCharts() {
     }
 
-    /** One chart per model and load mode with at least one level that ran, models in {@code modelOrder}. */
+    /** One chart per model and load mode with at least two levels that ran, models in {@code modelOrder}. */
     static List<Chart> render(List<ReportData.LoadLevel> levels, ReportData.Slo slo, List<String> modelOrder) {
         Map<String, Map<String, List<ReportData.LoadLevel>>> byModel = new LinkedHashMap<>();
         for (String m : modelOrder) {
@@ -57,6 +58,9 @@ final class LoadCharts {
         for (Map.Entry<String, Map<String, List<ReportData.LoadLevel>>> model : byModel.entrySet()) {
             index++;
             for (Map.Entry<String, List<ReportData.LoadLevel>> mode : model.getValue().entrySet()) {
+                if (mode.getValue().size() < 2) {
+                    continue; // one level is a point, not a curve: the table says it all
+                }
                 String file = fileName(index, model.getKey(), mode.getKey());
                 List<ReportData.LoadLevel> points = mode.getValue();
                 work.add(() -> new Chart(model.getKey(), mode.getKey(), file, png(mode.getKey(), points, slo)));

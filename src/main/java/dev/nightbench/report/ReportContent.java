@@ -120,7 +120,7 @@ final class ReportContent {
                 + "comparisons are corrected with " + BenjaminiHochberg.NAME + " at " + s.alpha() + " across this "
                 + "run's per-prompt comparisons of each metric: a per-prompt verdict needs its adjusted p (p BH) below "
                 + s.alpha() + ", which keeps the expected share of chance findings among the per-prompt metrics "
-                + "flagged at or below " + Format.pct(s.alpha()) + ". The pooled per-model comparisons (all prompts) "
+                + "flagged at or below " + Format.percent(s.alpha()) + ". The pooled per-model comparisons (all prompts) "
                 + "are tested on their own at p < " + s.alpha() + ". Both count for --fail-on-regression (exit 3)."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
                 + " measured requests in this run, " + trend.baselineRequests() + " in the baseline"
@@ -260,7 +260,7 @@ final class ReportContent {
                 + "the Load section. Latencies over successful measured requests (warm-up excluded); p = percentile "
                 + "(linear interpolation). A mean is shown with its 95 % confidence interval (mean ± t(0.975, n − 1) · "
                 + "s / √n over the n successful requests) and its coefficient of variation CV = s / mean; a CV above "
-                + Format.pct(HIGH_CV) + " is flagged: the requests varied widely, so the mean (and a run-over-run "
+                + Format.percent(HIGH_CV) + " is flagged: the requests varied widely, so the mean (and a run-over-run "
                 + "change of that size) may be noise."))));
         TableBuilder t = new TableBuilder().text("Model").number("Avg Latency (e2e_ms mean ± 95 % CI)")
                 .number("p95 (e2e_ms)").number("TPS (decode_tps p50)").number("TTFT mean ± 95 % CI")
@@ -290,7 +290,7 @@ final class ReportContent {
         doc.add(t.build());
         if (!noisy.isEmpty()) {
             doc.add(new ReportDocument.Note(List.of(strong("High variation"), text(" (CV above "
-                    + Format.pct(HIGH_CV) + "): " + String.join(", ", noisy) + ". Read these means as rough: more "
+                    + Format.percent(HIGH_CV) + "): " + String.join(", ", noisy) + ". Read these means as rough: more "
                     + "rounds narrow the interval; a server that is busy with other work widens it.")), true));
         }
     }
@@ -332,7 +332,7 @@ final class ReportContent {
                 .map(l -> l.modelAlias() + " at " + Format.describeLoad(l.loadMode(), l.loadLevel())).toList();
         if (!lagging.isEmpty()) {
             doc.add(new ReportDocument.Note(List.of(strong("The client fell behind"), text(" at " + String.join(", ",
-                    lagging) + ": the scheduled lag p95 exceeds " + Format.pct(LAG_SHARE) + " of the mean time "
+                    lagging) + ": the scheduled lag p95 exceeds " + Format.percent(LAG_SHARE) + " of the mean time "
                     + "between arrivals (1000 / rate ms), so the load offered was lower than planned. Read those "
                     + "levels as a lower rate, or run Nightbench on a less busy machine.")), true));
         }
@@ -351,6 +351,10 @@ final class ReportContent {
                 }
             }
             doc.add(loadTable(levels));
+            List<List<Span>> reasons = reasons(levels);
+            if (!reasons.isEmpty()) {
+                doc.add(new ReportDocument.Bullets(reasons));
+            }
             for (LoadCharts.Chart c : charts) {
                 if (c.modelAlias().equals(model)) {
                     doc.add(new ReportDocument.Image(model + " under " + c.loadMode() + " load: requests/s, e2e_ms p95 "
@@ -444,40 +448,51 @@ final class ReportContent {
     }
 
     private static ReportDocument.Table loadTable(List<ReportData.LoadLevel> levels) {
-        TableBuilder t = new TableBuilder().text("Mode").number("Level").number("Offered rate").number("Ok/requests")
-                .number("Error rate").number("Goodput").number("Requests/s").number("Output tokens/s")
-                .number("TTFT p50 / p95").number("TPOT p50 / p95").number("E2E p50 / p95").number("Max in flight")
-                .number("Lag mean / p95").text("Held");
+        TableBuilder t = new TableBuilder().text("Mode").number("Level").number("Offered rate").text("Held")
+                .number("Ok/requests").number("Error rate").number("Goodput").number("Requests/s")
+                .number("Output tokens/s").number("TTFT p50 / p95").number("TPOT p50 / p95").number("E2E p50 / p95")
+                .number("Max in flight").number("Lag mean / p95");
         for (ReportData.LoadLevel l : levels) {
             String mode = l.loadMode() + (l.sweep() ? " (sweep)" : "");
-            String level = "rate".equals(l.loadMode()) ? Format.level(l.loadLevel()) + " req/s" : Format.level(l.loadLevel());
-            String offered = l.rate() == null ? Format.NONE : Format.perSecond(l.rate(), "req/s");
+            String level = Format.level(l.loadLevel());
+            String offered = l.rate() == null ? Format.NONE : Format.level(l.rate()) + " req/s";
             if (l.skipped() || l.requests() == null) {
-                t.row(mode, level, offered, "—", Format.NONE, Format.NONE, Format.NONE, Format.NONE, Format.NONE,
-                        Format.NONE, Format.NONE, Format.NONE, Format.NONE, held(l));
+                t.row(mode, level, offered, held(l), "—", Format.NONE, Format.NONE, Format.NONE, Format.NONE,
+                        Format.NONE, Format.NONE, Format.NONE, Format.NONE, Format.NONE);
                 continue;
             }
             String lag = l.scheduledLagMsMean() == null && l.scheduledLagMsP95() == null ? Format.NONE
                     : Format.msPair(l.scheduledLagMsMean(), l.scheduledLagMsP95());
-            t.row(mode, level, offered, l.okRequests() + "/" + l.requests(), Format.share(l.errorRate()),
+            t.row(mode, level, offered, held(l), l.okRequests() + "/" + l.requests(), Format.share(l.errorRate()),
                     Format.share(l.goodput()), Format.perSecond(l.requestThroughput(), "req/s"),
                     Format.perSecond(l.outputTokenThroughput(), "tok/s"), Format.msPair(l.ttftMsP50(), l.ttftMsP95()),
                     Format.msPair(l.tpotMsP50(), l.tpotMsP95()), Format.msPair(l.e2eMsP50(), l.e2eMsP95()),
                     l.maxInFlight() == null ? Format.NONE : l.maxInFlight().toString(),
-                    l.lagging(LAG_SHARE) ? new Span(lag + " behind", ReportDocument.Style.BAD) : text(lag), held(l));
+                    l.lagging(LAG_SHARE) ? new Span(lag + " behind", ReportDocument.Style.BAD) : text(lag));
         }
         return t.build();
     }
 
-    private static List<Span> held(ReportData.LoadLevel l) {
+    private static Span held(ReportData.LoadLevel l) {
         if (l.skipped() || l.held() == null) {
-            return List.of(text("skipped" + (l.skipReason() == null ? "" : ": " + l.skipReason())));
+            return text("skipped");
         }
-        if (l.held()) {
-            return List.of(new Span("held", ReportDocument.Style.GOOD));
+        return l.held() ? new Span("held", ReportDocument.Style.GOOD) : new Span("broke", ReportDocument.Style.BAD);
+    }
+
+    /** Why each level broke or was skipped, one line each (too long for a table cell); empty when all held. */
+    private static List<List<Span>> reasons(List<ReportData.LoadLevel> levels) {
+        List<List<Span>> items = new ArrayList<>();
+        for (ReportData.LoadLevel l : levels) {
+            String at = Format.describeLoad(l.loadMode(), l.loadLevel());
+            if (l.skipped() || l.held() == null) {
+                items.add(List.of(text(at + " skipped" + (l.skipReason() == null ? "." : ": " + l.skipReason()))));
+            } else if (!l.held()) {
+                items.add(List.of(new Span(at + " broke", ReportDocument.Style.BAD),
+                        text(l.sloBroken() == null ? "." : ": " + l.sloBroken())));
+            }
         }
-        return List.of(new Span("broke", ReportDocument.Style.BAD),
-                text(l.sloBroken() == null ? "" : ": " + l.sloBroken()));
+        return items;
     }
 
     private static Span availability(String availability) {

@@ -55,14 +55,19 @@ class LoadChartsTest {
     }
 
     @Test
-    void aSingleLevelWithoutGoodputOrLatencyStillDraws() {
+    void levelsWithoutGoodputOrLatencyStillDrawAndASingleLevelGetsNoChart() {
         ReportData.LoadLevel allFailed = new ReportData.LoadLevel("m", "concurrency", 4, false, "ran", null, 8, 4,
                 false, "error rate 1.000 > 0.05 (8 of 8 failed)", null, 8, 0, 1.0, null, null, 100.0, 0.0, 0.0, null,
                 null, null, null, null, null, null, null, null);
+        ReportData.LoadLevel one = level("m", "rate", 2, false, 2, 300, null, true, 1.0);
 
-        List<LoadCharts.Chart> charts = LoadCharts.render(List.of(allFailed), ReportData.Slo.NONE, List.of("m"));
+        List<LoadCharts.Chart> charts = LoadCharts.render(List.of(level("m", "concurrency", 1, false, 3, 250, null,
+                true, null), allFailed, one), ReportData.Slo.NONE, List.of("m"));
 
-        assertThat(charts).singleElement().satisfies(c -> assertThat(c.png()).startsWith(0x89, 'P', 'N', 'G'));
+        assertThat(charts).singleElement().satisfies(c -> {
+            assertThat(c.loadMode()).isEqualTo("concurrency");
+            assertThat(c.png()).startsWith(0x89, 'P', 'N', 'G');
+        });
     }
 
     @Test

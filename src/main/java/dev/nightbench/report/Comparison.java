@@ -11,10 +11,10 @@ package dev.nightbench.report;
  * @param nBaseline      samples on the baseline side (ok requests with the figure; all requests for success rate)
  * @param nCurrent       samples on the current side
  * @param test           the test used, or {@link #INSUFFICIENT_DATA}
- * @param verdict        regressed, improved or unchanged; for a per-prompt comparison decided on {@code pAdjusted}
- * @param pAdjusted      the Benjamini–Hochberg adjusted p-value of a per-prompt comparison (see
- *                       {@link BenjaminiHochberg}); null for pooled per-model comparisons, which are tested on their
- *                       own, and for untested ones
+ * @param verdict        regressed, improved or unchanged; decided on {@code pAdjusted} when there is one
+ * @param pAdjusted      the Benjamini–Hochberg adjusted p-value of a per-prompt or load-level comparison (see
+ *                       {@link TrendAnalysis}); null for the per-model latency comparisons (all prompts pooled, serial),
+ *                       which are tested on their own, and for untested ones
  */
 record Comparison(Metric metric, Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
                   int nBaseline, int nCurrent, String test, Verdict verdict, Double pAdjusted) {

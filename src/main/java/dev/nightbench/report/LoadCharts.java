@@ -69,6 +69,19 @@ final class LoadCharts {
         return TrendCharts.drawAll(work);
     }
 
+    /** Draws a sweep and two rates, thrown away: see {@link TrendCharts#warmUpInBackground()}. */
+    static void warmUp() {
+        List<ReportData.LoadLevel> levels = new ArrayList<>();
+        for (double level : new double[]{1, 2, 4, 8, 16, 5, 20}) {
+            String mode = level == 5 || level == 20 ? "rate" : "concurrency";
+            levels.add(new ReportData.LoadLevel("warm-up", mode, level, true, "ran", null, 8, (int) level, level < 16,
+                    level < 16 ? null : "ttft_ms p95 600 ms > 500 ms", null, 8, 8, 0.0, 1.0, 8, 1000.0, level, level * 20,
+                    1.0, 2.0, 3.0, 100.0, 100 + level * 20, 10.0, 12.0, 300.0, 300 + level * 40));
+        }
+        png("concurrency", levels.subList(0, 5), new ReportData.Slo(500.0, null, 2000.0, 0.05, 95));
+        png("rate", levels.subList(5, 7), ReportData.Slo.NONE);
+    }
+
     /** A file name safe on every file system and in a Markdown link, unique through the model's position. */
     static String fileName(int index, String modelAlias, String loadMode) {
         String safe = modelAlias.replaceAll("[^A-Za-z0-9._-]", "_");

@@ -118,10 +118,13 @@ final class ReportContent {
                 + " samples on a side is insufficient data (unchanged)."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Multiple comparisons: "), text("the per-prompt "
                 + "comparisons are corrected with " + BenjaminiHochberg.NAME + " at " + s.alpha() + " across this "
-                + "run's per-prompt comparisons of each metric: a per-prompt verdict needs its adjusted p (p BH) below "
-                + s.alpha() + ", which keeps the expected share of chance findings among the per-prompt metrics "
-                + "flagged at or below " + Format.percent(s.alpha()) + ". The pooled per-model comparisons (all prompts) "
-                + "are tested on their own at p < " + s.alpha() + ". Both count for --fail-on-regression (exit 3)."))));
+                + "run's per-prompt comparisons of each metric, and the load levels' comparisons likewise among "
+                + "themselves: such a verdict needs its adjusted p (p BH) below " + s.alpha() + ", which keeps the "
+                + "expected share of chance findings among those flagged at or below " + Format.percent(s.alpha())
+                + ". The per-model comparisons of the latency cells (all prompts pooled) are tested on their own at "
+                + "p < " + s.alpha() + ". All of them count for --fail-on-regression (exit 3). A load level is "
+                + "compared per model only, all prompts pooled: its prompts are cycled, so a prompt's share of a "
+                + "level is a few requests that are not independent."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
                 + " measured requests in this run, " + trend.baselineRequests() + " in the baseline"
                 + (trend.changes().changedPrompts().isEmpty() && trend.changes().addedPrompts().isEmpty() ? ""

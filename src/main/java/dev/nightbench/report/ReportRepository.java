@@ -349,8 +349,8 @@ class ReportRepository {
     }
 
     /**
-     * A regressed pooled per-model comparison, or a per-prompt one whose verdict (decided on its Benjamini–Hochberg
-     * adjusted p-value) is regressed: the {@code run_regressions} view.
+     * A regressed comparison: the {@code run_regressions} view (per-prompt and load-level verdicts decided on their
+     * Benjamini–Hochberg adjusted p-values).
      */
     boolean hasRegressions(long runId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_regressions WHERE run_id = ?)").param(runId)

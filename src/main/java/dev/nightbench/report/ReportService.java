@@ -129,8 +129,9 @@ public class ReportService {
 
     /**
      * True when the run's stored comparison (written by {@link #write(long)}) has a regressed metric, i.e. a row
-     * in the {@code run_regressions} view: a pooled per-model comparison regressed at alpha, or a per-prompt one at
-     * a false discovery rate of alpha (Benjamini–Hochberg across the run's per-prompt comparisons of each metric).
+     * in the {@code run_regressions} view: a per-model latency comparison (all prompts pooled) regressed at alpha, or
+     * a per-prompt or load-level one at a false discovery rate of alpha (Benjamini–Hochberg, see
+     * {@link TrendAnalysis}).
      */
     public boolean hasRegressions(long runId) {
         return repository.hasRegressions(runId);

@@ -58,8 +58,8 @@ final class TrendCharts {
     }
 
     /**
-     * Draws a few throw-away charts on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
-     * or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
+     * Draws a few throw-away charts (trend and load) on a background thread, once per JVM: loading AWT, fonts and
+     * XChart takes a second or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
      * keeps that second out of the report's own time.
      */
     static void warmUpInBackground() {
@@ -77,6 +77,7 @@ final class TrendCharts {
                 }
                 for (int i = 0; i < 8; i++) {
                     png(month);
+                    LoadCharts.warmUp();
                 }
             } catch (RuntimeException | Error e) {
                 // the report's own attempt says what is wrong

@@ -157,6 +157,34 @@ class LoadReportTest {
     }
 
     @Test
+    void loadLevelsAreComparedPerModelWithTheirAdjustedPAndSkippedLevelsNotAtAll() throws IOException {
+        long tonight = history.loadRun(LocalDate.of(2026, 11, 23));
+
+        Path dir = history.reportService(TrendSettings.defaults(), reports).write(tonight);
+
+        List<CSVRecord> comparisons = csv(dir.resolve("comparisons.csv"));
+        assertThat(comparisons).filteredOn(r -> !r.get("load_mode").equals("serial"))
+                .isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.get("prompt_id")).isEqualTo("*");
+                    assertThat(r.get("model_alias") + " " + r.get("load_mode") + " " + r.get("load_level"))
+                            .isEqualTo("fast rate 20.0"); // the sweep_stopped rows of busy at 32 are no samples
+                });
+        assertThat(comparisons).filteredOn(r -> r.get("load_mode").equals("rate") && !r.get("p_value").isEmpty())
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("p_adjusted")).isNotEmpty());
+        assertThat(comparisons).filteredOn(r -> r.get("load_mode").equals("serial") && !r.get("prompt_id").equals("*")
+                        && !r.get("p_value").isEmpty())
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("p_adjusted")).isNotEmpty());
+        assertThat(comparisons).filteredOn(r -> r.get("load_mode").equals("serial") && r.get("prompt_id").equals("*"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("p_adjusted")).isEmpty());
+        assertThat(comparisons).allSatisfy(r -> assertThat(r.get("verdict")).isEqualTo("unchanged"));
+        assertThat(history.jdbc.sql("SELECT count(*) FROM run_comparisons WHERE run_id = ? AND p_adjusted IS NOT NULL")
+                .param(tonight).query(Long.class).single()).isPositive();
+        assertThat(Files.readString(dir.resolve("report.md"))).contains("**Multiple comparisons:** the per-prompt "
+                + "comparisons are corrected with Benjamini–Hochberg (false discovery rate) at 0.05 across this run's "
+                + "per-prompt comparisons of each metric, and the load levels' comparisons likewise among themselves");
+    }
+
+    @Test
     void theSweepLineSaysWhenNothingHeldOrNothingBroke() {
         var nothingHeld = new ReportData.SweepResult("m", "concurrency", null, 1.0,
                 "error rate 0.250 > 0.05 (4 of 16 failed)", 3, 1, 2, null, null, null);

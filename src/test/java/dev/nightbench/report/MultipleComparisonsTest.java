@@ -129,4 +129,39 @@ class MultipleComparisonsTest {
                         && r.comparison().verdict() == Verdict.REGRESSED)
                 .allSatisfy(r -> assertThat(r.key().modelAlias()).isEqualTo("m3"));
     }
+
+    /** Load levels of a night: each model at each concurrency, prompts cycled, from one distribution per model. */
+    private static SampleSet loadNight(long seed, int models, int levels, int requests, String slowModel) {
+        Random random = new Random(seed);
+        SampleSet set = new SampleSet();
+        for (int m = 0; m < models; m++) {
+            double factor = ("m" + m).equals(slowModel) ? 1.4 : 1;
+            for (int l = 0; l < levels; l++) {
+                for (int i = 0; i < requests; i++) {
+                    double ttft = (100 + 10 * m) * (1 + l / 4.0) * Math.exp(0.3 * random.nextGaussian()) * factor;
+                    double tpot = (10 + m / 2.0) * Math.exp(0.3 * random.nextGaussian()) * factor;
+                    set.add("m" + m, "p" + i % 7, "concurrency", 1 << l, "ok", ttft, tpot, ttft + 99 * tpot, 1000 / tpot);
+                }
+            }
+        }
+        return set;
+    }
+
+    @Test
+    void loadLevelsAreComparedPerModelOnlyAndCorrectedAsAFamilyOfTheirOwn() {
+        // 30 models x 6 levels x 32 requests: 180 level comparisons a metric, nothing changed but m4
+        List<TrendAnalysis.Row> rows = TrendAnalysis.compare(loadNight(5, 30, 6, 32, null),
+                loadNight(6, 30, 6, 32, "m4"), 0.10, 0.05);
+
+        assertThat(rows).allSatisfy(r -> assertThat(r.key().promptId()).isEqualTo(SampleSet.ALL_PROMPTS));
+        assertThat(rows).filteredOn(r -> r.comparison().pValue() != null)
+                .allSatisfy(r -> assertThat(r.comparison().pAdjusted()).isGreaterThanOrEqualTo(r.comparison().pValue()));
+        assertThat(rows).filteredOn(r -> r.comparison().verdict() == Verdict.REGRESSED)
+                .isNotEmpty().allSatisfy(r -> assertThat(r.key().modelAlias()).isEqualTo("m4"));
+        // on raw p-values the unchanged models would have raised false alarms
+        RegressionDetector detector = new RegressionDetector(0.10, 0.05);
+        assertThat(rows).filteredOn(r -> !r.key().modelAlias().equals("m4") && r.comparison().pValue() != null
+                        && detector.adjusted(r.comparison(), r.comparison().pValue()).verdict() == Verdict.REGRESSED)
+                .isNotEmpty();
+    }
 }

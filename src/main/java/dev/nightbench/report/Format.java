@@ -26,6 +26,53 @@ final class Format {
         return String.format(Locale.ROOT, "%.0f%%", v * 100);
     }
 
+    /** A share in whole percent with a space, e.g. {@code 20 %}. */
+    static String percent(double v) {
+        return String.format(Locale.ROOT, "%.0f %%", v * 100);
+    }
+
+    /** A share with one decimal, e.g. {@code 2.5 %}; a dash for null. */
+    static String share(Double v) {
+        return v == null ? NONE : String.format(Locale.ROOT, "%.1f %%", v * 100);
+    }
+
+    /** A rate per second with one decimal (two below 10), e.g. {@code 12.4 req/s}. */
+    static String perSecond(Double v, String unit) {
+        return v == null ? NONE : String.format(Locale.ROOT, v < 10 ? "%.2f %s" : "%.1f %s", v, unit);
+    }
+
+    /** Two latencies as "p50 / p95 ms", e.g. {@code 120.4 / 180.9 ms}. */
+    static String msPair(Double p50, Double p95) {
+        if (p50 == null && p95 == null) {
+            return NONE;
+        }
+        return (p50 == null ? NONE : String.format(Locale.ROOT, "%.1f", p50)) + " / "
+                + (p95 == null ? NONE : String.format(Locale.ROOT, "%.1f", p95)) + " ms";
+    }
+
+    /**
+     * A mean in ms with the half-width of its 95 % confidence interval, e.g. {@code 412 ms ± 18} (one decimal below
+     * 100 ms: {@code 41.2 ms ± 1.8}); just the mean when there is no interval (fewer than two samples).
+     */
+    static String meanCi(Double mean, Double halfWidth) {
+        if (mean == null) {
+            return NONE;
+        }
+        String pattern = Math.abs(mean) >= 100 ? "%.0f" : "%.1f";
+        String m = String.format(Locale.ROOT, pattern, mean) + " ms";
+        if (halfWidth == null || halfWidth.isNaN()) {
+            return m;
+        }
+        // an interval narrower than the mean's last digit still shows as such, not as "± 0"
+        String hw = String.format(Locale.ROOT, halfWidth < 1 && pattern.equals("%.0f") ? "%.1f" : pattern, halfWidth);
+        return m + " ± " + hw;
+    }
+
+    /** A coefficient of variation in percent, e.g. {@code CV 6 %}. */
+    static String cv(Double cv) {
+        return cv == null || cv.isNaN() ? null : String.format(Locale.ROOT, "CV %.0f %%", cv * 100);
+    }
+
     static String cost(Double v) {
         return v == null ? NONE : String.format(Locale.ROOT, "%.4f", v);
     }
@@ -59,6 +106,11 @@ final class Format {
             case DECODE_TPS -> num(v) + " tok/s";
             case SUCCESS_RATE -> String.format(Locale.ROOT, "%.1f%%", v * 100);
         };
+    }
+
+    /** "concurrency 4" or "rate 20 req/s". */
+    static String describeLoad(String loadMode, double loadLevel) {
+        return "rate".equals(loadMode) ? "rate " + level(loadLevel) + " req/s" : loadMode + " " + level(loadLevel);
     }
 
     /** " @ concurrency 4" for load cells, nothing for the serial latency cells. */

@@ -60,6 +60,17 @@ final class RegressionDetector {
                 verdict(Metric.SUCCESS_RATE, base, cur, p));
     }
 
+    /**
+     * The comparison decided again on an adjusted p-value (its raw one kept): same medians and threshold, and
+     * significant only when {@code pAdjusted < alpha}. An untested comparison is returned as it is.
+     */
+    Comparison adjusted(Comparison c, Double pAdjusted) {
+        if (pAdjusted == null || c.pValue() == null) {
+            return c;
+        }
+        return c.withAdjusted(pAdjusted, verdict(c.metric(), c.baselineMedian(), c.currentMedian(), pAdjusted));
+    }
+
     private Verdict verdict(Metric metric, double base, double cur, double p) {
         if (p >= alpha || base == cur) {
             return Verdict.UNCHANGED;

@@ -25,13 +25,24 @@ import java.util.function.Consumer;
 @Repository
 class ReportRepository {
 
+    /** {@code requests.error_type} of the requests of a sweep level that was never offered (CellExecutor's). */
+    static final String SWEEP_STOPPED = "sweep_stopped";
+
     private static final String ROW_COLUMNS = """
             s.model_alias, s.prompt_id, s.load_mode, s.load_level, s.requests, s.ok_requests, s.success_rate,
             s.prompt_tokens, s.output_tokens, s.e2e_ms_mean, s.e2e_ms_p50, s.e2e_ms_p95, s.ttft_ms_p50, s.ttft_ms_p95,
             s.tpot_ms_p50, s.decode_tps_p50, s.e2e_tps_mean, rm.availability, rm.failure_reason, rm.cold_start_ms,
             ((coalesce(s.prompt_tokens, 0) * rm.price_input_per_1k + coalesce(s.output_tokens, 0) * rm.price_output_per_1k)
-                / 1000.0)::double precision AS cost_estimate
+                / 1000.0)::double precision AS cost_estimate,
+            s.ttft_ms_mean, s.ttft_ms_n, s.ttft_ms_ci95_low, s.ttft_ms_ci95_high, s.ttft_ms_cv,
+            s.e2e_ms_n, s.e2e_ms_ci95_low, s.e2e_ms_ci95_high, s.e2e_ms_cv,
+            s.tpot_ms_p95, s.error_rate, s.goodput_requests, s.goodput, s.offered_rate, s.wall_ms, s.request_throughput,
+            s.output_token_throughput, s.scheduled_lag_ms_mean, s.scheduled_lag_ms_p95, s.scheduled_lag_ms_max
             """;
+
+    /** Measured requests that count as samples: a sweep level skipped because a lower level broke was never offered. */
+    private static final String OFFERED = " NOT (q.status = 'skipped' AND q.error_type IS NOT DISTINCT FROM '"
+            + SWEEP_STOPPED + "') ";
 
     private static final String SAMPLE_COLUMNS =
             "q.model_alias, q.prompt_id, q.load_mode, q.load_level, q.status, q.ttft_ms, q.tpot_ms, q.e2e_ms, q.decode_tps";
@@ -59,6 +70,8 @@ class ReportRepository {
                                count(q.*) FILTER (WHERE q.status = 'skipped') AS skipped_requests
                         FROM run_models rm
                         LEFT JOIN measured_requests q ON q.run_id = rm.run_id AND q.model_alias = rm.model_alias
+                                                     AND """ + OFFERED + """
+
                         WHERE rm.run_id = ? AND rm.availability IN ('unavailable', 'failed')
                         GROUP BY rm.model_alias, rm.availability, rm.failure_reason, rm.ordinal
                         ORDER BY rm.ordinal""")
@@ -79,7 +92,35 @@ class ReportRepository {
                         JOIN run_models rm ON rm.run_id = ? AND rm.model_alias = a.model_alias
                         ORDER BY rm.ordinal""")
                 .params(runId, runId).query(ReportData.SampleAnswer.class).list();
-        return new ReportData(run, models, prompts, failures, endpoints, samples);
+        ReportData.Slo slo = jdbc.sql("""
+                        SELECT slo_ttft_ms, slo_tpot_ms, slo_e2e_ms, slo_max_error_rate, slo_percentile
+                        FROM runs WHERE run_id = ?""")
+                .param(runId).query((rs, n) -> new ReportData.Slo(rs.getObject(1, Double.class),
+                        rs.getObject(2, Double.class), rs.getObject(3, Double.class), rs.getObject(4, Double.class),
+                        rs.getDouble(5)))
+                .single();
+        List<ReportData.LoadLevel> loadLevels = jdbc.sql("""
+                        SELECT l.model_alias, l.load_mode, l.load_level, l.sweep, l.phase_status, l.offered_rate,
+                               l.planned_requests, l.max_in_flight, l.held, l.slo_broken, l.skip_reason, l.requests,
+                               l.ok_requests, l.error_rate, l.goodput, l.goodput_requests, l.wall_ms, l.request_throughput,
+                               l.output_token_throughput, l.scheduled_lag_ms_mean, l.scheduled_lag_ms_p95,
+                               l.scheduled_lag_ms_max, l.ttft_ms_p50, l.ttft_ms_p95, l.tpot_ms_p50, l.tpot_ms_p95,
+                               l.e2e_ms_p50, l.e2e_ms_p95
+                        FROM load_summaries l
+                        LEFT JOIN run_models rm ON rm.run_id = l.run_id AND rm.model_alias = l.model_alias
+                        WHERE l.run_id = ?
+                        ORDER BY rm.ordinal, l.model_alias, l.load_mode, l.load_level, l.cell_index""")
+                .param(runId).query(ReportData.LoadLevel.class).list();
+        List<ReportData.SweepResult> sweeps = jdbc.sql("""
+                        SELECT w.model_alias, w.load_mode, w.max_level_held, w.broke_at_level, w.slo_broken,
+                               w.levels_planned, w.levels_run, w.levels_skipped, w.max_level_request_throughput,
+                               w.max_level_output_token_throughput, w.max_level_goodput
+                        FROM sweep_results w
+                        LEFT JOIN run_models rm ON rm.run_id = w.run_id AND rm.model_alias = w.model_alias
+                        WHERE w.run_id = ?
+                        ORDER BY rm.ordinal, w.model_alias, w.load_mode""")
+                .param(runId).query(ReportData.SweepResult.class).list();
+        return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
     }
 
     Optional<ReportData.Run> run(long runId) {
@@ -106,7 +147,15 @@ class ReportRepository {
                 rs.getObject(10, Double.class), rs.getObject(11, Double.class), rs.getObject(12, Double.class),
                 rs.getObject(13, Double.class), rs.getObject(14, Double.class), rs.getObject(15, Double.class),
                 rs.getObject(16, Double.class), rs.getObject(17, Double.class), rs.getString(18), rs.getString(19),
-                rs.getObject(20, Double.class), rs.getObject(21, Double.class));
+                rs.getObject(20, Double.class), rs.getObject(21, Double.class),
+                new ReportData.Spread(rs.getObject(22, Double.class), rs.getObject(23, Integer.class),
+                        rs.getObject(24, Double.class), rs.getObject(25, Double.class), rs.getObject(26, Double.class)),
+                new ReportData.Spread(rs.getObject(10, Double.class), rs.getObject(27, Integer.class),
+                        rs.getObject(28, Double.class), rs.getObject(29, Double.class), rs.getObject(30, Double.class)),
+                rs.getObject(31, Double.class), rs.getObject(32, Double.class), rs.getObject(33, Integer.class),
+                rs.getObject(34, Double.class), rs.getObject(35, Double.class), rs.getObject(36, Double.class),
+                rs.getObject(37, Double.class), rs.getObject(38, Double.class), rs.getObject(39, Double.class),
+                rs.getObject(40, Double.class), rs.getObject(41, Double.class));
     }
 
     /** Streams the run's request rows (every attempt) to {@code sink} as ordered column values. */
@@ -163,7 +212,8 @@ class ReportRepository {
     SampleSet currentSamples(long runId, List<Long> baselineIds) {
         return samples("SELECT " + SAMPLE_COLUMNS + """
                          FROM measured_requests q
-                        WHERE q.run_id = ?
+                        WHERE q.run_id = ? AND """ + OFFERED + """
+
                           AND q.prompt_id IN (SELECT cp.prompt_id FROM run_prompts cp
                                               JOIN run_prompts bp ON bp.prompt_id = cp.prompt_id AND bp.text_sha256 = cp.text_sha256
                                               WHERE cp.run_id = ? AND bp.run_id = ANY(?))""",
@@ -176,7 +226,7 @@ class ReportRepository {
                          FROM measured_requests q
                         JOIN run_prompts bp ON bp.run_id = q.run_id AND bp.prompt_id = q.prompt_id
                         JOIN run_prompts cp ON cp.run_id = ? AND cp.prompt_id = q.prompt_id AND cp.text_sha256 = bp.text_sha256
-                        WHERE q.run_id = ANY(?) AND bp.run_id = ANY(?)""", // both: the planner does not carry ANY over a join
+                        WHERE q.run_id = ANY(?) AND bp.run_id = ANY(?) AND """ + OFFERED, // both ANYs: the planner does not carry ANY over a join
                 runId, longArray(baselineIds), longArray(baselineIds));
     }
 
@@ -210,6 +260,7 @@ class ReportRepository {
         Double[] currentMedians = new Double[n];
         Double[] changes = new Double[n];
         Double[] pValues = new Double[n];
+        Double[] pAdjusted = new Double[n];
         Integer[] nBaseline = new Integer[n];
         Integer[] nCurrent = new Integer[n];
         String[] tests = new String[n];
@@ -226,6 +277,7 @@ class ReportRepository {
             currentMedians[i] = c.currentMedian();
             changes[i] = c.changePct();
             pValues[i] = c.pValue();
+            pAdjusted[i] = c.pAdjusted();
             nBaseline[i] = c.nBaseline();
             nCurrent[i] = c.nCurrent();
             tests[i] = c.test();
@@ -240,10 +292,10 @@ class ReportRepository {
                 try (PreparedStatement ps = connection.prepareStatement("""
                         INSERT INTO comparisons (run_id, baseline_mode, baseline_run_ids, model_alias, prompt_id, load_mode,
                             load_level, metric, baseline_median, current_median, change_pct, p_value, n_baseline, n_current,
-                            test, verdict, threshold_pct, alpha)
+                            test, verdict, p_adjusted, threshold_pct, alpha)
                         SELECT ?, ?, ?, *, ?, ?
                         FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[],
-                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[])""")) {
+                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[], ?::float8[])""")) {
                     int i = 1;
                     ps.setLong(i++, runId);
                     ps.setString(i++, mode.name().toLowerCase(Locale.ROOT));
@@ -262,7 +314,8 @@ class ReportRepository {
                     ps.setArray(i++, connection.createArrayOf("int4", nBaseline));
                     ps.setArray(i++, connection.createArrayOf("int4", nCurrent));
                     ps.setArray(i++, connection.createArrayOf("text", tests));
-                    ps.setArray(i, connection.createArrayOf("text", verdicts));
+                    ps.setArray(i++, connection.createArrayOf("text", verdicts));
+                    ps.setArray(i, connection.createArrayOf("float8", pAdjusted));
                     return ps.executeUpdate();
                 }
             });
@@ -277,7 +330,8 @@ class ReportRepository {
     List<TrendAnalysis.Row> comparisons(long runId) {
         return jdbc.sql("""
                         SELECT c.model_alias, c.prompt_id, c.load_mode, c.load_level, c.metric, c.baseline_median,
-                               c.current_median, c.change_pct, c.p_value, c.n_baseline, c.n_current, c.test, c.verdict
+                               c.current_median, c.change_pct, c.p_value, c.n_baseline, c.n_current, c.test, c.verdict,
+                               c.p_adjusted
                         FROM run_comparisons c
                         LEFT JOIN run_models rm ON rm.run_id = c.run_id AND rm.model_alias = c.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = c.run_id AND rp.prompt_id = c.prompt_id
@@ -290,10 +344,14 @@ class ReportRepository {
                         new Comparison(Metric.ofColumn(rs.getString(5)), rs.getObject(6, Double.class),
                                 rs.getObject(7, Double.class), rs.getObject(8, Double.class),
                                 rs.getObject(9, Double.class), rs.getInt(10), rs.getInt(11), rs.getString(12),
-                                Verdict.ofColumn(rs.getString(13)))))
+                                Verdict.ofColumn(rs.getString(13)), rs.getObject(14, Double.class))))
                 .list();
     }
 
+    /**
+     * A regressed comparison: the {@code run_regressions} view (per-prompt and load-level verdicts decided on their
+     * Benjamini–Hochberg adjusted p-values).
+     */
     boolean hasRegressions(long runId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_regressions WHERE run_id = ?)").param(runId)
                 .query(Boolean.class).single();

@@ -17,15 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
  * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
- * {@code report.html}, {@code summary.csv}, {@code comparisons.csv}, {@code requests.csv} and one trend chart
- * PNG per model; and copies the newest run's report to {@code reports/latest.md} and {@code reports/latest.html}.
+ * {@code report.html}, {@code summary.csv}, {@code comparisons.csv}, {@code requests.csv}, one trend chart PNG per
+ * model and one load chart PNG per model and load mode; and copies the newest run's report to {@code reports/latest.md} and {@code reports/latest.html}.
  *
  * <p>Writing a report first compares the run with its baseline ({@link TrendSettings}) and stores the result in
  * {@code comparisons}, replacing any earlier result, so any run's report and comparison can be regenerated from
@@ -38,7 +42,8 @@ public class ReportService {
     private static final Logger log = LoggerFactory.getLogger(ReportService.class);
 
     static final List<String> REQUEST_COLUMNS = List.of("run_id", "phase", "cell_index", "request_index", "attempt",
-            "is_final", "model_alias", "prompt_id", "round", "load_mode", "load_level", "status", "error_type",
+            "is_final", "model_alias", "prompt_id", "round", "load_mode", "load_level", "scheduled_lag_ms", "status",
+            "error_type",
             "error_message", "http_status", "started_at", "streamed", "simulated", "prep_ms", "ttft_ms", "ttfo_ms",
             "e2e_ms", "total_ms", "prompt_tokens", "output_tokens", "tokens_source", "output_tokens_estimate",
             "tokens_diff_pct", "tpot_ms", "decode_tps", "e2e_tps", "chunk_count", "gap_mean_ms", "gap_p50_ms",
@@ -66,13 +71,14 @@ public class ReportService {
         }
         List<TrendReport.TrendPoint> points = repository.trend(data.run(), settings.trendRuns());
         List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
-        // the charts need only the trend points: draw them while the database compares
-        CompletableFuture<List<TrendCharts.Chart>> drawing = CompletableFuture.supplyAsync(
-                () -> TrendCharts.render(points, modelOrder), ReportService::daemon);
+        // the charts need only the trend points and the load levels: draw them while the database compares
+        CompletableFuture<Charts> drawing = CompletableFuture.supplyAsync(
+                () -> new Charts(TrendCharts.render(points, modelOrder),
+                        LoadCharts.render(data.loadLevels(), data.slo(), modelOrder)), ReportService::daemon);
         long loaded = System.nanoTime();
         TrendReport trend = compare(data.run(), points);
         long compared = System.nanoTime();
-        List<TrendCharts.Chart> charts = List.of();
+        Charts charts = new Charts(List.of(), List.of());
         String chartProblem = null;
         try {
             charts = drawing.join();
@@ -84,13 +90,16 @@ public class ReportService {
             }
             // a host without fonts or AWT libraries still gets its report, without pictures
             chartProblem = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            log.warn("Trend charts for run {} could not be drawn: {}", runId, chartProblem);
+            log.warn("Charts for run {} could not be drawn: {}", runId, chartProblem);
         }
         long drawn = System.nanoTime();
-        ReportDocument doc = ReportContent.build(data, trend, charts, chartProblem);
+        ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem);
         try {
             Files.createDirectories(dir);
-            for (TrendCharts.Chart c : charts) {
+            for (TrendCharts.Chart c : charts.trend()) {
+                Files.write(dir.resolve(c.fileName()), c.png());
+            }
+            for (LoadCharts.Chart c : charts.load()) {
                 Files.write(dir.resolve(c.fileName()), c.png());
             }
             String html = HtmlRenderer.render(doc);
@@ -120,10 +129,15 @@ public class ReportService {
 
     /**
      * True when the run's stored comparison (written by {@link #write(long)}) has a regressed metric, i.e. a row
-     * in the {@code run_regressions} view.
+     * in the {@code run_regressions} view: a per-model latency comparison (all prompts pooled) regressed at alpha, or
+     * a per-prompt or load-level one at a false discovery rate of alpha (Benjamini–Hochberg, see
+     * {@link TrendAnalysis}).
      */
     public boolean hasRegressions(long runId) {
         return repository.hasRegressions(runId);
+    }
+
+    private record Charts(List<TrendCharts.Chart> trend, List<LoadCharts.Chart> load) {
     }
 
     private static void daemon(Runnable task) {
@@ -169,29 +183,86 @@ public class ReportService {
                 current.requests(), base.requests(), trend);
     }
 
-    private static void writeSummaryCsv(ReportData data, Path file) throws IOException {
+    /**
+     * Every summaries row of the run (per model, then per model and prompt), with the load cell's own figures on
+     * per-model load rows, and one row per skipped load level (no figures, its reason in skip_reason).
+     */
+    static void writeSummaryCsv(ReportData data, Path file) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader("run_id", "model_alias", "prompt_id", "load_mode",
                 "load_level", "requests", "ok_requests", "success_rate", "e2e_ms_mean", "e2e_ms_p50", "e2e_ms_p95",
                 "ttft_ms_p50", "ttft_ms_p95", "tpot_ms_p50", "decode_tps_p50", "e2e_tps_mean", "prompt_tokens",
-                "output_tokens", "cost_estimate", "cold_start_ms", "availability", "simulated").get();
+                "output_tokens", "cost_estimate", "cold_start_ms", "availability", "simulated",
+                "ttft_ms_mean", "ttft_ms_n", "ttft_ms_ci95_low", "ttft_ms_ci95_high", "ttft_ms_cv",
+                "e2e_ms_n", "e2e_ms_ci95_low", "e2e_ms_ci95_high", "e2e_ms_cv", "tpot_ms_p95",
+                "error_rate", "goodput", "goodput_requests", "offered_rate", "wall_ms", "request_throughput",
+                "output_token_throughput", "scheduled_lag_ms_mean", "scheduled_lag_ms_p95", "scheduled_lag_ms_max",
+                "sweep", "phase_status", "max_in_flight", "held", "slo_broken", "skip_reason", "lag_behind").get();
+        Map<LevelKey, ReportData.LoadLevel> levels = new HashMap<>();
+        for (ReportData.LoadLevel l : data.loadLevels()) {
+            levels.put(new LevelKey(l.modelAlias(), l.loadMode(), l.loadLevel()), l);
+        }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, format)) {
-            for (List<ReportData.ModelRow> rows : List.of(data.models(), data.prompts())) {
-                for (ReportData.ModelRow r : rows) {
-                    csv.printRecord(data.run().runId(), r.modelAlias(), r.promptId(), r.loadMode(), r.loadLevel(),
-                            r.requests(), r.okRequests(), r.successRate(), r.e2eMsMean(), r.e2eMsP50(), r.e2eMsP95(),
-                            r.ttftMsP50(), r.ttftMsP95(), r.tpotMsP50(), r.decodeTpsP50(), r.e2eTpsMean(),
-                            r.promptTokens(), r.outputTokens(), r.costEstimate(), r.coldStartMs(), r.availability(),
-                            data.run().simulated());
+            long runId = data.run().runId();
+            boolean simulated = data.run().simulated();
+            for (ReportData.ModelRow r : data.models()) {
+                row(csv, runId, simulated, r,
+                        r.serial() ? null : levels.get(new LevelKey(r.modelAlias(), r.loadMode(), r.loadLevel())));
+            }
+            for (ReportData.LoadLevel l : data.loadLevels()) {
+                if (l.skipped() || l.requests() == null) {
+                    List<Object> values = new ArrayList<>(Collections.nCopies(22, null));
+                    values.set(0, runId);
+                    values.set(1, l.modelAlias());
+                    values.set(2, SampleSet.ALL_PROMPTS);
+                    values.set(3, l.loadMode());
+                    values.set(4, l.loadLevel());
+                    values.set(21, simulated);
+                    values.addAll(Collections.nCopies(13, null));
+                    values.add(l.offeredRate());
+                    values.addAll(Collections.nCopies(6, null));
+                    phase(values, l);
+                    csv.printRecord(values);
                 }
             }
+            for (ReportData.ModelRow r : data.prompts()) {
+                row(csv, runId, simulated, r, null);
+            }
         }
+    }
+
+    private static void row(CSVPrinter csv, long runId, boolean simulated, ReportData.ModelRow r,
+                            ReportData.LoadLevel level) throws IOException {
+        List<Object> values = new ArrayList<>(List.of(runId, r.modelAlias(), r.promptId(), r.loadMode(), r.loadLevel(),
+                r.requests(), r.okRequests(), r.successRate()));
+        values.addAll(Arrays.asList(r.e2eMsMean(), r.e2eMsP50(), r.e2eMsP95(), r.ttftMsP50(), r.ttftMsP95(),
+                r.tpotMsP50(), r.decodeTpsP50(), r.e2eTpsMean(), r.promptTokens(), r.outputTokens(), r.costEstimate(),
+                r.coldStartMs(), r.availability(), simulated, r.ttft().mean(), r.ttft().n(), r.ttft().ci95Low(),
+                r.ttft().ci95High(), r.ttft().cv(), r.e2e().n(), r.e2e().ci95Low(), r.e2e().ci95High(), r.e2e().cv(),
+                r.tpotMsP95(), r.errorRate(), r.goodput(), r.goodputRequests(), r.offeredRate(), r.wallMs(),
+                r.requestThroughput(), r.outputTokenThroughput(), r.scheduledLagMsMean(), r.scheduledLagMsP95(),
+                r.scheduledLagMsMax()));
+        if (level == null) {
+            values.addAll(Collections.nCopies(7, null));
+        } else {
+            phase(values, level);
+        }
+        csv.printRecord(values);
+    }
+
+    /** sweep, phase_status, max_in_flight, held, slo_broken, skip_reason, lag_behind. */
+    private static void phase(List<Object> values, ReportData.LoadLevel l) {
+        values.addAll(Arrays.asList(l.sweep(), l.phaseStatus(), l.maxInFlight(), l.held(), l.sloBroken(),
+                l.skipReason(), "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(ReportContent.LAG_SHARE) : null));
+    }
+
+    private record LevelKey(String model, String mode, double level) {
     }
 
     private static void writeComparisonsCsv(long runId, TrendReport trend, Path file) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader("run_id", "baseline_run_ids", "model_alias",
                 "prompt_id", "load_mode", "load_level", "metric", "baseline_median", "current_median", "change_pct",
-                "p_value", "n_baseline", "n_current", "test", "verdict").get();
+                "p_value", "n_baseline", "n_current", "test", "verdict", "p_adjusted").get();
         String baseline = trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(" "));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, format)) {
@@ -199,7 +270,7 @@ public class ReportService {
                 Comparison c = r.comparison();
                 csv.printRecord(runId, baseline, r.key().modelAlias(), r.key().promptId(), r.key().loadMode(),
                         r.key().loadLevel(), c.metric().column(), c.baselineMedian(), c.currentMedian(), c.changePct(),
-                        c.pValue(), c.nBaseline(), c.nCurrent(), c.test(), c.verdict().column());
+                        c.pValue(), c.nBaseline(), c.nCurrent(), c.test(), c.verdict().column(), c.pAdjusted());
             }
         }
     }

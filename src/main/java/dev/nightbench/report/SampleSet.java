@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The per-request samples of one side of a comparison (a run, or pooled baseline runs), grouped by model,
- * prompt and load, and also by model and load with all prompts pooled (prompt {@code '*'}). Only measured
- * requests (measure phase, final attempt) go in; latencies come from requests whose status is {@code ok}.
+ * The per-request samples of one side of a comparison (a run, or pooled baseline runs), grouped by model and load
+ * with all prompts pooled (prompt {@code '*'}), and for the serial latency cells also by model and prompt. A load
+ * level is compared as a whole only: its prompts are cycled, so a prompt's share of a level is a handful of
+ * requests that are not independent of each other. Only measured requests (measure phase, final attempt) go in;
+ * latencies come from requests whose status is {@code ok}.
  */
 final class SampleSet {
 
@@ -16,6 +18,9 @@ final class SampleSet {
     }
 
     static final String ALL_PROMPTS = "*";
+
+    /** The load mode of the latency cells, one request at a time. */
+    static final String SERIAL = "serial";
 
     private static final Metric[] SAMPLED = {Metric.TTFT_MS, Metric.TPOT_MS, Metric.E2E_MS, Metric.DECODE_TPS};
 
@@ -76,8 +81,10 @@ final class SampleSet {
     void add(String modelAlias, String promptId, String loadMode, double loadLevel, String status, Double ttftMs,
              Double tpotMs, Double e2eMs, Double decodeTps) {
         boolean ok = "ok".equals(status);
-        byKey.computeIfAbsent(new Key(modelAlias, promptId, loadMode, loadLevel), k -> new Samples())
-                .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
+        if (SERIAL.equals(loadMode)) {
+            byKey.computeIfAbsent(new Key(modelAlias, promptId, loadMode, loadLevel), k -> new Samples())
+                    .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
+        }
         byKey.computeIfAbsent(new Key(modelAlias, ALL_PROMPTS, loadMode, loadLevel), k -> new Samples())
                 .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
     }

@@ -8,6 +8,12 @@ import java.util.Map;
  * Compares a run's samples with its baseline's, metric by metric, for every model (all prompts pooled) and
  * every model and prompt, under each load. Keys present on one side only (a model or prompt added or removed)
  * are not compared: the report lists them as plan changes instead.
+ *
+ * <p>Comparisons that come by the hundred are corrected for multiple comparisons with {@link BenjaminiHochberg},
+ * their verdicts decided on the adjusted p-values: the per-prompt comparisons of the latency cells (models ×
+ * prompts) across the run, for each metric; and likewise the load levels' comparisons (models × levels), a family
+ * of their own. The per-model comparisons of the latency cells (all prompts pooled), one per model and metric and
+ * on many more samples each, are tested on their own at alpha.
  */
 final class TrendAnalysis {
 
@@ -34,6 +40,44 @@ final class TrendAnalysis {
             }
             rows.add(new Row(e.getKey(), detector.compareSuccess(base.ok(), base.requests(), cur.ok(), cur.requests())));
         }
-        return rows;
+        return correct(rows, detector);
+    }
+
+    /** Which family a row's p-value is adjusted in, or null for a row tested on its own. */
+    enum Family {
+        PER_PROMPT, LOAD_LEVELS;
+
+        static Family of(SampleSet.Key key) {
+            if (!SampleSet.ALL_PROMPTS.equals(key.promptId())) {
+                return PER_PROMPT;
+            }
+            return SampleSet.SERIAL.equals(key.loadMode()) ? null : LOAD_LEVELS;
+        }
+    }
+
+    /**
+     * Benjamini–Hochberg in each family (per-prompt rows; load-level rows) of each metric; the per-model latency rows
+     * are left as they are.
+     */
+    static List<Row> correct(List<Row> rows, RegressionDetector detector) {
+        List<Row> corrected = new ArrayList<>(rows);
+        for (Family f : Family.values()) {
+            for (Metric metric : Metric.values()) {
+                List<Integer> family = new ArrayList<>();
+                for (int i = 0; i < rows.size(); i++) {
+                    Row r = rows.get(i);
+                    if (r.comparison().metric() == metric && Family.of(r.key()) == f) {
+                        family.add(i);
+                    }
+                }
+                Double[] p = family.stream().map(i -> rows.get(i).comparison().pValue()).toArray(Double[]::new);
+                Double[] adjusted = BenjaminiHochberg.adjust(p);
+                for (int k = 0; k < family.size(); k++) {
+                    Row r = rows.get(family.get(k));
+                    corrected.set(family.get(k), new Row(r.key(), detector.adjusted(r.comparison(), adjusted[k])));
+                }
+            }
+        }
+        return corrected;
     }
 }

@@ -45,8 +45,8 @@ final class TrendCharts {
     record Chart(String modelAlias, String fileName, byte[] png) {
     }
 
-    private static final int PANEL_WIDTH = 430;
-    private static final int PANEL_HEIGHT = 280;
+    static final int PANEL_WIDTH = 430;
+    static final int PANEL_HEIGHT = 280;
     private static final Color P50 = new Color(0x1f77b4);
     private static final Color P95 = new Color(0xff7f0e);
     private static final Color TPS = new Color(0x2ca02c);
@@ -58,8 +58,8 @@ final class TrendCharts {
     }
 
     /**
-     * Draws a few throw-away charts on a background thread, once per JVM: loading AWT, fonts and XChart takes a second
-     * or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
+     * Draws a few throw-away charts (trend and load) on a background thread, once per JVM: loading AWT, fonts and
+     * XChart takes a second or more in a fresh JVM, and doing it while the job measures (or while Spring starts for {@code report})
      * keeps that second out of the report's own time.
      */
     static void warmUpInBackground() {
@@ -77,6 +77,7 @@ final class TrendCharts {
                 }
                 for (int i = 0; i < 8; i++) {
                     png(month);
+                    LoadCharts.warmUp();
                 }
             } catch (RuntimeException | Error e) {
                 // the report's own attempt says what is wrong
@@ -105,29 +106,36 @@ final class TrendCharts {
                 work.add(() -> new Chart(e.getKey(), file, png(e.getValue())));
             }
         }
+        return drawAll(work);
+    }
+
+    /**
+     * Runs chart-drawing tasks, in parallel when there are several: drawing and PNG encoding take tens of
+     * milliseconds a chart, so a big plan's report uses the cores it can get. Results in task order.
+     */
+    static <T> List<T> drawAll(List<Callable<T>> work) {
         if (work.size() <= 1) {
-            List<Chart> charts = new ArrayList<>();
-            for (Callable<Chart> c : work) {
+            List<T> charts = new ArrayList<>();
+            for (Callable<T> c : work) {
                 charts.add(call(c));
             }
             return charts;
         }
-        // Drawing and PNG encoding take tens of milliseconds a model: use the cores a big plan's report can get
         int threads = Math.min(work.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "trend-charts");
+            Thread t = new Thread(r, "report-charts");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Chart> charts = new ArrayList<>(work.size());
-            for (Future<Chart> f : pool.invokeAll(work)) {
+            List<T> charts = new ArrayList<>(work.size());
+            for (Future<T> f : pool.invokeAll(work)) {
                 charts.add(f.get());
             }
             return charts;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while drawing the trend charts", e);
+            throw new IllegalStateException("interrupted while drawing the charts", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Error err) {
                 throw err; // e.g. AWTError on a host without a usable AWT: the caller reports it
@@ -138,7 +146,7 @@ final class TrendCharts {
         }
     }
 
-    private static Chart call(Callable<Chart> c) {
+    private static <T> T call(Callable<T> c) {
         try {
             return c.call();
         } catch (RuntimeException e) {
@@ -163,9 +171,15 @@ final class TrendCharts {
         XYChart success = panel("Success rate (%)", "%");
         series(success, "success rate", points, p -> p.successRate() * 100, SUCCESS);
         success.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
-        List<XYChart> panels = List.of(ttft, tps, success);
-        // Painted side by side into one opaque byte-per-sample image: ImageIO's PNG writer takes its fast path for
-        // such rasters, where XChart's own ARGB images and merge cost about twice the time.
+        return paint(List.of(ttft, tps, success));
+    }
+
+    /**
+     * Paints panels side by side, each {@link #PANEL_WIDTH} × {@link #PANEL_HEIGHT}, into one PNG. Painted into one
+     * opaque byte-per-sample image: ImageIO's PNG writer takes its fast path for such rasters, where XChart's own
+     * ARGB images and merge cost about twice the time.
+     */
+    static byte[] paint(List<XYChart> panels) {
         BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), PANEL_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = image.createGraphics();
         try {
@@ -186,20 +200,25 @@ final class TrendCharts {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a trend chart", e);
+            throw new UncheckedIOException("cannot encode a chart", e);
         }
     }
 
     private static XYChart panel(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
-                .xAxisTitle("run started").yAxisTitle(yTitle).build();
+        XYChart chart = styled(new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
+                .xAxisTitle("run started").yAxisTitle(yTitle).build());
+        chart.getStyler().setDatePattern("MM-dd").setXAxisTitleVisible(false).setXAxisLabelRotation(45);
+        return chart;
+    }
+
+    /** The house style of every report chart: white, light grid, small fonts, y from zero. */
+    static XYChart styled(XYChart chart) {
         var s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
                 .setLegendPosition(Styler.LegendPosition.InsideSW).setLegendBorderColor(new Color(0xd0d7de))
                 .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13))
                 .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setMarkerSize(5).setAntiAlias(true);
-        s.setDatePattern("MM-dd").setXAxisTitleVisible(false).setXAxisLabelRotation(45)
-                .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10))
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10))
                 .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setPlotGridLinesVisible(true)
                 .setYAxisDecimalPattern("#,##0.#");
         s.setYAxisMin(0.0); // from zero: a 2 % wobble must not look like a cliff

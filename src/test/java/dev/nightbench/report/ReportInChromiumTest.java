@@ -35,22 +35,44 @@ class ReportInChromiumTest {
         Path html = history.reportService(TrendSettings.defaults(), artifacts.resolve("reports")).write(current)
                 .resolve("report.html");
         Path screenshot = artifacts.resolve("report-screenshot.png");
-        Files.deleteIfExists(screenshot);
 
-        // when
+        // when / then
+        screenshot(html, screenshot, 2000);
+    }
+
+    @Test
+    void theLoadSectionAndItsChartsRenderInHeadlessChromium() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM);
+        // given: a run with a sweep that broke, a lagging rate level and a noisy mean, seen from its Load section down
+        History history = History.fresh();
+        long run = history.loadRun(LocalDate.of(2026, 11, 22));
+        Path artifacts = Path.of("target/test-artifacts").toAbsolutePath();
+        Path dir = history.reportService(TrendSettings.defaults(), artifacts.resolve("reports")).write(run);
+        Path html = dir.resolve("report.html");
+        String page = Files.readString(html);
+        // the screenshot starts at the Models section: the load tables and charts are what to look at
+        Path models = dir.resolve("report-from-models.html");
+        Files.writeString(models, page.substring(0, page.indexOf("<body>") + 7) + page.substring(page.indexOf("<h2>Models</h2>")));
+
+        screenshot(models, artifacts.resolve("report-load-screenshot.png"), 2600);
+    }
+
+    private void screenshot(Path html, Path screenshot, int height) throws Exception {
+        Files.deleteIfExists(screenshot);
+        Path profile = work.resolve("chromium-profile-" + height);
+        Path logFile = work.resolve("chromium-" + height + ".log");
         Process chromium = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + work.resolve("chromium-profile"),
-                "--screenshot=" + screenshot, "--window-size=1280,2000", html.toUri().toString()))
-                .redirectErrorStream(true).redirectOutput(work.resolve("chromium.log").toFile()).start();
+                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile,
+                "--screenshot=" + screenshot, "--window-size=1280," + height, html.toUri().toString()))
+                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         boolean exited = chromium.waitFor(120, TimeUnit.SECONDS);
         if (!exited) {
             chromium.destroyForcibly();
         }
 
-        // then
         assertThat(exited).as("Chromium finished within 2 minutes").isTrue();
-        assertThat(chromium.exitValue()).as(Files.readString(work.resolve("chromium.log"))).isZero();
+        assertThat(chromium.exitValue()).as(Files.readString(logFile)).isZero();
         assertThat(screenshot).exists();
         byte[] png = Files.readAllBytes(screenshot);
         assertThat(png.length).isGreaterThan(10_000);

@@ -20,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How long a run's report takes with a year of nightly history: builds 365 runs × 20 models × 50 prompts ×
- * 5 rounds (≈ 1.8 M measured request rows, plus warm-ups and summaries) with {@code generate_series}, then
- * times {@link ReportService#write(long)} for the newest run. Tagged {@code bench}: the normal build excludes it;
+ * 5 rounds (≈ 1.8 M measured request rows, plus warm-ups and summaries) with {@code generate_series}, the last
+ * {@code bench.loadRuns} nights (default 2) with load cells too (every model: a concurrency sweep 1 to 16 that
+ * breaks at 16, and rates 5 and 20 req/s, 32 requests a level), then times {@link ReportService#write(long)} for
+ * the newest run: its load section and two load charts per model included. Tagged {@code bench}: the normal build excludes it;
  * {@code bench/report-scale/run.sh} runs it and prints the figures (also in {@code target/bench/report-scale.txt}).
  *
  * <p>System properties: {@code bench.db.url} (a PostgreSQL server where a scratch database is created and
@@ -39,6 +41,7 @@ class ReportScaleBenchmark {
     private final int prompts = Integer.getInteger("bench.prompts", 50);
     private final int rounds = Integer.getInteger("bench.rounds", 5);
     private final int repeats = Integer.getInteger("bench.repeats", 7);
+    private final int loadRuns = Integer.getInteger("bench.loadRuns", 2);
 
     @Test
     void aReportWithAYearOfNightlyHistoryTakesAtMostTwoSeconds() throws Exception {
@@ -78,16 +81,27 @@ class ReportScaleBenchmark {
                     .query(Long.class).single();
             long regressions = history.jdbc.sql("SELECT count(*) FROM run_regressions WHERE run_id = ?").param(newest)
                     .query(Long.class).single();
+            long loadLevels = history.jdbc.sql("SELECT count(*) FROM load_phases WHERE run_id = ?").param(newest)
+                    .query(Long.class).single();
+            long loadCharts;
+            try (var files = Files.list(Path.of("target/bench/reports"))) {
+                Path dir = files.filter(d -> d.getFileName().toString().endsWith("_" + newest)).findFirst().orElseThrow();
+                try (var pngs = Files.list(dir)) {
+                    loadCharts = pngs.filter(f -> f.getFileName().toString().startsWith("load-")).count();
+                }
+            }
             String server = history.jdbc.sql("SHOW server_version").query(String.class).single();
 
             String result = String.format(Locale.ROOT, """
                             report-scale: PostgreSQL %s (%s); %d CPU(s), load average %.1f when timing started
                               history: %d runs x %d models x %d prompts x %d rounds = %,d measured request rows (%,d rows in requests), built in %.0f s
+                              load: the last %d run(s) with load cells; the newest has %d load levels, %d load charts
                               ReportService.write(run %d): first call in this JVM %.0f ms; then %s ms; median %.0f ms
                               JVM CPU time per write (all threads, PostgreSQL not included): median %.0f ms
                               comparisons stored: %d (%d regressed)
                             """, server, serverUrl == null ? "embedded" : serverUrl, os.getAvailableProcessors(), load,
-                    runs, models, prompts, rounds, measuredRows, requestRows, buildSeconds, newest, millis.getFirst(),
+                    runs, models, prompts, rounds, measuredRows, requestRows, buildSeconds, loadRuns, loadLevels, loadCharts,
+                    newest, millis.getFirst(),
                     warm.stream().map(m -> String.format(Locale.ROOT, "%.0f", m)).toList(), median,
                     warmCpu.get(warmCpu.size() / 2), comparisons, regressions);
             log.info("\n{}", result);
@@ -156,10 +170,76 @@ class ReportScaleBenchmark {
                 SELECT r.run_id, 'warmup', m - 1, 0, 1, true, 'model-' || lpad(m::text, 2, '0'), 'p01', 'ok',
                        r.started_at, true, false, 900, 2000, 2001
                 FROM runs r, generate_series(1, ?) m""").param(models).update();
+        load(h);
         for (long run : h.jdbc.sql("SELECT run_id FROM runs ORDER BY run_id").query(Long.class).list()) {
             h.aggregate(run);
         }
+        loadFigures(h);
         h.jdbc.sql("ANALYZE").update();
+    }
+
+    /**
+     * Load cells for the last {@code loadRuns} nights, after their latency cells: per model a concurrency sweep 1, 2,
+     * 4, 8, 16 (16 breaks the TTFT SLO: TTFT grows with the concurrency) and rates 5 and 20 req/s, 32 requests each,
+     * prompts cycled; open-loop requests lag a few ms behind schedule.
+     */
+    private void load(History h) {
+        h.jdbc.sql("UPDATE runs SET slo_ttft_ms = 400, slo_e2e_ms = 5000, slo_max_error_rate = 0.05").update();
+        h.jdbc.sql("""
+                CREATE TEMP TABLE bench_levels AS
+                SELECT r.run_id, r.started_at, m, l.mode, l.level, l.ordinal,
+                       ? * ? + (m - 1) * 7 + l.ordinal AS cell
+                FROM (SELECT run_id, started_at FROM runs ORDER BY run_id DESC LIMIT ?) r
+                CROSS JOIN generate_series(1, ?) m
+                CROSS JOIN (VALUES ('concurrency', 1.0, 0), ('concurrency', 2.0, 1), ('concurrency', 4.0, 2),
+                                   ('concurrency', 8.0, 3), ('concurrency', 16.0, 4), ('rate', 5.0, 5),
+                                   ('rate', 20.0, 6)) l(mode, level, ordinal)""")
+                .params(models, prompts, loadRuns, models).update();
+        h.jdbc.sql("""
+                INSERT INTO requests (run_id, phase, cell_index, request_index, attempt, is_final, model_alias, prompt_id,
+                                      load_mode, load_level, status, started_at, scheduled_lag_ms, streamed, simulated,
+                                      ttft_ms, e2e_ms, total_ms, output_tokens, tokens_source, tpot_ms, decode_tps, e2e_tps)
+                SELECT run_id, 'measure', cell, i, 1, true, 'model-' || lpad(m::text, 2, '0'),
+                       'p' || lpad((i % ? + 1)::text, 2, '0'), mode, level, 'ok', started_at,
+                       CASE WHEN mode = 'rate' THEN 3 * random() END, true, false, ttft, ttft + 99 * tpot,
+                       ttft + 99 * tpot + 1, 100, 'usage', tpot, 1000 / tpot, 100 / ((ttft + 99 * tpot) / 1000)
+                FROM (SELECT b.*, i,
+                             (100 + 10 * m) * (0.85 + 0.3 * random()) * (1 + CASE WHEN mode = 'concurrency' THEN level / 8 ELSE 0.1 END) AS ttft,
+                             (10 + m / 2.0) * (0.85 + 0.3 * random()) * (1 + CASE WHEN mode = 'concurrency' THEN level / 16 ELSE 0.05 END) AS tpot
+                      FROM bench_levels b CROSS JOIN generate_series(0, 31) i) x""")
+                .param(prompts).update();
+        h.jdbc.sql("""
+                INSERT INTO load_phases (run_id, cell_index, model_alias, load_mode, load_level, sweep, offered_rate,
+                                         planned_requests, requests, sent, ok_requests, wall_ms, max_in_flight, started_at,
+                                         status, held, slo_broken)
+                SELECT b.run_id, b.cell, 'model-' || lpad(b.m::text, 2, '0'), b.mode, b.level, b.mode = 'concurrency',
+                       CASE WHEN b.mode = 'rate' THEN b.level END, 32, 32, 32, 32,
+                       CASE WHEN b.mode = 'rate' THEN 32 * 1000 / b.level ELSE sum(q.e2e_ms) / b.level END, ceil(b.level),
+                       b.started_at,
+                       'ran', percentile_cont(0.95) WITHIN GROUP (ORDER BY q.ttft_ms) <= 400,
+                       CASE WHEN percentile_cont(0.95) WITHIN GROUP (ORDER BY q.ttft_ms) > 400
+                            THEN 'ttft_ms p95 ' || round(percentile_cont(0.95) WITHIN GROUP (ORDER BY q.ttft_ms)::numeric, 1)
+                                 || ' ms > 400 ms' END
+                FROM bench_levels b
+                JOIN requests q ON q.run_id = b.run_id AND q.cell_index = b.cell
+                GROUP BY b.run_id, b.cell, b.m, b.mode, b.level, b.started_at""").update();
+        h.jdbc.sql("DROP TABLE bench_levels").update();
+    }
+
+    /** The load figures of the per-model load rows, as the job's aggregate step stores them. */
+    private static void loadFigures(History h) {
+        h.jdbc.sql("""
+                UPDATE summaries s
+                SET wall_ms = p.wall_ms, offered_rate = p.offered_rate, error_rate = 0, goodput = 1, goodput_requests = 32,
+                    request_throughput = s.ok_requests / (p.wall_ms / 1000.0),
+                    output_token_throughput = s.output_tokens / (p.wall_ms / 1000.0),
+                    scheduled_lag_ms_mean = lag.mean, scheduled_lag_ms_p95 = lag.p95, scheduled_lag_ms_max = lag.max
+                FROM load_phases p
+                LEFT JOIN LATERAL (SELECT avg(scheduled_lag_ms) AS mean, max(scheduled_lag_ms) AS max,
+                                          percentile_cont(0.95) WITHIN GROUP (ORDER BY scheduled_lag_ms) AS p95
+                                   FROM requests q WHERE q.run_id = p.run_id AND q.cell_index = p.cell_index) lag ON true
+                WHERE s.run_id = p.run_id AND s.model_alias = p.model_alias AND s.prompt_id = '*'
+                  AND s.load_mode = p.load_mode AND s.load_level = p.load_level""").update();
     }
 
     private static String createDatabase(String serverUrl, String name) throws Exception {

@@ -1,26 +1,15 @@
 package dev.nightbench.report;
 
-import dev.nightbench.NightbenchApplication;
-import dev.nightbench.plan.PlanLoader;
-import dev.nightbench.run.JobParams;
-import dev.nightbench.support.TestDatabase;
+import dev.nightbench.support.JobTestSupport;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 
 import static dev.nightbench.report.ReportServiceTest.csv;
@@ -31,27 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL, as {@code jobs/demo-load.yaml} runs (smaller). sim-flaky fails about one request in four, seeded by
  * request number, so with retries off its sweep breaks the error-rate limit at its first level every time.
  */
-@SpringBootTest(classes = NightbenchApplication.class)
-@DirtiesContext
-class LoadRunReportTest {
-
-    @TempDir
-    static Path reports;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        String url = TestDatabase.newDatabase();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("nightbench.reports-dir", () -> reports.toString());
-    }
-
-    @Autowired
-    JobOperator jobOperator;
-    @Autowired
-    Job nightlyBenchmarkJob;
-    @Autowired
-    JdbcClient jdbc;
+class LoadRunReportTest extends JobTestSupport {
 
     static final String PLAN = """
             name: load-report
@@ -72,15 +41,11 @@ class LoadRunReportTest {
     @Test
     void theReportOfALoadRunShowsItsLevelsSweepChartsAndCsvFields(@TempDir Path dir) throws Exception {
         Path plan = Files.writeString(dir.resolve("load-report.yaml"), PLAN);
-        var loaded = new PlanLoader().loadWithSnapshot(plan);
-        JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
-                "load-report-" + System.nanoTime(), "test");
 
-        JobExecution execution = jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());
+        JobExecution execution = launch(plan);
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        long runId = jdbc.sql("SELECT run_id FROM runs WHERE job_instance_id = ?").param(execution.getJobInstanceId())
-                .query(Long.class).single();
+        long runId = runId(execution);
         Path report = reports.resolve("2026-11-22_" + runId);
         String md = Files.readString(report.resolve("report.md"));
         assertThat(md).contains("## Load").contains("### sim-fast").contains("### sim-flaky")

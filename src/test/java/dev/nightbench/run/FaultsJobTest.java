@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import org.junit.jupiter.api.AfterEach;

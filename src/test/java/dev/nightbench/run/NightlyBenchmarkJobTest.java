@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.support.JobTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;

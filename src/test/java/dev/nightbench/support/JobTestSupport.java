@@ -1,8 +1,8 @@
-package dev.nightbench.run;
+package dev.nightbench.support;
 
 import dev.nightbench.NightbenchApplication;
 import dev.nightbench.plan.PlanLoader;
-import dev.nightbench.support.TestDatabase;
+import dev.nightbench.run.JobParams;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Whole-job tests: the real Spring Batch job on a fresh real PostgreSQL database per test class. */
 @SpringBootTest(classes = NightbenchApplication.class)
 @DirtiesContext // each class gets its own context, database and reports directory
-abstract class JobTestSupport {
+public abstract class JobTestSupport {
 
     private static final AtomicLong LAUNCHES = new AtomicLong();
 
     @TempDir
-    static Path reports;
+    protected static Path reports;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -37,29 +37,29 @@ abstract class JobTestSupport {
     }
 
     @Autowired
-    JobOperator jobOperator;
+    protected JobOperator jobOperator;
     @Autowired
-    Job nightlyBenchmarkJob;
+    protected Job nightlyBenchmarkJob;
     @Autowired
-    JdbcClient jdbc;
+    protected JdbcClient jdbc;
 
-    JobExecution launch(Path plan) throws Exception {
+    protected JobExecution launch(Path plan) throws Exception {
         return launch(plan, false);
     }
 
-    JobExecution launch(Path plan, boolean failOnModelFailure) throws Exception {
+    protected JobExecution launch(Path plan, boolean failOnModelFailure) throws Exception {
         var loaded = new PlanLoader().loadWithSnapshot(plan);
         JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
                 "launch-" + LAUNCHES.incrementAndGet() + "-" + System.nanoTime(), "test", failOnModelFailure);
         return jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());
     }
 
-    long runId(JobExecution e) {
+    protected long runId(JobExecution e) {
         return jdbc.sql("SELECT run_id FROM runs WHERE job_instance_id = ?").param(e.getJobInstanceId())
                 .query(Long.class).single();
     }
 
-    long count(String sql, Object... params) {
+    protected long count(String sql, Object... params) {
         return jdbc.sql(sql).params(params).query(Long.class).single();
     }
 }

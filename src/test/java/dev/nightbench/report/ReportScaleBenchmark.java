@@ -50,9 +50,16 @@ class ReportScaleBenchmark {
         String url = serverUrl == null ? TestDatabase.newDatabase() : createDatabase(serverUrl, scratch);
         try {
             History history = History.on(url, "postgres", null);
+            Path reportsDir = Path.of("target/bench/reports").toAbsolutePath();
+            if (Files.exists(reportsDir)) { // files of an earlier benchmark would be counted as this one's
+                try (var old = Files.walk(reportsDir)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
             // created before the history, as Spring creates it when the job starts (its chart warm-up included)
-            ReportService service = history.reportService(TrendSettings.defaults(),
-                    Path.of("target/bench/reports").toAbsolutePath());
+            ReportService service = history.reportService(TrendSettings.defaults(), reportsDir);
             long t0 = System.nanoTime();
             build(history);
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
@@ -84,7 +91,7 @@ class ReportScaleBenchmark {
             long loadLevels = history.jdbc.sql("SELECT count(*) FROM load_phases WHERE run_id = ?").param(newest)
                     .query(Long.class).single();
             long loadCharts;
-            try (var files = Files.list(Path.of("target/bench/reports"))) {
+            try (var files = Files.list(reportsDir)) {
                 Path dir = files.filter(d -> d.getFileName().toString().endsWith("_" + newest)).findFirst().orElseThrow();
                 try (var pngs = Files.list(dir)) {
                     loadCharts = pngs.filter(f -> f.getFileName().toString().startsWith("load-")).count();

@@ -336,7 +336,8 @@ class ReportRepository {
                         LEFT JOIN run_models rm ON rm.run_id = c.run_id AND rm.model_alias = c.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = c.run_id AND rp.prompt_id = c.prompt_id
                         WHERE c.run_id = ?
-                        ORDER BY rm.ordinal, c.model_alias, c.load_mode, c.load_level, c.prompt_id <> '*', rp.ordinal,
+                        ORDER BY rm.ordinal, c.model_alias, c.load_mode <> 'serial', c.load_mode, c.load_level,
+                                 c.prompt_id <> '*', rp.ordinal,
                                  array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate'], c.metric)""")
                 .param(runId)
                 .query((rs, n) -> new TrendAnalysis.Row(

@@ -62,17 +62,21 @@ public class ReportService {
     /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
     public Path write(long runId) {
         long started = System.nanoTime();
-        ReportData data = repository.load(runId);
-        Path dir = reportsDir.resolve(data.run().runDate() + "_" + runId).toAbsolutePath().normalize();
+        ReportData.Run run = repository.run(runId)
+                .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+        Path dir = reportsDir.resolve(run.runDate() + "_" + runId).toAbsolutePath().normalize();
         if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
             throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
         }
-        List<TrendReport.TrendPoint> points = repository.trend(data.run(), settings.trendRuns());
-        List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
-        // the charts need only the trend points and the load levels: draw them while the database compares
+        ReportData.Slo slo = repository.slo(runId);
+        List<ReportData.LoadLevel> loadLevels = repository.loadLevels(runId);
+        List<String> modelOrder = repository.modelOrder(runId);
+        List<TrendReport.TrendPoint> points = repository.trend(run, settings.trendRuns());
+        // the charts need only the trend points and the load levels: draw them while the database loads and compares
         CompletableFuture<Charts> drawing = CompletableFuture.supplyAsync(
-                () -> new Charts(TrendCharts.render(points, modelOrder),
-                        LoadCharts.render(data.loadLevels(), data.slo(), modelOrder)), ReportService::daemon);
+                () -> new Charts(TrendCharts.render(points, modelOrder), LoadCharts.render(loadLevels, slo, modelOrder)),
+                ReportService::daemon);
+        ReportData data = repository.load(run, slo, loadLevels);
         long loaded = System.nanoTime();
         TrendReport trend = compare(data.run(), points);
         long compared = System.nanoTime();

@@ -99,14 +99,14 @@ final class LoadCharts {
         // levels doubling from 1 to 64 would crowd the left of a linear axis: plot them on log2, labelled as levels
         Axis axis = min > 0 && max / min >= 8 ? Axis.LOG2 : Axis.LINEAR;
 
-        XYChart throughput = panel("Throughput (req/s)", xTitle, "req/s", axis, min, max, Styler.LegendPosition.InsideSE);
+        XYChart throughput = panel("Throughput (req/s)", xTitle, "req/s", axis, min, max, Styler.LegendPosition.OutsideS);
         series(throughput, "ok requests/s", axis, points, ReportData.LoadLevel::requestThroughput, THROUGHPUT);
         if (rate) { // what was asked for: a throughput below it is load the model did not keep up with
             series(throughput, "offered", axis, points, LoadCharts::x, OFFERED);
         }
         broken(throughput, axis, points, ReportData.LoadLevel::requestThroughput);
 
-        XYChart e2e = panel("E2E p95 (ms)", xTitle, "ms", axis, min, max, Styler.LegendPosition.InsideSE);
+        XYChart e2e = panel("E2E p95 (ms)", xTitle, "ms", axis, min, max, Styler.LegendPosition.OutsideS);
         series(e2e, "e2e_ms p95", axis, points, ReportData.LoadLevel::e2eMsP95, E2E);
         if (slo.e2eMs() != null) {
             series(e2e, "SLO e2e_ms", axis, points, l -> slo.e2eMs(), SLO).setMarker(SeriesMarkers.NONE);
@@ -118,7 +118,7 @@ final class LoadCharts {
                 ? l -> l.goodput() == null ? null : l.goodput() * 100
                 : l -> l.errorRate() == null ? null : (1 - l.errorRate()) * 100;
         XYChart third = panel(goodput ? "Goodput (%)" : "Success rate (%), no latency SLO", xTitle, "%", axis, min, max,
-                Styler.LegendPosition.InsideSW);
+                Styler.LegendPosition.OutsideS);
         series(third, goodput ? "goodput" : "success rate", axis, points, share, GOODPUT);
         broken(third, axis, points, share);
         third.getStyler().setYAxisMax(100.0);
@@ -145,7 +145,8 @@ final class LoadCharts {
         XYChart chart = TrendCharts.styled(new XYChartBuilder().width(TrendCharts.PANEL_WIDTH)
                 .height(TrendCharts.PANEL_HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build());
         var s = chart.getStyler();
-        s.setLegendPosition(legend).setMarkerSize(8); // large enough for the cross on a broken level to show
+        s.setLegendPosition(legend).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setMarkerSize(8); // large enough for the cross on a broken level to show
         if (axis == Axis.LOG2) {
             // ticks at whole powers of two carry the level (1, 2, 4 ... 64); ticks between them stay unlabelled. The
             // axis bounds must be labelled differently, or XChart falls back to labelling the bounds only.

@@ -329,7 +329,8 @@ final class ReportContent {
                 + "(rate: Poisson arrivals at that many requests per second), skipped levels included. Requests/s = "
                 + "ok requests ÷ wall time (first send to last completion); output tokens/s likewise. Scheduled lag "
                 + "(open loop) = actual send − scheduled send. Latencies over the level's successful requests; "
-                + "requests under load are not independent, so no confidence interval is shown here."))));
+                + "requests under load are not independent, so no confidence interval is shown here. A load mode "
+                + "with two levels or more that ran gets a chart against the offered load."))));
         slos(doc, data.slo());
         List<String> lagging = data.loadLevels().stream().filter(l -> l.lagging(LAG_SHARE))
                 .map(l -> l.modelAlias() + " at " + Format.describeLoad(l.loadMode(), l.loadLevel())).toList();
@@ -339,7 +340,7 @@ final class ReportContent {
                     + "between arrivals (1000 / rate ms), so the load offered was lower than planned. Read those "
                     + "levels as a lower rate, or run Nightbench on a less busy machine.")), true));
         }
-        if (chartProblem != null && !data.loadLevels().isEmpty()) {
+        if (chartProblem != null) {
             doc.add(new ReportDocument.Note(List.of(text("The load charts could not be drawn: " + chartProblem)), true));
         }
         Map<String, List<ReportData.LoadLevel>> byModel = new LinkedHashMap<>();

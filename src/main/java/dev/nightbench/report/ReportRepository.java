@@ -59,8 +59,9 @@ class ReportRepository {
         this.transactions = new TransactionTemplate(transactionManager);
     }
 
-    ReportData load(long runId) {
-        ReportData.Run run = run(runId).orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+    /** Everything but the run itself, its SLOs and its load levels, read first to draw the charts early. */
+    ReportData load(ReportData.Run run, ReportData.Slo slo, List<ReportData.LoadLevel> loadLevels) {
+        long runId = run.runId();
         List<ReportData.ModelRow> models = rows(runId, "s.prompt_id = '*'", "rm.ordinal, s.load_mode, s.load_level");
         List<ReportData.ModelRow> prompts = rows(runId, "s.prompt_id <> '*'",
                 "rm.ordinal, rp.ordinal, s.load_mode, s.load_level");
@@ -92,14 +93,32 @@ class ReportRepository {
                         JOIN run_models rm ON rm.run_id = ? AND rm.model_alias = a.model_alias
                         ORDER BY rm.ordinal""")
                 .params(runId, runId).query(ReportData.SampleAnswer.class).list();
-        ReportData.Slo slo = jdbc.sql("""
+        List<ReportData.SweepResult> sweeps = jdbc.sql("""
+                        SELECT w.model_alias, w.load_mode, w.max_level_held, w.broke_at_level, w.slo_broken,
+                               w.levels_planned, w.levels_run, w.levels_skipped, w.max_level_request_throughput,
+                               w.max_level_output_token_throughput, w.max_level_goodput
+                        FROM sweep_results w
+                        LEFT JOIN run_models rm ON rm.run_id = w.run_id AND rm.model_alias = w.model_alias
+                        WHERE w.run_id = ?
+                        ORDER BY rm.ordinal, w.model_alias, w.load_mode""")
+                .param(runId).query(ReportData.SweepResult.class).list();
+        return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
+    }
+
+    /** The run's SLOs ({@code runs.slo_*}). */
+    ReportData.Slo slo(long runId) {
+        return jdbc.sql("""
                         SELECT slo_ttft_ms, slo_tpot_ms, slo_e2e_ms, slo_max_error_rate, slo_percentile
                         FROM runs WHERE run_id = ?""")
                 .param(runId).query((rs, n) -> new ReportData.Slo(rs.getObject(1, Double.class),
                         rs.getObject(2, Double.class), rs.getObject(3, Double.class), rs.getObject(4, Double.class),
                         rs.getDouble(5)))
                 .single();
-        List<ReportData.LoadLevel> loadLevels = jdbc.sql("""
+    }
+
+    /** Every load level of the run through the {@code load_summaries} view, skipped ones too, in model order. */
+    List<ReportData.LoadLevel> loadLevels(long runId) {
+        return jdbc.sql("""
                         SELECT l.model_alias, l.load_mode, l.load_level, l.sweep, l.phase_status, l.offered_rate,
                                l.planned_requests, l.max_in_flight, l.held, l.slo_broken, l.skip_reason, l.requests,
                                l.ok_requests, l.error_rate, l.goodput, l.goodput_requests, l.wall_ms, l.request_throughput,
@@ -111,16 +130,12 @@ class ReportRepository {
                         WHERE l.run_id = ?
                         ORDER BY rm.ordinal, l.model_alias, l.load_mode, l.load_level, l.cell_index""")
                 .param(runId).query(ReportData.LoadLevel.class).list();
-        List<ReportData.SweepResult> sweeps = jdbc.sql("""
-                        SELECT w.model_alias, w.load_mode, w.max_level_held, w.broke_at_level, w.slo_broken,
-                               w.levels_planned, w.levels_run, w.levels_skipped, w.max_level_request_throughput,
-                               w.max_level_output_token_throughput, w.max_level_goodput
-                        FROM sweep_results w
-                        LEFT JOIN run_models rm ON rm.run_id = w.run_id AND rm.model_alias = w.model_alias
-                        WHERE w.run_id = ?
-                        ORDER BY rm.ordinal, w.model_alias, w.load_mode""")
-                .param(runId).query(ReportData.SweepResult.class).list();
-        return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
+    }
+
+    /** The run's model aliases in plan order. */
+    List<String> modelOrder(long runId) {
+        return jdbc.sql("SELECT model_alias FROM run_models WHERE run_id = ? ORDER BY ordinal")
+                .param(runId).query(String.class).list();
     }
 
     Optional<ReportData.Run> run(long runId) {
@@ -336,7 +351,8 @@ class ReportRepository {
                         LEFT JOIN run_models rm ON rm.run_id = c.run_id AND rm.model_alias = c.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = c.run_id AND rp.prompt_id = c.prompt_id
                         WHERE c.run_id = ?
-                        ORDER BY rm.ordinal, c.model_alias, c.load_mode, c.load_level, c.prompt_id <> '*', rp.ordinal,
+                        ORDER BY rm.ordinal, c.model_alias, c.load_mode <> 'serial', c.load_mode, c.load_level,
+                                 c.prompt_id <> '*', rp.ordinal,
                                  array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate'], c.metric)""")
                 .param(runId)
                 .query((rs, n) -> new TrendAnalysis.Row(

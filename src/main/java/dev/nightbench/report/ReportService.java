@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
  * {@code report.html}, {@code summary.csv}, {@code comparisons.csv}, {@code requests.csv}, one trend chart PNG per
- * model and one load chart PNG per model and load mode; and copies the newest run's report to {@code reports/latest.md} and {@code reports/latest.html}.
+ * model and one load chart PNG per model and load mode; and copies the newest run's report to
+ * {@code reports/latest.md} and {@code reports/latest.html}.
  *
  * <p>Writing a report first compares the run with its baseline ({@link TrendSettings}) and stores the result in
  * {@code comparisons}, replacing any earlier result, so any run's report and comparison can be regenerated from
@@ -43,8 +42,7 @@ public class ReportService {
 
     static final List<String> REQUEST_COLUMNS = List.of("run_id", "phase", "cell_index", "request_index", "attempt",
             "is_final", "model_alias", "prompt_id", "round", "load_mode", "load_level", "scheduled_lag_ms", "status",
-            "error_type",
-            "error_message", "http_status", "started_at", "streamed", "simulated", "prep_ms", "ttft_ms", "ttfo_ms",
+            "error_type", "error_message", "http_status", "started_at", "streamed", "simulated", "prep_ms", "ttft_ms", "ttfo_ms",
             "e2e_ms", "total_ms", "prompt_tokens", "output_tokens", "tokens_source", "output_tokens_estimate",
             "tokens_diff_pct", "tpot_ms", "decode_tps", "e2e_tps", "chunk_count", "gap_mean_ms", "gap_p50_ms",
             "gap_p95_ms", "gap_max_ms", "finish_reason");
@@ -64,17 +62,21 @@ public class ReportService {
     /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
     public Path write(long runId) {
         long started = System.nanoTime();
-        ReportData data = repository.load(runId);
-        Path dir = reportsDir.resolve(data.run().runDate() + "_" + runId).toAbsolutePath().normalize();
+        ReportData.Run run = repository.run(runId)
+                .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+        Path dir = reportsDir.resolve(run.runDate() + "_" + runId).toAbsolutePath().normalize();
         if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
             throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
         }
-        List<TrendReport.TrendPoint> points = repository.trend(data.run(), settings.trendRuns());
-        List<String> modelOrder = data.models().stream().map(ReportData.ModelRow::modelAlias).distinct().toList();
-        // the charts need only the trend points and the load levels: draw them while the database compares
+        ReportData.Slo slo = repository.slo(runId);
+        List<ReportData.LoadLevel> loadLevels = repository.loadLevels(runId);
+        List<String> modelOrder = repository.modelOrder(runId);
+        List<TrendReport.TrendPoint> points = repository.trend(run, settings.trendRuns());
+        // the charts need only the trend points and the load levels: draw them while the database loads and compares
         CompletableFuture<Charts> drawing = CompletableFuture.supplyAsync(
-                () -> new Charts(TrendCharts.render(points, modelOrder),
-                        LoadCharts.render(data.loadLevels(), data.slo(), modelOrder)), ReportService::daemon);
+                () -> new Charts(TrendCharts.render(points, modelOrder), LoadCharts.render(loadLevels, slo, modelOrder)),
+                ReportService::daemon);
+        ReportData data = repository.load(run, slo, loadLevels);
         long loaded = System.nanoTime();
         TrendReport trend = compare(data.run(), points);
         long compared = System.nanoTime();
@@ -183,77 +185,112 @@ public class ReportService {
                 current.requests(), base.requests(), trend);
     }
 
+    /** summary.csv's columns: the summaries row, then the load cell's own figures (load_phases). */
+    static final List<String> SUMMARY_COLUMNS = List.of("run_id", "model_alias", "prompt_id", "load_mode", "load_level",
+            "requests", "ok_requests", "success_rate", "e2e_ms_mean", "e2e_ms_p50", "e2e_ms_p95", "ttft_ms_p50",
+            "ttft_ms_p95", "tpot_ms_p50", "decode_tps_p50", "e2e_tps_mean", "prompt_tokens", "output_tokens",
+            "cost_estimate", "cold_start_ms", "availability", "simulated", "ttft_ms_mean", "ttft_ms_n",
+            "ttft_ms_ci95_low", "ttft_ms_ci95_high", "ttft_ms_cv", "e2e_ms_n", "e2e_ms_ci95_low", "e2e_ms_ci95_high",
+            "e2e_ms_cv", "tpot_ms_p95", "error_rate", "goodput", "goodput_requests", "offered_rate", "wall_ms",
+            "request_throughput", "output_token_throughput", "scheduled_lag_ms_mean", "scheduled_lag_ms_p95",
+            "scheduled_lag_ms_max", "sweep", "phase_status", "max_in_flight", "held", "slo_broken", "skip_reason",
+            "lag_behind");
+
     /**
      * Every summaries row of the run (per model, then per model and prompt), with the load cell's own figures on
      * per-model load rows, and one row per skipped load level (no figures, its reason in skip_reason).
      */
     static void writeSummaryCsv(ReportData data, Path file) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader("run_id", "model_alias", "prompt_id", "load_mode",
-                "load_level", "requests", "ok_requests", "success_rate", "e2e_ms_mean", "e2e_ms_p50", "e2e_ms_p95",
-                "ttft_ms_p50", "ttft_ms_p95", "tpot_ms_p50", "decode_tps_p50", "e2e_tps_mean", "prompt_tokens",
-                "output_tokens", "cost_estimate", "cold_start_ms", "availability", "simulated",
-                "ttft_ms_mean", "ttft_ms_n", "ttft_ms_ci95_low", "ttft_ms_ci95_high", "ttft_ms_cv",
-                "e2e_ms_n", "e2e_ms_ci95_low", "e2e_ms_ci95_high", "e2e_ms_cv", "tpot_ms_p95",
-                "error_rate", "goodput", "goodput_requests", "offered_rate", "wall_ms", "request_throughput",
-                "output_token_throughput", "scheduled_lag_ms_mean", "scheduled_lag_ms_p95", "scheduled_lag_ms_max",
-                "sweep", "phase_status", "max_in_flight", "held", "slo_broken", "skip_reason", "lag_behind").get();
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(SUMMARY_COLUMNS.toArray(String[]::new)).get();
         Map<LevelKey, ReportData.LoadLevel> levels = new HashMap<>();
         for (ReportData.LoadLevel l : data.loadLevels()) {
             levels.put(new LevelKey(l.modelAlias(), l.loadMode(), l.loadLevel()), l);
         }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, format)) {
-            long runId = data.run().runId();
-            boolean simulated = data.run().simulated();
             for (ReportData.ModelRow r : data.models()) {
-                row(csv, runId, simulated, r,
-                        r.serial() ? null : levels.get(new LevelKey(r.modelAlias(), r.loadMode(), r.loadLevel())));
+                csv.printRecord(summaryRecord(data.run(), r,
+                        r.serial() ? null : levels.get(new LevelKey(r.modelAlias(), r.loadMode(), r.loadLevel()))));
             }
             for (ReportData.LoadLevel l : data.loadLevels()) {
                 if (l.skipped() || l.requests() == null) {
-                    List<Object> values = new ArrayList<>(Collections.nCopies(22, null));
-                    values.set(0, runId);
-                    values.set(1, l.modelAlias());
-                    values.set(2, SampleSet.ALL_PROMPTS);
-                    values.set(3, l.loadMode());
-                    values.set(4, l.loadLevel());
-                    values.set(21, simulated);
-                    values.addAll(Collections.nCopies(13, null));
-                    values.add(l.offeredRate());
-                    values.addAll(Collections.nCopies(6, null));
-                    phase(values, l);
-                    csv.printRecord(values);
+                    Map<String, Object> v = new HashMap<>();
+                    v.put("run_id", data.run().runId());
+                    v.put("model_alias", l.modelAlias());
+                    v.put("prompt_id", SampleSet.ALL_PROMPTS);
+                    v.put("load_mode", l.loadMode());
+                    v.put("load_level", l.loadLevel());
+                    v.put("simulated", data.run().simulated());
+                    v.put("offered_rate", l.offeredRate());
+                    phase(v, l);
+                    csv.printRecord(SUMMARY_COLUMNS.stream().map(v::get).toArray());
                 }
             }
             for (ReportData.ModelRow r : data.prompts()) {
-                row(csv, runId, simulated, r, null);
+                csv.printRecord(summaryRecord(data.run(), r, null));
             }
         }
     }
 
-    private static void row(CSVPrinter csv, long runId, boolean simulated, ReportData.ModelRow r,
-                            ReportData.LoadLevel level) throws IOException {
-        List<Object> values = new ArrayList<>(List.of(runId, r.modelAlias(), r.promptId(), r.loadMode(), r.loadLevel(),
-                r.requests(), r.okRequests(), r.successRate()));
-        values.addAll(Arrays.asList(r.e2eMsMean(), r.e2eMsP50(), r.e2eMsP95(), r.ttftMsP50(), r.ttftMsP95(),
-                r.tpotMsP50(), r.decodeTpsP50(), r.e2eTpsMean(), r.promptTokens(), r.outputTokens(), r.costEstimate(),
-                r.coldStartMs(), r.availability(), simulated, r.ttft().mean(), r.ttft().n(), r.ttft().ci95Low(),
-                r.ttft().ci95High(), r.ttft().cv(), r.e2e().n(), r.e2e().ci95Low(), r.e2e().ci95High(), r.e2e().cv(),
-                r.tpotMsP95(), r.errorRate(), r.goodput(), r.goodputRequests(), r.offeredRate(), r.wallMs(),
-                r.requestThroughput(), r.outputTokenThroughput(), r.scheduledLagMsMean(), r.scheduledLagMsP95(),
-                r.scheduledLagMsMax()));
-        if (level == null) {
-            values.addAll(Collections.nCopies(7, null));
-        } else {
-            phase(values, level);
+    private static Object[] summaryRecord(ReportData.Run run, ReportData.ModelRow r, ReportData.LoadLevel level) {
+        Map<String, Object> v = new HashMap<>();
+        v.put("run_id", run.runId());
+        v.put("model_alias", r.modelAlias());
+        v.put("prompt_id", r.promptId());
+        v.put("load_mode", r.loadMode());
+        v.put("load_level", r.loadLevel());
+        v.put("requests", r.requests());
+        v.put("ok_requests", r.okRequests());
+        v.put("success_rate", r.successRate());
+        v.put("e2e_ms_mean", r.e2eMsMean());
+        v.put("e2e_ms_p50", r.e2eMsP50());
+        v.put("e2e_ms_p95", r.e2eMsP95());
+        v.put("ttft_ms_p50", r.ttftMsP50());
+        v.put("ttft_ms_p95", r.ttftMsP95());
+        v.put("tpot_ms_p50", r.tpotMsP50());
+        v.put("decode_tps_p50", r.decodeTpsP50());
+        v.put("e2e_tps_mean", r.e2eTpsMean());
+        v.put("prompt_tokens", r.promptTokens());
+        v.put("output_tokens", r.outputTokens());
+        v.put("cost_estimate", r.costEstimate());
+        v.put("cold_start_ms", r.coldStartMs());
+        v.put("availability", r.availability());
+        v.put("simulated", run.simulated());
+        v.put("ttft_ms_mean", r.ttft().mean());
+        v.put("ttft_ms_n", r.ttft().n());
+        v.put("ttft_ms_ci95_low", r.ttft().ci95Low());
+        v.put("ttft_ms_ci95_high", r.ttft().ci95High());
+        v.put("ttft_ms_cv", r.ttft().cv());
+        v.put("e2e_ms_n", r.e2e().n());
+        v.put("e2e_ms_ci95_low", r.e2e().ci95Low());
+        v.put("e2e_ms_ci95_high", r.e2e().ci95High());
+        v.put("e2e_ms_cv", r.e2e().cv());
+        v.put("tpot_ms_p95", r.tpotMsP95());
+        v.put("error_rate", r.errorRate());
+        v.put("goodput", r.goodput());
+        v.put("goodput_requests", r.goodputRequests());
+        v.put("offered_rate", r.offeredRate());
+        v.put("wall_ms", r.wallMs());
+        v.put("request_throughput", r.requestThroughput());
+        v.put("output_token_throughput", r.outputTokenThroughput());
+        v.put("scheduled_lag_ms_mean", r.scheduledLagMsMean());
+        v.put("scheduled_lag_ms_p95", r.scheduledLagMsP95());
+        v.put("scheduled_lag_ms_max", r.scheduledLagMsMax());
+        if (level != null) {
+            phase(v, level);
         }
-        csv.printRecord(values);
+        return SUMMARY_COLUMNS.stream().map(v::get).toArray();
     }
 
-    /** sweep, phase_status, max_in_flight, held, slo_broken, skip_reason, lag_behind. */
-    private static void phase(List<Object> values, ReportData.LoadLevel l) {
-        values.addAll(Arrays.asList(l.sweep(), l.phaseStatus(), l.maxInFlight(), l.held(), l.sloBroken(),
-                l.skipReason(), "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(ReportContent.LAG_SHARE) : null));
+    /** The load cell's own columns: sweep, phase_status, max_in_flight, held, slo_broken, skip_reason, lag_behind. */
+    private static void phase(Map<String, Object> v, ReportData.LoadLevel l) {
+        v.put("sweep", l.sweep());
+        v.put("phase_status", l.phaseStatus());
+        v.put("max_in_flight", l.maxInFlight());
+        v.put("held", l.held());
+        v.put("slo_broken", l.sloBroken());
+        v.put("skip_reason", l.skipReason());
+        v.put("lag_behind", "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(ReportContent.LAG_SHARE) : null);
     }
 
     private record LevelKey(String model, String mode, double level) {

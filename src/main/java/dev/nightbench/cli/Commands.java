@@ -17,6 +17,7 @@ import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.PrintStream;
@@ -42,9 +43,12 @@ class Commands {
     private final Clock clock;
     private final Scheduler scheduler;
     private final PrintStream out = System.out;
+    private final Path reportsDir;
 
     Commands(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBenchmarkJob, RunStore runs,
-             ReportService reports, RunLocks locks, Clock clock, Scheduler scheduler) {
+             ReportService reports, RunLocks locks, Clock clock, Scheduler scheduler,
+             @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
+        this.reportsDir = reportsDir;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.job = nightlyBenchmarkJob;
@@ -196,7 +200,7 @@ class Commands {
     }
 
     private Path reportDir(RunStore.RunSummary r) {
-        return Path.of("reports", r.runDate() + "_" + r.runId());
+        return reportsDir.resolve(r.runDate() + "_" + r.runId());
     }
 
     int runs(int limit) {

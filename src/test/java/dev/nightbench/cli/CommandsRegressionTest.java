@@ -41,7 +41,7 @@ class CommandsRegressionTest {
     private final ReportService reports = mock(ReportService.class);
     private final Commands commands = new Commands(jobOperator, mock(JobRepository.class), mock(Job.class), runs,
             reports, mock(RunLocks.class), Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC),
-            mock(Scheduler.class));
+            mock(Scheduler.class), java.nio.file.Path.of("reports"));
     private final LoadedPlan plan = mock(LoadedPlan.class);
 
     @BeforeEach

@@ -1,6 +1,7 @@
 package dev.nightbench.report;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.LoadPlans;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,25 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LoadRunReportTest extends JobTestSupport {
 
-    static final String PLAN = """
-            name: load-report
-            endpoints: [{name: sim, type: simulated}]
-            models:
-              - {alias: sim-fast}
-              - alias: sim-flaky
-                load: {concurrency: [], rates: [], sweep: {mode: concurrency, start: 1, max: 4, requests: 16}}
-            prompts:
-              - {id: capital, text: "What is the capital of France?"}
-              - {id: haiku, text: "Write a haiku about the night."}
-            run: {warmup: 1, rounds: 2, max_tokens: 8, fail_after: 50}
-            load: {concurrency: [1, 4], rates: [20], requests: 12}
-            slo: {e2e_ms: 60000, max_error_rate: 0.05}
-            retry: {default: {attempts: 1}}
-            """;
 
     @Test
     void theReportOfALoadRunShowsItsLevelsSweepChartsAndCsvFields(@TempDir Path dir) throws Exception {
-        Path plan = Files.writeString(dir.resolve("load-report.yaml"), PLAN);
+        Path plan = Files.writeString(dir.resolve("load-report.yaml"), LoadPlans.smallLoadPlan("load-report"));
 
         JobExecution execution = launch(plan);
 

@@ -19,6 +19,11 @@ public interface ModelClient extends AutoCloseable {
      */
     void chat(ChatRequest request, ResponseObserver observer);
 
+    /** {@code text} without any secret this client sends (its API key), to apply before answer text is stored. */
+    default String redact(String text) {
+        return text;
+    }
+
     @Override
     void close();
 }

@@ -16,6 +16,14 @@ public interface ResponseObserver {
     void onSent(long t0Nanos, long prepNanos);
 
     /**
+     * The request was lost on a reused (pooled) connection before any response arrived, and re-sent at once on a
+     * fresh connection at {@code t0Nanos}: the new t0, since this is the request the model answers. Not a failed
+     * attempt (METRICS.md); may come after {@code onSent}, before any chunk.
+     */
+    default void onReconnect(long t0Nanos) {
+    }
+
+    /**
      * A chunk arrived at {@code nanos}.
      *
      * @param content   the delta's {@code content}, or null

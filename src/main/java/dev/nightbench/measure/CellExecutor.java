@@ -216,7 +216,7 @@ public final class CellExecutor {
         long firstSent = UNSET;
         long lastClosed = UNSET;
         for (int attempt = 1; ; attempt++) {
-            RequestMeter meter = new RequestMeter(request.stream());
+            RequestMeter meter = new RequestMeter(request.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact);
             Measurement m = measureOnce(client, request, meter, inFlight);
             if (firstSent == UNSET && meter.sentNanos() != Long.MIN_VALUE) {
                 firstSent = meter.sentNanos();

@@ -35,6 +35,8 @@ import java.time.Instant;
  * @param retryAfterMs     the server's Retry-After in ms, when given
  * @param responseText     the answer text, bounded to a prefix
  * @param streamed         true when the request streamed
+ * @param reconnects       times the request was re-sent on a fresh connection because a reused (pooled) connection
+ *                         failed before any byte of the response arrived; not failed attempts (METRICS.md)
  */
 public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
                           Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
@@ -42,7 +44,21 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
                           Double gapMaxMs, String finishReason, String status, String errorType,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                          boolean streamed) {
+                          boolean streamed, int reconnects) {
+
+    /** The figures without reconnects (the record as it was before {@code reconnects}). */
+    public Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
+                       Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
+                       Integer outputTokensEstimate, Double tokensDiffPct, Double tpotMs, Double decodeTps,
+                       Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
+                       Double gapMaxMs, String finishReason, String status, String errorType,
+                       String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
+                       boolean streamed) {
+        this(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens, tokensSource,
+                outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs, gapP50Ms,
+                gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
+                responseText, streamed, 0);
+    }
 
     public boolean ok() {
         return "ok".equals(status);

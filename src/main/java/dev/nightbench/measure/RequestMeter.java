@@ -5,6 +5,7 @@ import dev.nightbench.client.ResponseObserver;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * Times one request attempt and turns it into a {@link Measurement} with every figure defined in METRICS.md.
@@ -41,6 +42,8 @@ public final class RequestMeter implements ResponseObserver {
 
     private final boolean streamed;
     private final int textLimit;
+    private final UnaryOperator<String> redaction;
+    private int reconnects;
 
     private long t0 = UNSET;
     private long prepNanos = UNSET;
@@ -67,6 +70,15 @@ public final class RequestMeter implements ResponseObserver {
      * @param textLimit how many characters of the answer to keep
      */
     public RequestMeter(boolean streamed, int textLimit) {
+        this(streamed, textLimit, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redaction applied to the kept answer text before it leaves the meter (removes the API key a model
+     *                  may echo; applied to the whole prefix, so a key split across chunks is caught too)
+     */
+    public RequestMeter(boolean streamed, int textLimit, UnaryOperator<String> redaction) {
+        this.redaction = redaction;
         if (textLimit < 0) {
             throw new IllegalArgumentException("textLimit must be >= 0: " + textLimit);
         }
@@ -79,6 +91,13 @@ public final class RequestMeter implements ResponseObserver {
     public void onSent(long t0Nanos, long prepNanos) {
         this.t0 = t0Nanos;
         this.prepNanos = prepNanos;
+    }
+
+    /** A re-send on a fresh connection after a stale pooled one: its t0 is the one the figures count from. */
+    @Override
+    public void onReconnect(long t0Nanos) {
+        this.t0 = t0Nanos;
+        reconnects++;
     }
 
     @Override
@@ -189,7 +208,7 @@ public final class RequestMeter implements ResponseObserver {
                 failure == null ? null : failure.getMessage(),
                 failure == null ? null : failure.httpStatus(),
                 failure == null || failure.retryAfter() == null ? null : failure.retryAfter().toMillis(),
-                text.toString(), streamed);
+                redaction.apply(text.toString()), streamed, reconnects);
     }
 
     /** Nano time of t0 as the client reported it, or {@link Long#MIN_VALUE} when the request was never sent. */

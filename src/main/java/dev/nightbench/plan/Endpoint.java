@@ -10,6 +10,17 @@ import java.net.URI;
  * @param baseUrl   base URL including the {@code /v1} path; null for the simulated endpoint
  * @param apiKeyEnv name of the environment variable holding the API key, or null for none
  * @param simulated true for Nightbench's built-in loopback simulated endpoint ({@code type: simulated})
+ * @param connection this endpoint's connection policy, or null for the run's ({@code run.connection})
  */
-public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated) {
+public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection) {
+
+    /** Following the run's connection policy. */
+    public Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated) {
+        this(name, baseUrl, apiKeyEnv, simulated, null);
+    }
+
+    /** The policy its requests use: its own, else the run's. */
+    public ConnectionPolicy connection(RunParams run) {
+        return connection != null ? connection : run.connection();
+    }
 }

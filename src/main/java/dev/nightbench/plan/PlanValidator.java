@@ -134,8 +134,10 @@ final class PlanValidator {
                         + " the key (letters, digits and '_', e.g. OPENAI_API_KEY), not the key itself");
                 ok = false;
             }
+            ConnectionPolicy connection = e.connection() == null ? null : connection(e.connection(),
+                    ep.child("connection"), RunParams.defaults().connection());
             if (ok) {
-                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated));
+                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection));
             }
         }
         return out;
@@ -432,7 +434,17 @@ final class PlanValidator {
                     duration(rt.idle(), t.idle(), tp.child("idle")),
                     duration(rt.total(), t.total(), tp.child("total")));
         }
-        return new RunParams(warmup, rounds, maxTokens, temperature, seed, stream, t, failAfter);
+        ConnectionPolicy connection = raw.connection() == null ? d.connection()
+                : connection(raw.connection(), at.child("connection"), d.connection());
+        return new RunParams(warmup, rounds, maxTokens, temperature, seed, stream, t, failAfter, connection);
+    }
+
+    private ConnectionPolicy connection(String text, FieldPath at, ConnectionPolicy fallback) {
+        return ConnectionPolicy.of(text).orElseGet(() -> {
+            problems.add(plan, at, "unknown connection policy '" + text + "'; allowed: " + ConnectionPolicy.allowed()
+                    + " (keep_alive reuses connections, close opens one per request)");
+            return fallback;
+        });
     }
 
     private int atLeast(Integer value, int fallback, int min, FieldPath at) {

@@ -16,7 +16,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry) {
 
-    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv) {
+    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
@@ -43,7 +43,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     record RawRun(Integer warmup, Integer rounds, Integer maxTokens, Double temperature, Long seed, Boolean stream,
-                  Integer failAfter, RawTimeouts timeouts) {
+                  Integer failAfter, RawTimeouts timeouts, String connection) {
     }
 
     /** Durations stay text here so a bad one is reported with its line rather than failing the parse. */

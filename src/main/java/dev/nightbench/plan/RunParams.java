@@ -14,12 +14,19 @@ import java.time.Duration;
  * @param timeouts    request timeouts
  * @param failAfter   consecutive failed requests after which a model is marked failed and its remaining
  *                    pairs are skipped
+ * @param connection  how requests use connections unless an endpoint says otherwise ({@link ConnectionPolicy})
  */
 public record RunParams(int warmup, int rounds, int maxTokens, double temperature, Long seed, boolean stream,
-                        Timeouts timeouts, int failAfter) {
+                        Timeouts timeouts, int failAfter, ConnectionPolicy connection) {
+
+    /** With the default connection policy, keep-alive. */
+    public RunParams(int warmup, int rounds, int maxTokens, double temperature, Long seed, boolean stream,
+                     Timeouts timeouts, int failAfter) {
+        this(warmup, rounds, maxTokens, temperature, seed, stream, timeouts, failAfter, ConnectionPolicy.KEEP_ALIVE);
+    }
 
     public static RunParams defaults() {
-        return new RunParams(1, 3, 256, 0.0, 42L, true, Timeouts.defaults(), 3);
+        return new RunParams(1, 3, 256, 0.0, 42L, true, Timeouts.defaults(), 3, ConnectionPolicy.KEEP_ALIVE);
     }
 
     /**

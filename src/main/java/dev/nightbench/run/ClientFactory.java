@@ -8,6 +8,7 @@ import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class ClientFactory {
             }
             String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
             byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
-                    plan.run().timeouts(), NanoClock.SYSTEM));
+                    plan.run().timeouts(), endpoint.connection(plan.run()), NanoClock.SYSTEM, Clock.systemUTC()));
         }
         Map<String, ModelClient> byModel = new HashMap<>();
         for (ModelSpec m : plan.models()) {

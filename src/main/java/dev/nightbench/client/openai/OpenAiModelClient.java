@@ -6,7 +6,6 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.LogLevel;
 import com.openai.core.ObjectMappers;
-import com.openai.core.Timeout;
 import com.openai.core.http.Headers;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -27,8 +26,10 @@ import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.plan.ConnectionPolicy;
 import dev.nightbench.plan.RunParams;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -117,6 +118,8 @@ public final class OpenAiModelClient implements ModelClient {
     static final int MAX_IDLE_CONNECTIONS = 256;
     static final int KEEP_ALIVE_SECONDS = 4;
     static final int MAX_ERROR_TEXT = 500;
+    /** Re-sends of one request after stale pooled connections; beyond them the failure is a real connect_error. */
+    static final int MAX_RECONNECTS = 2;
     private static final Duration INTERRUPT_CHECK = Duration.ofMillis(50);
     private static final Set<String> OWNED_BODY_FIELDS = Set.of("model", "messages", "stream", "stream_options");
     /** Set to {@code false} to skip {@link #warmUpClasses()} in the constructor. */
@@ -133,6 +136,9 @@ public final class OpenAiModelClient implements ModelClient {
             + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
 
     private final OpenAIClient client;
+    private final okhttp3.OkHttpClient okHttp;
+    private final ConnectionPolicy connection;
+    private final KeyRedactor redactor;
     private final RunParams.Timeouts timeouts;
     private final NanoClock clock;
     private final Clock wallClock;
@@ -154,13 +160,25 @@ public final class OpenAiModelClient implements ModelClient {
     /** As above, with the wall clock used to turn an HTTP-date {@code Retry-After} into a duration. */
     public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock,
                              Clock wallClock) {
+        this(baseUrl, apiKeyOrNull, timeouts, ConnectionPolicy.KEEP_ALIVE, clock, wallClock);
+    }
+
+    /**
+     * As above, with the pooling policy of the endpoint's requests (see the class comment).
+     *
+     * @param connection keep connections alive and reuse them, or send {@code Connection: close} and never reuse
+     */
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts,
+                             ConnectionPolicy connection, NanoClock clock, Clock wallClock) {
         if (!"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY))) {
             warmUpClasses();
         }
         this.timeouts = timeouts;
+        this.connection = connection;
         this.clock = clock;
         this.wallClock = wallClock;
         this.apiKey = apiKeyOrNull == null || apiKeyOrNull.isBlank() ? null : apiKeyOrNull;
+        this.redactor = new KeyRedactor(apiKey);
         this.watchdog = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "nightbench-client-watchdog");
             thread.setDaemon(true);
@@ -169,6 +187,17 @@ public final class OpenAiModelClient implements ModelClient {
         this.watchdog.setRemoveOnCancelPolicy(true);
         this.watchdog.scheduleWithFixedDelay(() -> inFlight.values().forEach(Guard::checkInterrupted),
                 INTERRUPT_CHECK.toMillis(), INTERRUPT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        // our own OkHttp client, lent to the SDK (which then turns OkHttp's own retries off): its event listener
+        // tells a stale pooled connection from a server that failed (see the class comment)
+        this.okHttp = new okhttp3.OkHttpClient.Builder()
+                .connectTimeout(timeouts.connect())
+                .readTimeout(Duration.ZERO)     // off: the watchdog enforces every wait (see the class comment)
+                .writeTimeout(Duration.ZERO)
+                .callTimeout(Duration.ZERO)
+                .connectionPool(new ConnectionPool(connection == ConnectionPolicy.CLOSE ? 0 : MAX_IDLE_CONNECTIONS,
+                        KEEP_ALIVE_SECONDS, TimeUnit.SECONDS))
+                .eventListenerFactory(new ConnectionEvents(this::connectionUse))
+                .build();
         this.client = OpenAIOkHttpClient.builder()
                 .baseUrl(baseUrl.toString())
                 .apiKey(apiKey == null ? NO_API_KEY : apiKey)
@@ -176,19 +205,23 @@ public final class OpenAiModelClient implements ModelClient {
                 .disableTelemetry(true)
                 .logLevel(LogLevel.OFF)
                 .responseValidation(false)
-                .maxIdleConnections(MAX_IDLE_CONNECTIONS)
-                .keepAliveDuration(Duration.ofSeconds(KEEP_ALIVE_SECONDS))
-                .timeout(Timeout.builder()
-                        .connect(timeouts.connect())
-                        .read(Duration.ZERO)     // off: the watchdog enforces every wait (see the class comment)
-                        .write(Duration.ZERO)
-                        .request(Duration.ZERO)
-                        .build())
+                .okHttpClient(okHttp)
                 .addInterceptor(this::intercept)
                 .build();
     }
 
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    /** The connection state of one of this client's calls, or null for a call that is not ours. */
+    private ConnectionEvents.Use connectionUse(Call call) {
+        String callId = call.request().header(CALL_HEADER);
+        Guard guard = callId == null ? null : inFlight.get(callId);
+        return guard == null ? null : guard.use;
+    }
+
+    /** The text without the API key this client sends (a model may echo it in its answer). */
+    @Override
+    public String redact(String text) {
+        return redactor.redact(text);
+    }
 
     /**
      * Loads and links the classes a first request needs, once per JVM and without any network: builds the SDK's
@@ -253,11 +286,11 @@ public final class OpenAiModelClient implements ModelClient {
     @Override
     public List<String> listModels() {
         String callId = nextCallId();
-        Guard guard = new Guard(false);
+        // the plan's timeouts, from t0 as for a chat: connect; the first-token timeout until the response headers
+        // (a listing has no token: its first byte); total until the list is read
+        Guard guard = new Guard(false, true, null, clock.nanoTime(), () -> new Guard.Timers(watchdog,
+                timeouts.firstToken(), timeouts.total()));
         inFlight.put(callId, guard);
-        // A listing has no first token. It is cheap, often the JVM's first HTTP call (class loading), and a refused
-        // connection fails at once anyway: allow at least a minute so a busy machine does not mark models unavailable.
-        guard.arm(watchdog, Duration.ZERO, timeouts.total().compareTo(PROBE_TIMEOUT) > 0 ? timeouts.total() : PROBE_TIMEOUT);
         try {
             List<String> ids = new ArrayList<>();
             for (Model model : client.models().list(ModelListParams.builder().putAdditionalHeader(CALL_HEADER, callId)
@@ -285,7 +318,7 @@ public final class OpenAiModelClient implements ModelClient {
         ChatCompletionCreateParams params = params(request, callId);
 
         // the timers start with t0, which the guard reports (from OkHttp, or at a failure before it)
-        Guard guard = new Guard(request.stream(), observer, prepStart, () -> new Guard.Timers(watchdog,
+        Guard guard = new Guard(request.stream(), false, observer, prepStart, () -> new Guard.Timers(watchdog,
                 request.stream() ? timeouts.firstToken() : Duration.ZERO, timeouts.total()));
         inFlight.put(callId, guard);
         try {
@@ -443,27 +476,64 @@ public final class OpenAiModelClient implements ModelClient {
         return builder.build();
     }
 
-    /** Runs inside OkHttp for every call: ties the call to its watchdog and strips the internal header. */
+    /**
+     * Runs inside OkHttp for every call: ties the call to its watchdog, strips the internal header, asks for
+     * {@code Connection: close} under that policy, and re-sends a request that a stale pooled connection lost
+     * (see the class comment).
+     */
     private Response intercept(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
         String callId = request.header(CALL_HEADER);
         Guard guard = callId == null ? null : inFlight.get(callId);
-        if (callId != null) {
-            request = request.newBuilder().removeHeader(CALL_HEADER).build();
+        if (callId != null || connection == ConnectionPolicy.CLOSE) {
+            Request.Builder builder = request.newBuilder().removeHeader(CALL_HEADER);
+            if (connection == ConnectionPolicy.CLOSE) {
+                builder.header("Connection", "close");
+            }
+            request = builder.build();
         }
-        if (guard != null) {
-            guard.attach(chain.call());
-            // t0: the SDK has built the request and serialised its body (its length is already known); what
-            // follows is OkHttp taking a connection and writing the bytes
-            guard.reportSent(clock.nanoTime());
+        if (guard == null) {
+            return chain.proceed(request);
         }
-        Response response = chain.proceed(request);
-        if (guard != null) {
+        guard.attach(chain.call());
+        // t0: the SDK has built the request and serialised its body (its length is already known); what
+        // follows is OkHttp taking a connection and writing the bytes
+        guard.reportSent(clock.nanoTime());
+        while (true) {
+            guard.use.reset();
+            Response response;
+            try {
+                response = chain.proceed(request);
+            } catch (IOException e) {
+                if (!lostOnStaleConnection(guard, request)) {
+                    throw e;
+                }
+                // the server closes idle connections (llama-server after every answer): the other pooled ones are
+                // probably closed too, so the re-send opens a fresh connection
+                okHttp.connectionPool().evictAll();
+                log.debug("Request lost on a reused connection before any response ({}); re-sending on a fresh one",
+                        describe(e));
+                guard.reconnected(clock.nanoTime());
+                continue;
+            }
             guard.status = response.code();
             guard.contentType = response.header("Content-Type");
             guard.responseStarted = true;
+            return response;
         }
-        return response;
+    }
+
+    /**
+     * True when the exchange that just failed went over a pooled connection and no response arrived: the server had
+     * closed that connection, never saw the request, and it may be sent again at once (at most
+     * {@value #MAX_RECONNECTS} times; a timeout, a cancellation or a body that cannot be sent twice never are).
+     */
+    private static boolean lostOnStaleConnection(Guard guard, Request request) {
+        return guard.reconnects < MAX_RECONNECTS
+                && guard.use.reused() && !guard.use.headersReceived
+                && guard.tripped() == null && !Thread.currentThread().isInterrupted()
+                && (guard.call == null || !guard.call.isCanceled())
+                && (request.body() == null || !request.body().isOneShot());
     }
 
     private ModelClientException classify(Throwable error, Guard guard, String what) {
@@ -472,7 +542,7 @@ public final class OpenAiModelClient implements ModelClient {
             return new ModelClientException(FailureClass.CANCELLED, what + " interrupted", null, null, error);
         }
         if (tripped != null) {
-            return new ModelClientException(tripped, timeoutMessage(tripped), null, null, error);
+            return new ModelClientException(tripped, timeoutMessage(tripped, guard.probe), null, null, error);
         }
         if (Thread.currentThread().isInterrupted() || has(error, InterruptedException.class)
                 || has(error, ClosedByInterruptException.class)) {
@@ -500,15 +570,15 @@ public final class OpenAiModelClient implements ModelClient {
         if (timeout != null) {
             if (!guard.responseStarted && String.valueOf(timeout.getMessage()).toLowerCase().contains("connect")) {
                 return new ModelClientException(FailureClass.TIMEOUT_CONNECT,
-                        timeoutMessage(FailureClass.TIMEOUT_CONNECT), null, null, error);
+                        timeoutMessage(FailureClass.TIMEOUT_CONNECT, guard.probe), null, null, error);
             }
             FailureClass late = !guard.streaming ? FailureClass.TIMEOUT_TOTAL
                     : guard.firstToken ? FailureClass.TIMEOUT_IDLE : FailureClass.TIMEOUT_FIRST_TOKEN;
-            return new ModelClientException(late, timeoutMessage(late), status, null, error);
+            return new ModelClientException(late, timeoutMessage(late, guard.probe), status, null, error);
         }
         if (has(error, InterruptedIOException.class)) { // an I/O wait cut short (OkHttp sets no timeout of its own)
-            return new ModelClientException(FailureClass.TIMEOUT_TOTAL, timeoutMessage(FailureClass.TIMEOUT_TOTAL),
-                    status, null, error);
+            return new ModelClientException(FailureClass.TIMEOUT_TOTAL,
+                    timeoutMessage(FailureClass.TIMEOUT_TOTAL, guard.probe), status, null, error);
         }
         if (has(error, ConnectException.class) || has(error, NoRouteToHostException.class)
                 || has(error, UnknownHostException.class)) {
@@ -520,7 +590,8 @@ public final class OpenAiModelClient implements ModelClient {
                     "connection lost while reading the response: " + scrub(describe(io)), status, null, error);
         }
         return new ModelClientException(FailureClass.CONNECT_ERROR,
-                "connection failed before a response: " + scrub(describe(io)), null, null, error);
+                "connection failed before a response: " + scrub(describe(io)) + (guard.reconnects == 0 ? ""
+                        : " (also after " + guard.reconnects + " re-send(s) on a fresh connection)"), null, null, error);
     }
 
     private ModelClientException httpFailure(OpenAIServiceException http) {
@@ -538,7 +609,17 @@ public final class OpenAiModelClient implements ModelClient {
         return new ModelClientException(FailureClass.INVALID_RESPONSE, "unexpected " + message, status, null, http);
     }
 
-    private String timeoutMessage(FailureClass failure) {
+    private String timeoutMessage(FailureClass failure, boolean probe) {
+        if (probe) { // the endpoint probe: name the plan setting that fired
+            return switch (failure) {
+                case TIMEOUT_FIRST_TOKEN -> "no response to GET /models within the first-token timeout of "
+                        + timeouts.firstToken() + " (run.timeouts.first_token)";
+                case TIMEOUT_TOTAL -> "model list not complete within the total timeout of " + timeouts.total()
+                        + " (run.timeouts.total)";
+                case TIMEOUT_CONNECT -> "connect timed out after " + timeouts.connect() + " (run.timeouts.connect)";
+                default -> failure.code();
+            };
+        }
         return switch (failure) {
             case TIMEOUT_FIRST_TOKEN -> "no token within the first-token timeout of " + timeouts.firstToken();
             case TIMEOUT_IDLE -> "no chunk for the idle timeout of " + timeouts.idle();
@@ -582,13 +663,10 @@ public final class OpenAiModelClient implements ModelClient {
         return scrub(text);
     }
 
-    /** Truncates and removes the API key, so no message can carry it. */
+    /** Truncates and removes the API key (the same redaction as answers), so no message can carry it. */
     private String scrub(String text) {
-        String s = text == null ? "" : text;
-        if (apiKey != null && apiKey.length() >= 4) {
-            s = s.replace(apiKey, "***");
-        }
-        return s.length() > MAX_ERROR_TEXT ? s.substring(0, MAX_ERROR_TEXT) + "…" : s;
+        String s = redactor.redact(text == null ? "" : text);
+        return s.length() > MAX_ERROR_TEXT ? redactor.redact(s.substring(0, MAX_ERROR_TEXT)) + "…" : s;
     }
 
     /** {@code retry-after-ms}, else {@code Retry-After} in seconds or as an HTTP date; null when absent. */
@@ -719,6 +797,8 @@ public final class OpenAiModelClient implements ModelClient {
     public void close() {
         watchdog.shutdownNow();
         client.close();
+        okHttp.dispatcher().executorService().shutdown(); // lent to the SDK, so closed here
+        okHttp.connectionPool().evictAll();
     }
 
     /**
@@ -730,6 +810,11 @@ public final class OpenAiModelClient implements ModelClient {
         private static final Object COMPLETED = new Object();
 
         final boolean streaming;
+        /** The endpoint probe: its first-token timer waits for the response headers. */
+        final boolean probe;
+        final ConnectionEvents.Use use = new ConnectionEvents.Use();
+        /** Re-sends after a stale pooled connection (calling thread only). */
+        int reconnects;
         private final ResponseObserver observer;
         private final long prepStart;
         private final java.util.function.Supplier<Timers> timersAtT0;
@@ -748,13 +833,10 @@ public final class OpenAiModelClient implements ModelClient {
         record Timers(ScheduledThreadPoolExecutor watchdog, Duration firstToken, Duration total) {
         }
 
-        Guard(boolean streaming) {
-            this(streaming, null, 0, null);
-        }
-
-        Guard(boolean streaming, ResponseObserver observer, long prepStart,
+        Guard(boolean streaming, boolean probe, ResponseObserver observer, long prepStart,
               java.util.function.Supplier<Timers> timersAtT0) {
             this.streaming = streaming;
+            this.probe = probe;
             this.observer = observer;
             this.prepStart = prepStart;
             this.timersAtT0 = timersAtT0;
@@ -765,13 +847,33 @@ public final class OpenAiModelClient implements ModelClient {
          * failure if it never did.
          */
         void reportSent(long t0) {
-            if (!sent && observer != null) {
+            if (!sent) {
                 sent = true;
                 if (timersAtT0 != null) {
                     Timers t = timersAtT0.get();
                     arm(t.watchdog(), t.firstToken(), t.total());
                 }
-                observer.onSent(t0, t0 - prepStart);
+                if (observer != null) {
+                    observer.onSent(t0, t0 - prepStart);
+                }
+            }
+        }
+
+        /** The request is re-sent on a fresh connection at {@code t0}: the timeouts and the figures restart there. */
+        void reconnected(long t0) {
+            reconnects++;
+            synchronized (timers) {
+                for (ScheduledFuture<?> timer : timers) {
+                    timer.cancel(false);
+                }
+                timers.clear();
+            }
+            if (timersAtT0 != null) {
+                Timers t = timersAtT0.get();
+                arm(t.watchdog(), t.firstToken(), t.total());
+            }
+            if (observer != null) {
+                observer.onReconnect(t0);
             }
         }
 
@@ -781,7 +883,7 @@ public final class OpenAiModelClient implements ModelClient {
                         TimeUnit.NANOSECONDS));
                 if (!firstTokenTimeout.isZero()) {
                     timers.add(watchdog.schedule(() -> {
-                        if (!firstToken) {
+                        if (probe ? !responseStarted : !firstToken) {
                             trip(FailureClass.TIMEOUT_FIRST_TOKEN);
                         }
                     }, firstTokenTimeout.toNanos(), TimeUnit.NANOSECONDS));

@@ -26,6 +26,8 @@ import java.util.function.UnaryOperator;
  *       move none of TTFT, TTFO, E2E or the gaps.</li>
  *   <li>Non-streaming: TTFT, TTFO, TPOT and decode rate are null; E2E equals total when the request
  *       succeeded; {@code output_tokens} comes from usage only (a single JSON body says nothing about tokens).</li>
+ *   <li>A request re-sent on a fresh connection after a stale pooled one ({@link #onReconnect}) counts from the
+ *       re-send's t0 (the send the model answered) and records the reconnect; it is not a failed attempt.</li>
  *   <li>The client-side token estimate is {@code round(characters / 4)} over content and reasoning text
  *       (OpenAI's rule of thumb for English; at least 1 when any text arrived). It is a sanity check on the
  *       server's usage, never a substitute for it.</li>

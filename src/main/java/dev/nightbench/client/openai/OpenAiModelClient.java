@@ -105,8 +105,33 @@ import java.util.concurrent.atomic.AtomicReference;
  * keep-alive of uvicorn (vLLM) and cpp-httplib (llama.cpp), so a request is not sent on a connection the server
  * is closing.
  *
+ * <p><b>Stale connections: a re-send, not a retry.</b> Some servers close a connection right after a streamed answer
+ * while advertising keep-alive (llama.cpp's {@code llama-server}); OkHttp checks a pooled connection's health only
+ * after 10 s idle, so the next request goes out on the dead connection and fails with "unexpected end of stream" or
+ * a reset. Such a request never reached the model. When an exchange fails on a <em>reused</em> pooled connection
+ * (OkHttp opened no connection for it: {@link ConnectionEvents}) before the response headers arrived, and no
+ * timeout or cancellation caused it, this client's interceptor drops the pool's idle connections (probably closed
+ * too) and sends the request again at once on a fresh connection, at most {@value #MAX_RECONNECTS} times; it tells
+ * the observer ({@link ResponseObserver#onReconnect}), and the job stores it as a reconnect, not as a failed
+ * attempt (METRICS.md). <b>t0 of a re-sent request</b> is the instant the interceptor hands the re-send to OkHttp
+ * (what follows is the connect and the write, as for any request on a new connection): t0 is the send of the request
+ * the model answered, and the lost send's few hundred microseconds belong to no figure. The timeouts restart there
+ * too. A failure on a fresh connection, after the headers, or past the bound stays a {@code CONNECT_ERROR} (or
+ * {@code TRUNCATED_STREAM}) for the job's retry policy. "Before any byte of the response" is read as "before the
+ * status line and headers were complete": OkHttp reports no finer event, and a server that dies half-way through a
+ * status line has not answered either.
+ *
+ * <p><b>Pooling policy</b> ({@link ConnectionPolicy}, {@code run.connection}): {@code keep_alive} pools up to
+ * {@value #MAX_IDLE_CONNECTIONS} idle connections; {@code close} sends {@code Connection: close} on every request
+ * and keeps no idle connection, so each request opens its own (its TTFT then includes the connect).
+ *
+ * <p><b>The endpoint probe</b> ({@link #listModels()}) honours the plan's timeouts from its t0: connect, then the
+ * first-token timeout until the response headers (a listing has no token: this is its first byte), then total;
+ * its message names the plan setting that fired.
+ *
  * <p>The API key is sent as a bearer token and is never logged nor put in an exception message (server error
- * texts are scrubbed of it). Thread-safe; share one instance per endpoint and {@link #close()} it.
+ * texts are scrubbed of it); {@link #redact} removes it from answer text the same way ({@link KeyRedactor}).
+ * Thread-safe; share one instance per endpoint and {@link #close()} it.
  */
 public final class OpenAiModelClient implements ModelClient {
 

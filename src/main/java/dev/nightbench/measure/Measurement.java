@@ -1,6 +1,7 @@
 package dev.nightbench.measure;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The figures of one request attempt, named and defined exactly as in METRICS.md. Durations are in
@@ -35,6 +36,9 @@ import java.time.Instant;
  * @param retryAfterMs     the server's Retry-After in ms, when given
  * @param responseText     the answer text, bounded to a prefix
  * @param streamed         true when the request streamed
+ * @param backoffMs        the retry backoff actually waited before this attempt, ms; null on a first attempt
+ * @param flags            plausibility flags ({@link Plausibility}): figures the client could not measure
+ *                         truthfully; empty when none
  */
 public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
                           Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
@@ -42,7 +46,38 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
                           Double gapMaxMs, String finishReason, String status, String errorType,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                          boolean streamed) {
+                          boolean streamed, Double backoffMs, List<String> flags) {
+
+    public Measurement {
+        flags = flags == null ? List.of() : List.copyOf(flags);
+    }
+
+    /** The 27 figures of before backoff and flags: no backoff, no flag. */
+    public Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
+                       Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
+                       Integer outputTokensEstimate, Double tokensDiffPct, Double tpotMs, Double decodeTps,
+                       Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
+                       Double gapMaxMs, String finishReason, String status, String errorType,
+                       String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
+                       boolean streamed) {
+        this(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens, tokensSource,
+                outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs, gapP50Ms,
+                gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
+                responseText, streamed, null, List.of());
+    }
+
+    /** This attempt, having waited {@code ms} of retry backoff before it was sent. */
+    public Measurement withBackoffMs(Double ms) {
+        return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
+                tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
+                gapP50Ms, gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
+                responseText, streamed, ms, flags);
+    }
+
+    /** True when a plausibility rule flagged this attempt: its decode figures are left out of the aggregates. */
+    public boolean flagged() {
+        return !flags.isEmpty();
+    }
 
     public boolean ok() {
         return "ok".equals(status);

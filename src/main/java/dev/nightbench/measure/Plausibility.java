@@ -37,7 +37,7 @@ public final class Plausibility {
     public static final String IMPLAUSIBLE_DECODE = "implausible_decode";
 
     /** Shorter answers are never a burst: a few tokens legitimately fit in one read. */
-    static final int BURST_MIN_TOKENS = 8;
+    public static final int BURST_MIN_TOKENS = 8;
     /** Chunks closer than this came out of one socket read. */
     static final double SAME_READ_GAP_MS = 0.25;
     /** A burst read holds more than this share of the answer's text (characters of content and reasoning). */
@@ -47,7 +47,7 @@ public final class Plausibility {
     /** ... and at least this many times the read's own span. */
     static final double STALL_FACTOR = 4.0;
     /** No server emits the chunks of one answer faster than one every this many ms. */
-    static final double MIN_CHUNK_GAP_MS = 0.1;
+    public static final double MIN_CHUNK_GAP_MS = 0.1;
 
     private static final double NANOS_PER_MS = 1_000_000.0;
 

@@ -96,6 +96,7 @@ public class ReportService {
         }
         long drawn = System.nanoTime();
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem);
+        VisibilityContent.insert(doc, repository.visibility(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

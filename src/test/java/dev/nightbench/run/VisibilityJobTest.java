@@ -57,6 +57,8 @@ class VisibilityJobTest extends JobTestSupport {
                 // warm-up: the first attempt fails before any byte, the retry succeeds (cold start was lost before)
                 .script("refusedfirst", i -> i == 0 ? Script.status(503) : answer(60))
                 .script("neverok", Script.raw("<html>not json</html>"))
+                // under load: every third attempt is refused, whichever request it belongs to
+                .script("loadretried", i -> i % 3 == 0 ? Script.status(503) : answer(5))
                 .script("thinker", Script.stream().role().delay(10).reasoning("Let me").delay(5).reasoning(" think.")
                         .delay(80).content("42").delay(5).content(" it is.").finish("stop").usage(7, 4).done())
                 .start();
@@ -201,6 +203,36 @@ class VisibilityJobTest extends JobTestSupport {
         // and the report
         assertThat(report(runId)).contains("## Retries and plausibility").contains("Most requests needed a retry")
                 .contains("retried: 4 of 4 requests retried (http_5xx 4)").contains("every one of them then ended ok");
+    }
+
+    @Test
+    void retriesUnderLoadAreCountedPerLoadLevel(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("loadretries.yaml"), """
+                name: loadretries
+                endpoints: [{name: e, base_url: "%s"}]
+                models: [{alias: loadretried}]
+                prompts: [{id: capital, text: "What is the capital of France?"}]
+                run: {warmup: 0, rounds: 1, fail_after: 50}
+                retry: {default: {attempts: 6, backoff: 10ms, max_backoff: 10ms}}
+                load: {concurrency: [2], requests: 8}
+                """.formatted(sim.baseUrl()));
+
+        JobExecution execution = launch(plan);
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long runId = runId(execution);
+        Map<String, Object> level = jdbc.sql("SELECT * FROM retry_summary WHERE run_id = ? AND load_mode = 'concurrency' "
+                + "AND load_level = 2").param(runId).query().singleRow();
+        long failedAttempts = count("SELECT count(*) FROM requests WHERE run_id = ? AND load_mode = 'concurrency' "
+                + "AND NOT is_final AND error_type = 'http_5xx'", runId);
+        assertThat(failedAttempts).isPositive();
+        assertThat(level).containsEntry("requests", 8L).containsEntry("retries", failedAttempts)
+                .containsEntry("attempts", 8L + failedAttempts);
+        assertThat(level.get("retries_by_error").toString()).isEqualTo("{\"http_5xx\": " + failedAttempts + "}");
+        assertThat((Double) level.get("backoff_ms_total")).isGreaterThanOrEqualTo(failedAttempts * 4.9);
+        assertThat(count("SELECT attempts FROM summaries WHERE run_id = ? AND prompt_id = '*' AND load_mode = 'concurrency' "
+                + "AND load_level = 2", runId)).isEqualTo(8L + failedAttempts);
+        assertThat(count("SELECT count(*) FROM retry_summary WHERE run_id = ?", runId)).isEqualTo(2); // serial + level
     }
 
     @Test

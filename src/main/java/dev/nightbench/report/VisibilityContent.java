@@ -84,10 +84,19 @@ final class VisibilityContent {
                     + "of the final attempts, and the load levels' throughput includes the time lost to backoff.")),
                     true));
         }
+        List<Visibility.Retries> retried = rows.stream().filter(r -> r.retriedRequests() > 0 || r.reconnects() > 0).toList();
+        if (retried.isEmpty()) {
+            long requests = rows.stream().mapToLong(Visibility.Retries::requests).sum();
+            out.add(new ReportDocument.Paragraph(List.of(text("No request of this run was retried or re-sent on a "
+                    + "fresh connection (" + requests + " requests sent, one attempt each)."))));
+            return;
+        }
+        out.add(new ReportDocument.Paragraph(List.of(text("Models and loads without any retry or reconnect are left "
+                + "out of this table."))));
         TableBuilder t = new TableBuilder().text("Model").text("Load").number("Requests").number("Attempts/request")
                 .number("Retried").text("Retries by error").number("Backoff").number("Backoff/request")
                 .number("Reconnects");
-        for (Visibility.Retries r : rows) {
+        for (Visibility.Retries r : retried) {
             t.row(r.modelAlias(), "serial".equals(r.loadMode()) ? "serial" : Format.describeLoad(r.loadMode(), r.loadLevel()),
                     String.valueOf(r.requests()),
                     r.attemptsPerRequest() == null ? Format.NONE : String.format(Locale.ROOT, "%.2f", r.attemptsPerRequest()),
@@ -96,9 +105,7 @@ final class VisibilityContent {
                     r.retriesByError().isEmpty() ? Format.NONE : r.retriesByError(), seconds(r.backoffMsTotal()),
                     Format.ms(r.backoffMsPerRequest()), String.valueOf(r.reconnects()));
         }
-        if (!t.isEmpty()) {
-            out.add(t.build());
-        }
+        out.add(t.build());
     }
 
     private static void flags(List<ReportDocument.Block> out, List<Visibility.Flags> rows) {

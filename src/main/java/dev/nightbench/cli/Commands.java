@@ -176,8 +176,10 @@ class Commands {
             return Cli.JOB_FAILED;
         }
         RunStore.RunSummary r = run.get();
-        out.printf("Run %d %s: %d ok, %d failed requests%s.%n", r.runId(), status, r.okRequests(), r.failedRequests(),
-                r.simulated() ? " (SIMULATED endpoint)" : "");
+        List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
+        out.printf("Run %d %s: %d ok, %d failed, %d skipped requests%s.%n", r.runId(), status, r.okRequests(),
+                r.failedRequests(), Tallies.skipped(tallies), r.simulated() ? " (SIMULATED endpoint)" : "");
+        Tallies.lines(tallies).forEach(out::println);
         for (RunStore.ModelState m : runs.models(r.runId())) {
             if ("failed".equals(m.availability()) || "unavailable".equals(m.availability())) {
                 out.printf("  MODEL %s %s: %s%n", m.modelAlias(), m.availability().toUpperCase(), m.failureReason());
@@ -209,11 +211,13 @@ class Commands {
             out.println("No runs yet. Start one with: nightbench run --plan jobs/demo.yaml");
             return Cli.OK;
         }
-        out.printf("%-6s %-20s %-10s %-10s %6s %7s %6s %-20s %s%n", "RUN", "PLAN", "DATE", "STATUS", "OK", "FAILED",
-                "MODELS", "STARTED", "LABEL");
+        out.printf("%-6s %-20s %-10s %-10s %6s %7s %7s %9s %6s %-20s %s%n", "RUN", "PLAN", "DATE", "STATUS", "OK",
+                "FAILED", "SKIPPED", "RETRIED", "MODELS", "STARTED", "LABEL");
         for (RunStore.RunSummary r : list) {
-            out.printf("%-6d %-20s %-10s %-10s %6d %7d %6s %-20s %s%n", r.runId(), r.planName(), r.runDate(),
-                    r.status(), r.okRequests(), r.failedRequests(), r.failedModels() == 0 ? "ok" : r.failedModels() + " bad",
+            List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
+            out.printf("%-6d %-20s %-10s %-10s %6d %7d %7d %9s %6s %-20s %s%n", r.runId(), r.planName(), r.runDate(),
+                    r.status(), r.okRequests(), r.failedRequests(), Tallies.skipped(tallies), Tallies.retried(tallies),
+                    r.failedModels() == 0 ? "ok" : r.failedModels() + " bad",
                     r.startedAt().toString().substring(0, 19).replace('T', ' '),
                     (r.label() == null ? "" : r.label()) + (r.simulated() ? " [simulated]" : ""));
         }

@@ -215,9 +215,13 @@ public final class CellExecutor {
         List<Attempt> attempts = new ArrayList<>();
         long firstSent = UNSET;
         long lastClosed = UNSET;
+        Double backoffMs = null; // the backoff actually waited before this attempt, stored on its row
         for (int attempt = 1; ; attempt++) {
             RequestMeter meter = new RequestMeter(request.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact);
             Measurement m = measureOnce(client, request, meter, inFlight);
+            if (backoffMs != null) {
+                m = m.withBackoffMs(backoffMs);
+            }
             if (firstSent == UNSET && meter.sentNanos() != Long.MIN_VALUE) {
                 firstSent = meter.sentNanos();
             }
@@ -247,8 +251,10 @@ public final class CellExecutor {
             Duration wait = retry.backoff(failure, attempt,
                     m.retryAfterMs() == null ? null : Duration.ofMillis(m.retryAfterMs()), random);
             log.debug("{} attempt {} failed ({}), retrying in {} ms", model, attempt, m.errorType(), wait.toMillis());
+            long slept = nanos.nanoTime();
             try {
                 sleeper.sleep(wait);
+                backoffMs = (nanos.nanoTime() - slept) / NANOS_PER_MS;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Outcome(attempts, firstSent, lastClosed);

@@ -1,6 +1,7 @@
 package dev.nightbench.measure;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The figures of one request attempt, named and defined exactly as in METRICS.md. Durations are in
@@ -37,6 +38,9 @@ import java.time.Instant;
  * @param streamed         true when the request streamed
  * @param reconnects       times the request was re-sent on a fresh connection because a reused (pooled) connection
  *                         failed before any byte of the response arrived; not failed attempts (METRICS.md)
+ * @param backoffMs        the retry backoff actually waited before this attempt, ms; null on a first attempt
+ * @param flags            plausibility flags ({@link Plausibility}): figures the client could not measure
+ *                         truthfully; empty when none
  */
 public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
                           Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
@@ -44,9 +48,13 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
                           Double gapMaxMs, String finishReason, String status, String errorType,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                          boolean streamed, int reconnects) {
+                          boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
 
-    /** The figures without reconnects (the record as it was before {@code reconnects}). */
+    public Measurement {
+        flags = flags == null ? List.of() : List.copyOf(flags);
+    }
+
+    /** The 27 figures of before reconnects, backoff and flags: no reconnect, no backoff, no flag. */
     public Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
                        Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
                        Integer outputTokensEstimate, Double tokensDiffPct, Double tpotMs, Double decodeTps,
@@ -57,7 +65,20 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
         this(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens, tokensSource,
                 outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs, gapP50Ms,
                 gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
-                responseText, streamed, 0);
+                responseText, streamed, 0, null, List.of());
+    }
+
+    /** This attempt, having waited {@code ms} of retry backoff before it was sent. */
+    public Measurement withBackoffMs(Double ms) {
+        return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
+                tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
+                gapP50Ms, gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
+                responseText, streamed, reconnects, ms, flags);
+    }
+
+    /** True when a plausibility rule flagged this attempt: its decode figures are left out of the aggregates. */
+    public boolean flagged() {
+        return !flags.isEmpty();
     }
 
     public boolean ok() {

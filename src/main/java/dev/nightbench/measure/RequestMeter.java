@@ -5,6 +5,7 @@ import dev.nightbench.client.ResponseObserver;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,6 +32,8 @@ import java.util.function.UnaryOperator;
  *   <li>The client-side token estimate is {@code round(characters / 4)} over content and reasoning text
  *       (OpenAI's rule of thumb for English; at least 1 when any text arrived). It is a sanity check on the
  *       server's usage, never a substitute for it.</li>
+ *   <li>Every token chunk's arrival and size is kept, so {@link Plausibility} can flag a row whose figures the
+ *       client could not have measured truthfully (a burst read, an impossible decode rate).</li>
  * </ul>
  */
 public final class RequestMeter implements ResponseObserver {
@@ -55,6 +58,7 @@ public final class RequestMeter implements ResponseObserver {
     private long closedNanos = UNSET;
 
     private long[] tokenChunkNanos = new long[256];
+    private int[] tokenChunkChars = new int[256];
     private int tokenChunks;
     private long textChars;
     private final StringBuilder text;
@@ -128,7 +132,9 @@ public final class RequestMeter implements ResponseObserver {
         lastTokenNanos = nanos;
         if (tokenChunks == tokenChunkNanos.length) {
             tokenChunkNanos = Arrays.copyOf(tokenChunkNanos, tokenChunks * 2);
+            tokenChunkChars = Arrays.copyOf(tokenChunkChars, tokenChunks * 2);
         }
+        tokenChunkChars[tokenChunks] = (hasContent ? content.length() : 0) + (hasReasoning ? reasoning.length() : 0);
         tokenChunkNanos[tokenChunks++] = nanos;
     }
 
@@ -201,6 +207,9 @@ public final class RequestMeter implements ResponseObserver {
         Double e2eTps = outputTokens != null && e2eMs != null && e2eMs > 0 ? outputTokens / (e2eMs / 1000.0) : null;
 
         Gaps gaps = streamed ? gaps() : Gaps.NONE;
+        List<String> flags = streamed && t0 != UNSET
+                ? Plausibility.flags(t0, tokenChunkNanos, tokenChunkChars, tokenChunks, outputTokens, decodeTps)
+                : List.of();
 
         return new Measurement(startedAtWall, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, estimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, tokenChunks, gaps.mean, gaps.p50,
@@ -210,7 +219,7 @@ public final class RequestMeter implements ResponseObserver {
                 failure == null ? null : failure.getMessage(),
                 failure == null ? null : failure.httpStatus(),
                 failure == null || failure.retryAfter() == null ? null : failure.retryAfter().toMillis(),
-                redaction.apply(text.toString()), streamed, reconnects);
+                redaction.apply(text.toString()), streamed, reconnects, null, flags);
     }
 
     /** Nano time of t0 as the client reported it, or {@link Long#MIN_VALUE} when the request was never sent. */

@@ -38,7 +38,8 @@ public final class SloCheck {
             }
         }
         latency("ttft_ms", slo.ttftMs(), Measurement::ttftMs, finals, slo.percentile(), broken);
-        latency("tpot_ms", slo.tpotMs(), Measurement::tpotMs, finals, slo.percentile(), broken);
+        // a flagged request's TPOT describes the client's read, not the server (Plausibility): left out, as in summaries
+        latency("tpot_ms", slo.tpotMs(), m -> m.flagged() ? null : m.tpotMs(), finals, slo.percentile(), broken);
         latency("e2e_ms", slo.e2eMs(), Measurement::e2eMs, finals, slo.percentile(), broken);
         return broken.isEmpty() ? new Verdict(true, null) : new Verdict(false, String.join("; ", broken));
     }

@@ -60,9 +60,12 @@ final class ReportContent {
         samples(doc, data);
         prompts(doc, data);
         doc.add(new ReportDocument.Paragraph(List.of(text("Figures are defined in METRICS.md: TTFT = t0 to the first "
-                + "content token; TPOT = (e2e − TTFT) / (output tokens − 1); decode_tps = its inverse in tokens/s; "
-                + "e2e_tps = output tokens / e2e. Latencies over successful measured requests (warm-up excluded); "
-                + "p = percentile (linear interpolation)."))));
+                + "chunk carrying a token, content or reasoning_content; TTFO = t0 to the first content token (differs "
+                + "from TTFT only for reasoning models); TPOT = (e2e − TTFT) / (output tokens − 1); decode_tps = its "
+                + "inverse in tokens/s; e2e_tps = output tokens / e2e. Latencies over successful measured requests "
+                + "(warm-up excluded), by their final attempt; p = percentile (linear interpolation). Requests flagged "
+                + "burst or implausible_decode keep their TTFT and e2e but not their TPOT and decode_tps in the "
+                + "figures (see Retries and plausibility)."))));
         return doc;
     }
 

@@ -44,8 +44,10 @@ class ReportRepository {
     private static final String OFFERED = " NOT (q.status = 'skipped' AND q.error_type IS NOT DISTINCT FROM '"
             + SWEEP_STOPPED + "') ";
 
-    private static final String SAMPLE_COLUMNS =
-            "q.model_alias, q.prompt_id, q.load_mode, q.load_level, q.status, q.ttft_ms, q.tpot_ms, q.e2e_ms, q.decode_tps";
+    /** A flagged request's tpot_ms and decode_tps describe the client's read (measure/Plausibility): not samples. */
+    private static final String SAMPLE_COLUMNS = "q.model_alias, q.prompt_id, q.load_mode, q.load_level, q.status, "
+            + "q.ttft_ms, CASE WHEN cardinality(q.flags) = 0 THEN q.tpot_ms END, q.e2e_ms, "
+            + "CASE WHEN cardinality(q.flags) = 0 THEN q.decode_tps END";
 
     private static final String RUN_COLUMNS = "run_id, run_date, plan_name, plan_hash, status, started_at";
 
@@ -103,6 +105,11 @@ class ReportRepository {
                         ORDER BY rm.ordinal, w.model_alias, w.load_mode""")
                 .param(runId).query(ReportData.SweepResult.class).list();
         return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
+    }
+
+    /** Retries, flagged requests, TTFO of reasoning models and missing cold starts of the run (V7). */
+    Visibility visibility(long runId) {
+        return Visibility.load(jdbc, runId);
     }
 
     /** The run's SLOs ({@code runs.slo_*}). */

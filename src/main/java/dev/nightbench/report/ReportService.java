@@ -45,7 +45,7 @@ public class ReportService {
             "error_type", "error_message", "http_status", "started_at", "streamed", "simulated", "prep_ms", "ttft_ms", "ttfo_ms",
             "e2e_ms", "total_ms", "prompt_tokens", "output_tokens", "tokens_source", "output_tokens_estimate",
             "tokens_diff_pct", "tpot_ms", "decode_tps", "e2e_tps", "chunk_count", "gap_mean_ms", "gap_p50_ms",
-            "gap_p95_ms", "gap_max_ms", "finish_reason");
+            "gap_p95_ms", "gap_max_ms", "finish_reason", "backoff_ms", "flags");
 
     private final ReportRepository repository;
     private final TrendSettings settings;
@@ -96,6 +96,7 @@ public class ReportService {
         }
         long drawn = System.nanoTime();
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem);
+        VisibilityContent.insert(doc, repository.visibility(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

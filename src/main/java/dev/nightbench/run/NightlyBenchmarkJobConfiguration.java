@@ -74,6 +74,7 @@ class NightlyBenchmarkJobConfiguration {
         CellReader reader = new CellReader(() -> CellPlanner.measureCells(sessions.get(currentJobExecutionId()).plan()));
         Progress[] progress = new Progress[1];
         long[] failures = new long[1];
+        long[] skipped = new long[1];
         ChunkListener<Cell, CellResult> progressListener = new ChunkListener<>() {
             @Override
             public void afterChunk(Chunk<CellResult> chunk) {
@@ -83,12 +84,16 @@ class NightlyBenchmarkJobConfiguration {
                     progress[0] = new Progress(System.console() != null, System.out, reader.position() - chunk.size());
                     failures[0] = requests.statusCounts(session.runId()).stream()
                             .filter(c -> isFailure(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
+                    skipped[0] = requests.statusCounts(session.runId()).stream()
+                            .filter(c -> "skipped".equals(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
                 } else {
                     // then counted from the chunk itself: no query between cells
                     failures[0] += chunk.getItems().stream().flatMap(r -> r.attempts().stream())
                             .filter(a -> a.isFinal() && isFailure(a.measurement().status())).count();
+                    skipped[0] += chunk.getItems().stream().flatMap(r -> r.attempts().stream())
+                            .filter(a -> a.isFinal() && "skipped".equals(a.measurement().status())).count();
                 }
-                progress[0].update(reader.position(), reader.total(), failures[0]);
+                progress[0].update(reader.position(), reader.total(), failures[0], skipped[0]);
             }
         };
         return new StepBuilder("measure", jobRepository)

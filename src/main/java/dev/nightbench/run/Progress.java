@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Progress of the measure step: pairs done / total, failures so far and an ETA. On a terminal it redraws one
+ * Progress of the measure step: pairs done / total, failures so far (skipped requests, never sent, apart) and an ETA. On a terminal it redraws one
  * line; otherwise (cron, CI, a log file) it logs a line at most every 30 seconds and at the end, so logs are
  * not flooded.
  */
@@ -29,8 +29,13 @@ final class Progress {
     }
 
     void update(int done, int total, long failures) {
+        update(done, total, failures, 0);
+    }
+
+    /** @param skipped requests recorded as skipped (never sent: their model failed), counted apart from failures */
+    void update(int done, int total, long failures, long skipped) {
         long now = System.nanoTime();
-        String line = line(done, total, failures, now);
+        String line = line(done, total, failures, skipped, now);
         if (terminal) {
             out.print("\r" + line + "   ");
             if (done >= total) {
@@ -44,6 +49,10 @@ final class Progress {
     }
 
     String line(int done, int total, long failures, long nowNanos) {
+        return line(done, total, failures, 0, nowNanos);
+    }
+
+    String line(int done, int total, long failures, long skipped, long nowNanos) {
         int doneHere = done - startDone;
         String eta = "—";
         if (doneHere > 0 && done < total) {
@@ -52,8 +61,8 @@ final class Progress {
         } else if (done >= total) {
             eta = "done";
         }
-        return String.format("pairs %d/%d (%d%%), failed requests %d, ETA %s", done, total,
-                total == 0 ? 100 : done * 100 / total, failures, eta);
+        return String.format("pairs %d/%d (%d%%), failed requests %d%s, ETA %s", done, total,
+                total == 0 ? 100 : done * 100 / total, failures, skipped > 0 ? ", skipped " + skipped : "", eta);
     }
 
     static String format(Duration d) {

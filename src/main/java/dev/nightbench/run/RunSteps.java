@@ -120,22 +120,59 @@ class RunSteps {
         }
     }
 
-    /** Step 3: warm-up requests, one cell per model; returns false when all are done. Cold start = first TTFT. */
+    /**
+     * Step 3: warm-up requests, one cell per model; returns false when all are done. Cold start = the TTFT of the
+     * first warm-up request that succeeded ({@link #coldStart}); a model without one gets the reason instead.
+     */
     boolean warmUpNext(RunSession session) {
         long runId = session.runId();
+        if (session.plan().run().warmup() <= 0) {
+            for (ModelSpec m : session.plan().models()) {
+                runs.setColdStart(runId, m.alias(), null, "no warm-up requests planned (run.warmup: 0)");
+            }
+            return false;
+        }
         for (Cell cell : CellPlanner.warmupCells(session.plan())) {
-            if (requests.cellStored(runId, cell.phase(), cell.index())
-                    || session.breakers().openReason(cell.modelAlias()).isPresent()) {
+            if (requests.cellStored(runId, cell.phase(), cell.index())) {
+                continue;
+            }
+            var open = session.breakers().openReason(cell.modelAlias());
+            if (open.isPresent()) {
+                runs.setColdStart(runId, cell.modelAlias(), null, "not warmed up: " + open.get());
                 continue;
             }
             CellResult result = session.executor().execute(cell);
             requests.insert(rows(session, result));
-            result.attempts().stream().findFirst().map(a -> a.measurement().ttftMs() != null
-                            ? a.measurement().ttftMs() : a.measurement().e2eMs())
-                    .ifPresent(cold -> runs.setColdStart(runId, cell.modelAlias(), cold));
+            ColdStart cold = coldStart(result.attempts());
+            runs.setColdStart(runId, cell.modelAlias(), cold.ms(), cold.note());
             return true;
         }
         return false;
+    }
+
+    /** A model's cold start, or why it has none. */
+    record ColdStart(Double ms, String note) {
+    }
+
+    /**
+     * The TTFT (E2E when not streamed) of the first warm-up attempt that succeeded, in request and attempt order;
+     * failed attempts never count, even when they reached a first token. Null with the reason when none succeeded.
+     */
+    static ColdStart coldStart(List<Attempt> attempts) {
+        for (Attempt a : attempts) {
+            if (a.measurement().ok()) {
+                Double ms = a.measurement().ttftMs() != null ? a.measurement().ttftMs() : a.measurement().e2eMs();
+                return ms != null ? new ColdStart(ms, null)
+                        : new ColdStart(null, "the first successful warm-up request had no first token");
+            }
+        }
+        if (attempts.isEmpty()) {
+            return new ColdStart(null, "no warm-up request was sent");
+        }
+        Attempt last = attempts.getLast();
+        return new ColdStart(null, "no warm-up request succeeded (" + attempts.size() + " attempt"
+                + (attempts.size() == 1 ? "" : "s") + "; last: " + last.measurement().errorType() + ": "
+                + last.measurement().errorMessage() + ")");
     }
 
     /** Step 4 (processor): runs a cell unless an earlier execution already committed it. */

@@ -18,9 +18,9 @@ public class RequestStore {
                 started_at, scheduled_lag_ms, streamed, simulated, prep_ms, ttft_ms, ttfo_ms, e2e_ms, total_ms,
                 prompt_tokens, output_tokens, tokens_source, output_tokens_estimate, tokens_diff_pct, tpot_ms,
                 decode_tps, e2e_tps, chunk_count, gap_mean_ms, gap_p50_ms, gap_p95_ms, gap_max_ms, finish_reason,
-                response_prefix, reconnects)
+                response_prefix, reconnects, backoff_ms, flags)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     private final JdbcTemplate jdbc;
@@ -79,7 +79,9 @@ public class RequestStore {
             ps.setObject(i++, m.gapMaxMs());
             ps.setString(i++, m.finishReason());
             ps.setString(i++, m.responseText());
-            ps.setInt(i, m.reconnects());
+            ps.setInt(i++, m.reconnects());
+            ps.setObject(i++, m.backoffMs());
+            ps.setArray(i, ps.getConnection().createArrayOf("text", m.flags().toArray()));
         });
     }
 

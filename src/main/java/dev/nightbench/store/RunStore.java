@@ -93,6 +93,12 @@ public class RunStore {
                 .params(coldStartMs, runId, alias).update();
     }
 
+    /** The cold start, or null with the reason there is none ({@code run_models.cold_start_note}, V7). */
+    public void setColdStart(long runId, String alias, Double coldStartMs, String note) {
+        jdbc.sql("UPDATE run_models SET cold_start_ms = ?, cold_start_note = ? WHERE run_id = ? AND model_alias = ?")
+                .params(coldStartMs, note, runId, alias).update();
+    }
+
     public List<ModelState> models(long runId) {
         return jdbc.sql("""
                         SELECT model_alias, availability, failure_reason, cold_start_ms FROM run_models
@@ -124,7 +130,7 @@ public class RunStore {
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
                         AND q.status = 'ok') AS ok_requests,
                    (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
-                        AND q.status <> 'ok' AND q.error_type IS DISTINCT FROM 'sweep_stopped') AS failed_requests,
+                        AND q.status NOT IN ('ok', 'skipped')) AS failed_requests,
                    r.started_at, r.finished_at
             FROM runs r
             """;
@@ -136,6 +142,57 @@ public class RunStore {
 
     public Optional<RunSummary> find(long runId) {
         return jdbc.sql(SUMMARY_SELECT + " WHERE r.run_id = ?").param(runId).query(RunSummary.class).optional();
+    }
+
+    /**
+     * What the measured requests of one model went through, per run (measure phase, final attempts for the counts):
+     * ok, failed and skipped separately (a skipped request was never sent), and the retries, backoff and reconnects
+     * behind them. Sweep levels never offered are left out.
+     *
+     * @param retriedRequests requests that needed more than one attempt
+     * @param attempts        attempts of the requests sent, retries included
+     * @param backoffMs       time waited in retry backoff
+     * @param retriesByError  e.g. "http_5xx 27, connect_error 1": the failed attempts that were retried, by error
+     *                        type; empty when none
+     * @param flagged         ok requests flagged by the plausibility rules (their decode figures are not aggregated)
+     */
+    public record ModelTally(String modelAlias, long ok, long failed, long skipped, long retriedRequests,
+                             long attempts, double backoffMs, long reconnects, String retriesByError, long flagged) {
+
+        public long sent() {
+            return ok + failed;
+        }
+
+        /** True when most requests sent needed a retry. */
+        public boolean mostlyRetried() {
+            return sent() > 0 && retriedRequests * 2 > sent();
+        }
+    }
+
+    public List<ModelTally> modelTallies(long runId) {
+        return jdbc.sql("""
+                        SELECT rm.model_alias,
+                               count(*) FILTER (WHERE q.is_final AND q.status = 'ok') AS ok,
+                               count(*) FILTER (WHERE q.is_final AND q.status NOT IN ('ok', 'skipped')) AS failed,
+                               count(*) FILTER (WHERE q.is_final AND q.status = 'skipped') AS skipped,
+                               count(*) FILTER (WHERE q.is_final AND q.attempt > 1 AND q.status <> 'skipped') AS retried_requests,
+                               count(*) FILTER (WHERE q.status <> 'skipped') AS attempts,
+                               coalesce(sum(q.backoff_ms), 0) AS backoff_ms,
+                               coalesce(sum(q.reconnects), 0) AS reconnects,
+                               coalesce((SELECT string_agg(e.error_type || ' ' || e.n, ', ' ORDER BY e.n DESC, e.error_type)
+                                         FROM (SELECT coalesce(x.error_type, x.status) AS error_type, count(*) AS n
+                                               FROM requests x
+                                               WHERE x.run_id = rm.run_id AND x.model_alias = rm.model_alias
+                                                 AND x.phase = 'measure' AND NOT x.is_final AND x.status <> 'skipped'
+                                               GROUP BY 1) e), '') AS retries_by_error,
+                               count(*) FILTER (WHERE q.is_final AND q.status = 'ok' AND cardinality(q.flags) > 0) AS flagged
+                        FROM run_models rm
+                        LEFT JOIN requests q ON q.run_id = rm.run_id AND q.model_alias = rm.model_alias
+                                            AND q.phase = 'measure' AND q.error_type IS DISTINCT FROM 'sweep_stopped'
+                        WHERE rm.run_id = ?
+                        GROUP BY rm.run_id, rm.model_alias, rm.ordinal
+                        ORDER BY rm.ordinal""")
+                .param(runId).query(ModelTally.class).list();
     }
 
     public Optional<String> snapshot(long runId) {

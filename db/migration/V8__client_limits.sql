@@ -11,6 +11,7 @@ ALTER TABLE load_phases
     ADD COLUMN wire_in_flight_mean        double precision, -- requests on the wire (t0 -> response closed), time-weighted mean, first send -> last close
     ADD COLUMN wire_in_flight_steady_mean double precision, -- ... from the first to the last send (closed loop: while every worker had work)
     ADD COLUMN wire_in_flight_max         int,              -- the most requests on the wire at once
+    ADD COLUMN worker_wait_share          double precision, -- share of the workers' request time spent ready but waiting for a core (Linux schedstat run-queue wait)
     ADD COLUMN client_ceiling_rps         double precision, -- closed loop: the client's calibrated ceiling at this concurrency (client_calibrations)
     ADD COLUMN client_limited             boolean,          -- the client, not the server, set the pace; null when skipped or not measured
     ADD COLUMN client_limit_reason        text;             -- which rules held, with their figures, e.g. 'scheduling lag p95 31.2 ms > 2.0 ms (...)'
@@ -37,7 +38,7 @@ DECLARE
     current_definition text := rtrim(pg_get_viewdef('load_summaries'::regclass), E'; \n');
 BEGIN
     EXECUTE 'CREATE OR REPLACE VIEW load_summaries AS SELECT v.*, p.client_limited, p.client_limit_reason, '
-        || 'p.client_cpu_share, p.client_cpus, p.host_load_avg, p.sched_lag_ms_p95, p.wire_in_flight_mean, '
+        || 'p.client_cpu_share, p.client_cpus, p.host_load_avg, p.worker_wait_share, p.sched_lag_ms_p95, p.wire_in_flight_mean, '
         || 'p.wire_in_flight_max, p.client_ceiling_rps FROM (' || current_definition || ') v '
         || 'JOIN load_phases p ON p.run_id = v.run_id AND p.cell_index = v.cell_index';
 END

@@ -199,12 +199,14 @@ public final class CellExecutor {
         final ClientLoadMonitor monitor = new ClientLoadMonitor();
 
         void enter() {
+            monitor.onEnter();
             int n = now.incrementAndGet();
             max.accumulateAndGet(n, Math::max);
         }
 
         void exit(RequestMeter meter) {
             now.decrementAndGet();
+            monitor.onExit();
             if (meter.sentNanos() != Long.MIN_VALUE && meter.closedNanos() != Long.MIN_VALUE) {
                 monitor.onWire(meter.sentNanos(), meter.closedNanos());
             }
@@ -434,6 +436,9 @@ public final class CellExecutor {
                     cell.describeLoad(), finals.size(), ok, wallMs == null ? "-" : Math.round(wallMs),
                     inFlight.max.get(), verdict.held() ? "" : "; SLO broken: " + verdict.broken());
             ClientLoad clientLoad = ClientLoads.of(reading, cell, ordered, finals, wallMs, ceilingRps);
+            if (ceilingRps != null && wallMs != null && wallMs > 0) {
+                ceilings.observed((int) cell.loadLevel(), ok * 1000.0 / wallMs);
+            }
             if (clientLoad.limited()) {
                 log.warn("Model {} at {} was CLIENT-LIMITED (its figures describe this client, not the server): {}",
                         model.alias(), cell.describeLoad(), clientLoad.reason());

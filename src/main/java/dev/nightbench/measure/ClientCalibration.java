@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@value #MEASURE_MS} ms counted) through the real client against the built-in simulated endpoint answering at
  * once ({@code SimulatedModels.instant()}, {@value #MAX_TOKENS} tokens per answer, in this JVM), and cached per
  * host, JVM, Nightbench version and processor count (table {@code client_calibrations}), so each concurrency costs
- * about a second and a half once; a ceiling older than {@link #MAX_AGE} is measured again.
+ * about a second and a half once; a ceiling older than {@link #MAX_AGE} is measured again, and one that a level
+ * exceeded is raised to that level's throughput ({@link #observed}).
  *
  * <p>The ceiling is measured with the simulated server in the same process, so it is a lower bound of what the
  * client alone can do; and on a busy host it is lower than on a quiet one. {@link ClientLimitRules} treats a level
@@ -109,6 +110,21 @@ public final class ClientCalibration implements ClientCeilings {
         } catch (RuntimeException e) {
             log.warn("Could not measure the client's ceiling at concurrency {}: {}", concurrency, e.toString());
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public synchronized void observed(int concurrency, double requestsPerSecond) {
+        try {
+            cache.find(key, concurrency).filter(c -> requestsPerSecond > c.requestsPerSecond()).ifPresent(c -> {
+                cache.save(key, new Ceiling(concurrency, requestsPerSecond, c.inFlightMean(), c.requests(),
+                        c.measuredAt()));
+                log.info("Client ceiling at concurrency {} raised from {} to {} req/s: a level drove more than the "
+                        + "calibration measured", concurrency, Math.round(c.requestsPerSecond()),
+                        Math.round(requestsPerSecond));
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not update the client's ceiling at concurrency {}: {}", concurrency, e.toString());
         }
     }
 

@@ -11,4 +11,12 @@ public interface ClientCeilings {
 
     /** The ceiling at {@code concurrency}, req/s; empty when it could not be measured. Never throws. */
     Optional<Double> at(int concurrency);
+
+    /**
+     * A level drove {@code requestsPerSecond} at {@code concurrency} against a real server: no server is faster than
+     * a zero-delay one, so a figure above the ceiling proves the ceiling too low (measured cold or at a busier
+     * moment) and raises it. Never throws.
+     */
+    default void observed(int concurrency, double requestsPerSecond) {
+    }
 }

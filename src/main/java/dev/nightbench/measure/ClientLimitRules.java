@@ -13,6 +13,9 @@ import java.util.Locale;
  * <ol>
  *   <li><b>CPU</b>: the process used at least {@value #CPU_SHARE} of the cores it may run on (its available
  *       processors, which honour {@code taskset} and container limits) over the level;</li>
+ *   <li><b>wait for a core</b>: the workers spent at least {@value #WORKER_WAIT_SHARE} of their requests' time
+ *       ready to run but waiting for a CPU (Linux run-queue wait of the worker threads): every figure they timed is
+ *       inflated by about that share;</li>
  *   <li><b>scheduling lag</b>: the probe thread's sleep overshoot p95 (how long a thread that is ready waits for a
  *       core; see {@link ClientLoadMonitor}) exceeds {@value #SCHED_LAG_SHARE} of the level's fast requests' time
  *       ({@code total_ms} p10 of its successful requests), and at least {@value #SCHED_LAG_FLOOR_MS} ms: every
@@ -36,6 +39,7 @@ import java.util.Locale;
 public final class ClientLimitRules {
 
     public static final double CPU_SHARE = 0.90;
+    public static final double WORKER_WAIT_SHARE = 0.10;
     public static final double SCHED_LAG_SHARE = 0.10;
     public static final double SCHED_LAG_FLOOR_MS = 2.0;
     public static final double IN_FLIGHT_SHARE = 0.5;
@@ -60,10 +64,12 @@ public final class ClientLimitRules {
      * @param requestThroughput ok requests ÷ wall time, req/s
      * @param ceilingRps        the client's calibrated ceiling at this concurrency, req/s
      * @param scheduledLagMsP95 open loop: actual − scheduled send p95, ms
+     * @param workerWaitShare   share of the workers' request time spent waiting for a core, 0..1
      */
     public record Inputs(boolean closedLoop, double level, Double cpuShare, int cpus, Double hostLoadAverage,
                          Double schedLagMsP95, Double fastRequestMs, Double steadyInFlight, boolean retried,
-                         Double requestThroughput, Double ceilingRps, Double scheduledLagMsP95) {
+                         Double requestThroughput, Double ceilingRps, Double scheduledLagMsP95,
+                         Double workerWaitShare) {
     }
 
     /** Whether the client set the pace, and why (null when it did not). */
@@ -74,6 +80,10 @@ public final class ClientLimitRules {
         List<String> reasons = new ArrayList<>();
         if (in.cpuShare() != null && in.cpuShare() >= CPU_SHARE) {
             reasons.add("client CPU " + pct(in.cpuShare()) + " of " + cores(in.cpus()));
+        }
+        if (in.workerWaitShare() != null && in.workerWaitShare() >= WORKER_WAIT_SHARE) {
+            reasons.add("the workers waited for a core " + pct(in.workerWaitShare()) + " of their requests' time (>= "
+                    + pct(WORKER_WAIT_SHARE) + ")");
         }
         if (in.schedLagMsP95() != null && in.fastRequestMs() != null) {
             double bound = Math.max(SCHED_LAG_FLOOR_MS, SCHED_LAG_SHARE * in.fastRequestMs());

@@ -14,10 +14,12 @@ package dev.nightbench.measure;
  * @param inFlightSteadyMean ... from the first to the last send (closed loop: while every worker had work)
  * @param inFlightMax        the most requests on the wire at once
  * @param ceilingRps         the client's calibrated ceiling at this concurrency against the zero-delay endpoint
+ * @param workerWaitShare    share of the workers' request time spent ready but waiting for a core (Linux
+ *                           schedstat); null where not available
  * @param limited            the client was the bottleneck
  * @param reason             why, with the figures; null when not limited
  */
 public record ClientLoad(Double cpuShare, int cpus, Double hostLoadAverage, Double schedLagMsP95, Double schedLagMsMax,
                          Double inFlightMean, Double inFlightSteadyMean, int inFlightMax, Double ceilingRps,
-                         boolean limited, String reason) {
+                         Double workerWaitShare, boolean limited, String reason) {
 }

@@ -1,10 +1,14 @@
 package dev.nightbench.measure;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,6 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  *       thread waits for a core, which is what delays every chunk timestamp a worker takes. A probe rather than the
  *       workers' own start delays because it works the same for open and closed loops and does not depend on the
  *       server's pace; 500 wake-ups a second of a few microseconds each is well under 1 % of a core;</li>
+ *   <li><b>workers' wait for a core</b> (Linux): each worker reads its own thread's {@code /proc/thread-self/schedstat}
+ *       (CPU time and run-queue wait, kept by the kernel's scheduler) when it starts a request and when the request
+ *       is closed; the share of the requests' time the workers spent ready but waiting for a core is the most direct
+ *       measure of a starved client (two reads of a 30-byte file per request, some microseconds). The probe alone
+ *       under-reads it: the scheduler favours a thread that wakes from a short sleep over busy ones;</li>
  *   <li><b>requests on the wire</b>: each attempt's t0 and response-closed times (recorded by the workers with one
  *       lock-free append), from which the time-weighted mean and the maximum of requests truly in flight are
  *       computed after the level, off the measured path.</li>
@@ -35,7 +44,7 @@ public final class ClientLoadMonitor {
 
     /** What the monitor saw over the level; null figures could not be read on this platform. */
     public record Reading(Double cpuShare, int cpus, Double hostLoadAverage, Double schedLagMsP95,
-                          Double schedLagMsMax, int probeSamples, Wire wire) {
+                          Double schedLagMsMax, int probeSamples, Wire wire, Double workerWaitShare) {
     }
 
     /**
@@ -52,7 +61,13 @@ public final class ClientLoadMonitor {
     private record Span(long sent, long closed) {
     }
 
+    private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
+    private static final boolean HAS_SCHEDSTAT = Files.isReadable(SCHEDSTAT);
+
     private final Queue<Span> spans = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<long[]> entered = new ThreadLocal<>();
+    private final LongAdder workerWaitNanos = new LongAdder();
+    private final LongAdder workerWallNanos = new LongAdder();
     private final com.sun.management.OperatingSystemMXBean os;
     private final OperatingSystemMXBean plainOs = ManagementFactory.getOperatingSystemMXBean();
     private volatile boolean running;
@@ -73,6 +88,41 @@ public final class ClientLoadMonitor {
         probe = Thread.ofPlatform().name("nightbench-client-probe").daemon(true).priority(Thread.MAX_PRIORITY)
                 .start(this::probe);
         return this;
+    }
+
+    /** A worker starts a request (on its own thread): reads the thread's run-queue wait so far. */
+    public void onEnter() {
+        long wait = runQueueWaitNanos();
+        if (wait >= 0) {
+            entered.set(new long[]{wait, System.nanoTime()});
+        }
+    }
+
+    /** The worker's request is closed (same thread as {@link #onEnter()}): adds its wait for a core. */
+    public void onExit() {
+        long[] start = entered.get();
+        if (start == null) {
+            return;
+        }
+        entered.remove();
+        long wait = runQueueWaitNanos();
+        if (wait >= 0) {
+            workerWaitNanos.add(wait - start[0]);
+            workerWallNanos.add(System.nanoTime() - start[1]);
+        }
+    }
+
+    /** The calling thread's time spent runnable but waiting for a CPU, ns (schedstat's 2nd field); -1 if unknown. */
+    static long runQueueWaitNanos() {
+        if (!HAS_SCHEDSTAT) {
+            return -1;
+        }
+        try {
+            String[] f = Files.readString(SCHEDSTAT).trim().split(" ");
+            return f.length >= 2 ? Long.parseLong(f[1]) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A worker's attempt was on the wire from {@code sentNanos} (t0) to {@code closedNanos}. Thread-safe. */
@@ -110,7 +160,9 @@ public final class ClientLoadMonitor {
             p95 = Percentiles.ofSorted(sorted, samples, 0.95) / NANOS_PER_MS;
             max = sorted[samples - 1] / NANOS_PER_MS;
         }
-        return new Reading(cpuShare, cpus, load < 0 ? null : load, p95, max, samples, wire(minSteadyMs));
+        long workerWall = workerWallNanos.sum();
+        Double waitShare = workerWall > 0 ? Math.min(1.0, workerWaitNanos.sum() / (double) workerWall) : null;
+        return new Reading(cpuShare, cpus, load < 0 ? null : load, p95, max, samples, wire(minSteadyMs), waitShare);
     }
 
     private void probe() {

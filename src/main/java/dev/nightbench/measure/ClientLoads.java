@@ -27,9 +27,11 @@ final class ClientLoads {
                 reading.cpuShare(), reading.cpus(), reading.hostLoadAverage(), reading.schedLagMsP95(),
                 totals.length == 0 ? null : Percentiles.ofSorted(totals, totals.length, 0.10), steady,
                 attempts.size() > finals.size(), wallMs == null || wallMs <= 0 ? null : ok * 1000.0 / wallMs,
-                ceilingRps, lags.length == 0 ? null : Percentiles.ofSorted(lags, lags.length, 0.95)));
+                ceilingRps, lags.length == 0 ? null : Percentiles.ofSorted(lags, lags.length, 0.95),
+                reading.workerWaitShare()));
         return new ClientLoad(reading.cpuShare(), reading.cpus(), reading.hostLoadAverage(), reading.schedLagMsP95(),
-                reading.schedLagMsMax(), wire.mean(), wire.steadyMean(), wire.max(), ceilingRps, v.limited(),
+                reading.schedLagMsMax(), wire.mean(), wire.steadyMean(), wire.max(), ceilingRps,
+                reading.workerWaitShare(), v.limited(),
                 v.reason());
     }
 }

@@ -56,12 +56,14 @@ final class ClientLimits {
                 : limited + " of the " + measured + " levels checked " + (limited == 1 ? "was" : "were") + " client-limited.";
         return new ReportDocument.Paragraph(List.of(strong("¹ Client-limited"), text(": the benchmark's own client, "
                 + "not the server, set the level's pace. During every level Nightbench records its process's CPU use "
-                + "(share of the cores it may run on), a probe thread's scheduling lag (how late a "
+                + "(share of the cores it may run on), how long its workers waited for a core while their requests were "
+                + "in flight (Linux run-queue wait), a probe thread's scheduling lag (how late a "
                 + "2 ms sleep wakes: the time a ready thread waits for a core), the requests truly on the wire (t0 to "
                 + "response closed) and, for a closed loop, compares the throughput with the client's own ceiling at "
                 + "that concurrency, measured against the built-in zero-delay endpoint and cached per host, JVM and "
                 + "version (table client_calibrations). A level is marked when the CPU use reached "
-                + pct(ClientLimitRules.CPU_SHARE) + ", the lag p95 exceeded " + pct(ClientLimitRules.SCHED_LAG_SHARE)
+                + pct(ClientLimitRules.CPU_SHARE) + ", the workers waited for a core "
+                + pct(ClientLimitRules.WORKER_WAIT_SHARE) + " of their requests' time, the lag p95 exceeded " + pct(ClientLimitRules.SCHED_LAG_SHARE)
                 + " of the fast requests' time (total_ms p10; at least " + Format.level(ClientLimitRules.SCHED_LAG_FLOOR_MS)
                 + " ms), fewer than " + pct(ClientLimitRules.IN_FLIGHT_SHARE) + " of the concurrency were on the wire "
                 + "while every worker had work, the throughput reached " + pct(ClientLimitRules.CEILING_SHARE)

@@ -55,10 +55,10 @@ public class LoadPhaseStore {
                             UPDATE load_phases SET client_cpu_share = ?, client_cpus = ?, host_load_avg = ?,
                                 sched_lag_ms_p95 = ?, sched_lag_ms_max = ?, wire_in_flight_mean = ?,
                                 wire_in_flight_steady_mean = ?, wire_in_flight_max = ?, client_ceiling_rps = ?,
-                                client_limited = ?, client_limit_reason = ?
+                                worker_wait_share = ?, client_limited = ?, client_limit_reason = ?
                             WHERE run_id = ? AND cell_index = ?""")
                     .params(c.cpuShare(), c.cpus(), c.hostLoadAverage(), c.schedLagMsP95(), c.schedLagMsMax(),
-                            c.inFlightMean(), c.inFlightSteadyMean(), c.inFlightMax(), c.ceilingRps(), c.limited(),
+                            c.inFlightMean(), c.inFlightSteadyMean(), c.inFlightMax(), c.ceilingRps(), c.workerWaitShare(), c.limited(),
                             c.reason(), row.runId(), row.cellIndex())
                     .update();
         }

@@ -89,6 +89,23 @@ class ClientCalibrationTest {
     }
 
     @Test
+    void aLevelThatDroveMoreThanTheCeilingRaisesItAndALowerOneLeavesIt() {
+        MemoryCache cache = new MemoryCache();
+        ClientCalibration.Key key = ClientCalibration.Key.current("test");
+        Instant then = Instant.parse("2026-12-02T16:00:00Z");
+        cache.save(key, new ClientCalibration.Ceiling(16, 10.0, 14.9, 10, then));
+        ClientCalibration calibration = new ClientCalibration(key, cache, () -> {
+            throw new AssertionError("cached: not measured again");
+        }, Clock.fixed(then, ZoneOffset.UTC));
+
+        calibration.observed(16, 16.8);
+        calibration.observed(16, 12.0);
+
+        assertThat(calibration.at(16)).hasValue(16.8);
+        assertThat(cache.find(key, 16).orElseThrow().measuredAt()).isEqualTo(then);
+    }
+
+    @Test
     void aCalibrationThatCannotRunGivesNoCeilingInsteadOfFailingTheLevel() {
         ClientCalibration calibration = new ClientCalibration(ClientCalibration.Key.current("test"), new MemoryCache(),
                 () -> {

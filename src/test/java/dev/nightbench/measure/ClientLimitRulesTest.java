@@ -10,12 +10,12 @@ class ClientLimitRulesTest {
 
     /** A healthy closed-loop level at concurrency 16: 20 % CPU, 0.1 ms lag, 15.5 on the wire, far below the ceiling. */
     private static Inputs healthy() {
-        return new Inputs(true, 16, 0.20, 2, 1.5, 0.1, 230.0, 15.5, false, 60.0, 900.0, null);
+        return new Inputs(true, 16, 0.20, 2, 1.5, 0.1, 230.0, 15.5, false, 60.0, 900.0, null, 0.01);
     }
 
     private static Inputs with(Double cpuShare, Double schedLag, Double median, Double steady, boolean retried,
                                Double throughput, Double ceiling) {
-        return new Inputs(true, 16, cpuShare, 2, 1.5, schedLag, median, steady, retried, throughput, ceiling, null);
+        return new Inputs(true, 16, cpuShare, 2, 1.5, schedLag, median, steady, retried, throughput, ceiling, null, 0.02);
     }
 
     @Test
@@ -57,6 +57,17 @@ class ClientLimitRulesTest {
     }
 
     @Test
+    void workersWaitingForACoreATenthOfTheirRequestsTimeAreStarved() {
+        Inputs waited = new Inputs(true, 16, 0.5, 1, 20.9, 1.0, 200.0, 15.0, false, 16.8, 1000.0, null, 0.46);
+        Inputs barely = new Inputs(true, 16, 0.5, 1, 20.9, 1.0, 200.0, 15.0, false, 16.8, 1000.0, null, 0.09);
+
+        assertThat(ClientLimitRules.decide(waited).reason())
+                .isEqualTo("the workers waited for a core 46 % of their requests' time (>= 10 %) "
+                        + "(host load average 20.90, 1 core for the client)");
+        assertThat(ClientLimitRules.decide(barely).limited()).isFalse();
+    }
+
+    @Test
     void retriesExcuseFewRequestsOnTheWireBecauseBackoffIsNotTheClientsCost() {
         assertThat(ClientLimitRules.decide(with(0.5, 0.1, 0.3, 5.0, true, 60.0, 900.0)).limited()).isFalse();
     }
@@ -81,8 +92,8 @@ class ClientLimitRulesTest {
     @Test
     void anOpenLoopIsLimitedWhenItsScheduledLagExceedsATenthOfTheTimeBetweenArrivals() {
         // rate 20: 50 ms between arrivals, bound 5 ms; the in-flight and ceiling rules are closed-loop only
-        Inputs late = new Inputs(false, 20, 0.2, 2, null, 0.1, 100.0, 0.5, false, 20.0, 21.0, 7.5);
-        Inputs onTime = new Inputs(false, 20, 0.2, 2, null, 0.1, 100.0, 0.5, false, 20.0, 21.0, 4.0);
+        Inputs late = new Inputs(false, 20, 0.2, 2, null, 0.1, 100.0, 0.5, false, 20.0, 21.0, 7.5, null);
+        Inputs onTime = new Inputs(false, 20, 0.2, 2, null, 0.1, 100.0, 0.5, false, 20.0, 21.0, 4.0, null);
 
         assertThat(ClientLimitRules.decide(late).reason())
                 .isEqualTo("scheduled lag p95 7.5 ms > 5.0 ms (10 % of the mean time between arrivals): less load was "

@@ -114,8 +114,10 @@ class ClientLimitedLoadTest {
         assertThat(c.inFlightMax()).isEqualTo(2);
         assertThat(c.inFlightSteadyMean()).isGreaterThan(1.5);
         assertThat(c.cpuShare()).isLessThan(ClientLimitRules.CPU_SHARE);
-        // the scheduling-lag rule is honest on a host so busy that a ready thread waits 30 ms for a core: skip then
+        // the wait-for-a-core rules are honest on a host so busy that a ready thread waits 30 ms for a core, or the
+        // workers wait a tenth of a 300 ms request: this host then starves every client, so skip rather than assert
         assumeThat(c.schedLagMsP95()).isLessThan(30.0);
+        assumeThat(c.workerWaitShare() == null || c.workerWaitShare() < ClientLimitRules.WORKER_WAIT_SHARE).isTrue();
         assertThat(c.limited()).as(c.reason()).isFalse();
         assertThat(c.reason()).isNull();
     }

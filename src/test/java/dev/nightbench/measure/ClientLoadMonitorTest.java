@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 class ClientLoadMonitorTest {
 
@@ -37,6 +38,23 @@ class ClientLoadMonitorTest {
     }
 
     @Test
+    void aWorkersWaitForACoreIsReadFromItsOwnThreadsSchedstat() throws InterruptedException {
+        assumeThat(ClientLoadMonitor.runQueueWaitNanos()).as("Linux schedstat").isNotNegative();
+        ClientLoadMonitor monitor = new ClientLoadMonitor().start();
+        Thread worker = Thread.ofPlatform().start(() -> {
+            monitor.onEnter();
+            long until = System.nanoTime() + 50 * MS;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            monitor.onExit();
+        });
+        worker.join();
+
+        assertThat(monitor.stop(1).workerWaitShare()).isNotNull().isBetween(0.0, 1.0);
+    }
+
+    @Test
     void nothingOnTheWireGivesNoFigures() {
         assertThat(ClientLoadMonitor.wire(new long[0], new long[0], 1))
                 .isEqualTo(new ClientLoadMonitor.Wire(null, null, 0, 0));
@@ -56,6 +74,7 @@ class ClientLoadMonitorTest {
         assertThat(r.probeSamples()).isGreaterThan(20);
         assertThat(r.schedLagMsP95()).isNotNull().isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(r.schedLagMsMax());
         assertThat(r.wire().spans()).isEqualTo(1);
+        assertThat(r.workerWaitShare()).as("no worker entered").isNull();
         assertThat(r.wire().max()).isEqualTo(1);
     }
 }

@@ -46,9 +46,9 @@ class ClientLimitStoreTest {
         Plan plan = aPlan().withModels("m").build();
         long runId = runs.register(new RunStore.NewRun(7_001, plan, "snapshot", LocalDate.of(2026, 12, 2), null, "test",
                 "dev", Instant.now(), 1));
-        ClientLoad starved = new ClientLoad(0.31, 1, 9.5, 41.5, 120.0, 6.9, 7.1, 8, 350.0, true,
+        ClientLoad starved = new ClientLoad(0.31, 1, 9.5, 41.5, 120.0, 6.9, 7.1, 8, 350.0, 0.45, true,
                 "scheduling lag p95 41.5 ms > 2.0 ms");
-        ClientLoad fine = new ClientLoad(0.05, 2, 0.5, 0.2, 1.0, 2.0, 2.0, 2, null, false, null);
+        ClientLoad fine = new ClientLoad(0.05, 2, 0.5, 0.2, 1.0, 2.0, 2.0, 2, null, 0.01, false, null);
 
         phases.insert(phase(runId, 0, 8, starved));
         phases.insert(phase(runId, 1, 2, fine));
@@ -58,13 +58,14 @@ class ClientLimitStoreTest {
         Map<String, Object> row = jdbc.sql("""
                         SELECT client_cpu_share, client_cpus, host_load_avg, sched_lag_ms_p95, sched_lag_ms_max,
                                wire_in_flight_mean, wire_in_flight_steady_mean, wire_in_flight_max, client_ceiling_rps,
-                               client_limited, client_limit_reason
+                               worker_wait_share, client_limited, client_limit_reason
                         FROM load_phases WHERE run_id = ? AND cell_index = 0""").param(runId).query().singleRow();
         assertThat(row).containsEntry("client_cpu_share", 0.31).containsEntry("client_cpus", 1)
                 .containsEntry("host_load_avg", 9.5).containsEntry("sched_lag_ms_p95", 41.5)
                 .containsEntry("sched_lag_ms_max", 120.0).containsEntry("wire_in_flight_mean", 6.9)
                 .containsEntry("wire_in_flight_steady_mean", 7.1).containsEntry("wire_in_flight_max", 8)
-                .containsEntry("client_ceiling_rps", 350.0).containsEntry("client_limited", true)
+                .containsEntry("client_ceiling_rps", 350.0).containsEntry("worker_wait_share", 0.45)
+                .containsEntry("client_limited", true)
                 .containsEntry("client_limit_reason", "scheduling lag p95 41.5 ms > 2.0 ms");
         assertThat(jdbc.sql("""
                         SELECT load_level, client_limited, client_limit_reason FROM load_summaries

@@ -107,10 +107,18 @@ public final class CellExecutor {
      * @param held         whether the plan's SLOs and error-rate limit held ({@link SloCheck}); null when skipped
      * @param sloBroken    what broke, or null
      * @param skipReason   why the cell was skipped, or null
+     * @param client       what the client itself did and whether it set the pace ({@link ClientLoad}); null when
+     *                     skipped
      */
     public record LoadPhase(Instant startedAt, Double wallMs, int requests, int sent, int okRequests,
                             Double offeredRate, int maxInFlight, boolean skipped, Boolean held, String sloBroken,
-                            String skipReason) {
+                            String skipReason, ClientLoad client) {
+
+        public LoadPhase(Instant startedAt, Double wallMs, int requests, int sent, int okRequests, Double offeredRate,
+                         int maxInFlight, boolean skipped, Boolean held, String sloBroken, String skipReason) {
+            this(startedAt, wallMs, requests, sent, okRequests, offeredRate, maxInFlight, skipped, held, sloBroken,
+                    skipReason, null);
+        }
     }
 
     /** What a cell produced: every attempt, in order, and for a load cell its phase. */
@@ -130,6 +138,7 @@ public final class CellExecutor {
     private final RandomGenerator random;
     private final NanoClock nanos;
     private final SweepState sweeps;
+    private final ClientCeilings ceilings;
 
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random) {
@@ -143,6 +152,14 @@ public final class CellExecutor {
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
                         SweepState sweeps) {
+        this(plan, clientForModel, breakers, retry, clock, sleeper, random, nanos, sweeps, ClientCeilings.NONE);
+    }
+
+    /** @param ceilings the client's own ceiling per concurrency, for the client-limited rules ({@link ClientLimitRules}) */
+    public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
+                        RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
+                        SweepState sweeps, ClientCeilings ceilings) {
+        this.ceilings = ceilings;
         this.plan = plan;
         this.clientForModel = clientForModel;
         this.breakers = breakers;
@@ -175,18 +192,24 @@ public final class CellExecutor {
     private record Outcome(List<Attempt> attempts, long firstSent, long lastClosed) {
     }
 
-    /** Requests in flight in the client, and the most at once. */
+    /** Requests in flight in the client, and the most at once; each attempt's time on the wire goes to the monitor. */
     private static final class InFlight {
         final AtomicInteger now = new AtomicInteger();
         final AtomicInteger max = new AtomicInteger();
+        final ClientLoadMonitor monitor = new ClientLoadMonitor();
 
         void enter() {
+            monitor.onEnter();
             int n = now.incrementAndGet();
             max.accumulateAndGet(n, Math::max);
         }
 
-        void exit() {
+        void exit(RequestMeter meter) {
             now.decrementAndGet();
+            monitor.onExit();
+            if (meter.sentNanos() != Long.MIN_VALUE && meter.closedNanos() != Long.MIN_VALUE) {
+                monitor.onWire(meter.sentNanos(), meter.closedNanos());
+            }
         }
     }
 
@@ -274,7 +297,7 @@ public final class CellExecutor {
             return meter.toMeasurement(startedAt, e);
         } finally {
             if (inFlight != null) {
-                inFlight.exit();
+                inFlight.exit(meter);
             }
         }
     }
@@ -313,14 +336,17 @@ public final class CellExecutor {
             if (open.isPresent()) {
                 return skippedCell(SKIPPED, "model failed: " + open.get());
             }
+            Optional<Double> ceiling = Cell.RATE.equals(cell.loadMode()) ? Optional.empty()
+                    : ceilings.at((int) cell.loadLevel());
             Instant startedAt = clock.instant();
+            inFlight.monitor.start();
             try (ExecutorService threads = Executors.newThreadPerTaskExecutor(LOAD_THREADS)) {
                 List<Future<?>> tasks = Cell.RATE.equals(cell.loadMode()) ? openLoop(threads) : closedLoop(threads);
                 for (Future<?> task : tasks) {
                     join(task);
                 }
             }
-            return finish(startedAt);
+            return finish(startedAt, ceiling.orElse(null));
         }
 
         /** N workers, each sending its next request when its previous one (with retries) finished. */
@@ -397,7 +423,8 @@ public final class CellExecutor {
             return true;
         }
 
-        private CellResult finish(Instant startedAt) {
+        private CellResult finish(Instant startedAt, Double ceilingRps) {
+            ClientLoadMonitor.Reading reading = inFlight.monitor.stop(ClientLoadMonitor.PROBE_PERIOD_MS * 10);
             List<Attempt> ordered = attempts.stream()
                     .sorted(Comparator.comparingInt(Attempt::requestIndex).thenComparingInt(Attempt::attempt))
                     .toList();
@@ -414,8 +441,16 @@ public final class CellExecutor {
             log.info("Model {} at {}: {} requests ({} ok) in {} ms, at most {} in flight{}", model.alias(),
                     cell.describeLoad(), finals.size(), ok, wallMs == null ? "-" : Math.round(wallMs),
                     inFlight.max.get(), verdict.held() ? "" : "; SLO broken: " + verdict.broken());
+            ClientLoad clientLoad = ClientLoads.of(reading, cell, ordered, finals, wallMs, ceilingRps);
+            if (ceilingRps != null && wallMs != null && wallMs > 0) {
+                ceilings.observed((int) cell.loadLevel(), ok * 1000.0 / wallMs);
+            }
+            if (clientLoad.limited()) {
+                log.warn("Model {} at {} was CLIENT-LIMITED (its figures describe this client, not the server): {}",
+                        model.alias(), cell.describeLoad(), clientLoad.reason());
+            }
             return new CellResult(cell, ordered, new LoadPhase(startedAt, wallMs, finals.size(), sent.get(), ok,
-                    offeredRate(), inFlight.max.get(), false, verdict.held(), verdict.broken(), null));
+                    offeredRate(), inFlight.max.get(), false, verdict.held(), verdict.broken(), null, clientLoad));
         }
 
         /** A cell not run: its planned requests (one row when bounded by time) recorded as skipped. */

@@ -343,6 +343,7 @@ final class ReportContent {
                     + "between arrivals (1000 / rate ms), so the load offered was lower than planned. Read those "
                     + "levels as a lower rate, or run Nightbench on a less busy machine.")), true));
         }
+        ClientLimits.note(data.loadLevels()).ifPresent(doc::add);
         if (chartProblem != null) {
             doc.add(new ReportDocument.Note(List.of(text("The load charts could not be drawn: " + chartProblem)), true));
         }
@@ -369,6 +370,7 @@ final class ReportContent {
                 }
             }
         });
+        doc.add(ClientLimits.footnote(data.loadLevels()));
     }
 
     /** The run's SLOs and what goodput and "held" mean. */
@@ -461,7 +463,7 @@ final class ReportContent {
                 .number("Max in flight").number("Lag mean / p95");
         for (ReportData.LoadLevel l : levels) {
             String mode = l.loadMode() + (l.sweep() ? " (sweep)" : "");
-            String level = Format.level(l.loadLevel());
+            Object level = ClientLimits.levelCell(l);
             String offered = l.rate() == null ? Format.NONE : Format.level(l.rate()) + " req/s";
             if (l.skipped() || l.requests() == null) {
                 t.row(mode, level, offered, held(l), "—", Format.NONE, Format.NONE, Format.NONE, Format.NONE,
@@ -497,6 +499,9 @@ final class ReportContent {
             } else if (!l.held()) {
                 items.add(List.of(new Span(at + " broke", ReportDocument.Style.BAD),
                         text(l.sloBroken() == null ? "." : ": " + l.sloBroken())));
+            }
+            if (l.limitedByClient()) {
+                items.add(ClientLimits.reasonLine(at, l));
             }
         }
         return items;

@@ -66,7 +66,8 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
 
     /**
      * One load level of a model, from the {@code load_summaries} view: the load cell ({@code load_phases}) with its
-     * per-model figures; the figures are null for a level that was skipped.
+     * per-model figures; the figures are null for a level that was skipped. {@code clientLimited} and
+     * {@code clientLimitReason}: whether the client, not the server, set the level's pace (V8; null when skipped).
      */
     public record LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep, String phaseStatus,
                             Double offeredRate, Integer plannedRequests, Integer maxInFlight, Boolean held,
@@ -74,7 +75,26 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
                             Double errorRate, Double goodput, Integer goodputRequests, Double wallMs,
                             Double requestThroughput, Double outputTokenThroughput, Double scheduledLagMsMean,
                             Double scheduledLagMsP95, Double scheduledLagMsMax, Double ttftMsP50, Double ttftMsP95,
-                            Double tpotMsP50, Double tpotMsP95, Double e2eMsP50, Double e2eMsP95) {
+                            Double tpotMsP50, Double tpotMsP95, Double e2eMsP50, Double e2eMsP95,
+                            Boolean clientLimited, String clientLimitReason) {
+
+        public LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep, String phaseStatus,
+                         Double offeredRate, Integer plannedRequests, Integer maxInFlight, Boolean held,
+                         String sloBroken, String skipReason, Integer requests, Integer okRequests, Double errorRate,
+                         Double goodput, Integer goodputRequests, Double wallMs, Double requestThroughput,
+                         Double outputTokenThroughput, Double scheduledLagMsMean, Double scheduledLagMsP95,
+                         Double scheduledLagMsMax, Double ttftMsP50, Double ttftMsP95, Double tpotMsP50,
+                         Double tpotMsP95, Double e2eMsP50, Double e2eMsP95) {
+            this(modelAlias, loadMode, loadLevel, sweep, phaseStatus, offeredRate, plannedRequests, maxInFlight, held,
+                    sloBroken, skipReason, requests, okRequests, errorRate, goodput, goodputRequests, wallMs,
+                    requestThroughput, outputTokenThroughput, scheduledLagMsMean, scheduledLagMsP95, scheduledLagMsMax,
+                    ttftMsP50, ttftMsP95, tpotMsP50, tpotMsP95, e2eMsP50, e2eMsP95, null, null);
+        }
+
+        /** The client, not the server, set this level's pace ({@code load_phases.client_limited}). */
+        boolean limitedByClient() {
+            return Boolean.TRUE.equals(clientLimited);
+        }
 
         boolean skipped() {
             return "skipped".equals(phaseStatus);

@@ -131,8 +131,9 @@ class ReportRepository {
                                l.ok_requests, l.error_rate, l.goodput, l.goodput_requests, l.wall_ms, l.request_throughput,
                                l.output_token_throughput, l.scheduled_lag_ms_mean, l.scheduled_lag_ms_p95,
                                l.scheduled_lag_ms_max, l.ttft_ms_p50, l.ttft_ms_p95, l.tpot_ms_p50, l.tpot_ms_p95,
-                               l.e2e_ms_p50, l.e2e_ms_p95
+                               l.e2e_ms_p50, l.e2e_ms_p95, lp.client_limited, lp.client_limit_reason
                         FROM load_summaries l
+                        JOIN load_phases lp ON lp.run_id = l.run_id AND lp.cell_index = l.cell_index
                         LEFT JOIN run_models rm ON rm.run_id = l.run_id AND rm.model_alias = l.model_alias
                         WHERE l.run_id = ?
                         ORDER BY rm.ordinal, l.model_alias, l.load_mode, l.load_level, l.cell_index""")

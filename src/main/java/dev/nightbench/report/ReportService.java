@@ -195,7 +195,7 @@ public class ReportService {
             "e2e_ms_cv", "tpot_ms_p95", "error_rate", "goodput", "goodput_requests", "offered_rate", "wall_ms",
             "request_throughput", "output_token_throughput", "scheduled_lag_ms_mean", "scheduled_lag_ms_p95",
             "scheduled_lag_ms_max", "sweep", "phase_status", "max_in_flight", "held", "slo_broken", "skip_reason",
-            "lag_behind");
+            "lag_behind", "client_limited", "client_limit_reason");
 
     /**
      * Every summaries row of the run (per model, then per model and prompt), with the load cell's own figures on
@@ -292,6 +292,8 @@ public class ReportService {
         v.put("slo_broken", l.sloBroken());
         v.put("skip_reason", l.skipReason());
         v.put("lag_behind", "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(ReportContent.LAG_SHARE) : null);
+        v.put("client_limited", l.clientLimited());
+        v.put("client_limit_reason", l.clientLimitReason());
     }
 
     private record LevelKey(String model, String mode, double level) {

@@ -2,12 +2,14 @@ package dev.nightbench.run;
 
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.measure.CellExecutor;
+import dev.nightbench.measure.ClientCalibration;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.RetryPolicy;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.store.ClientCalibrationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -31,8 +33,11 @@ public class RunSessions {
     private final Clock clock;
     private final ClientFactory clientFactory = new ClientFactory(System::getenv);
 
-    RunSessions(Clock clock) {
+    private final ClientCalibrationStore calibrations;
+
+    RunSessions(Clock clock, ClientCalibrationStore calibrations) {
         this.clock = clock;
+        this.calibrations = calibrations;
     }
 
     RunSession open(long jobExecutionId, JobParams params) {
@@ -47,7 +52,9 @@ public class RunSessions {
         CircuitBreakers breakers = new CircuitBreakers(plan.run().failAfter());
         SweepState sweeps = new SweepState();
         CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
-                clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps);
+                clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
+                new ClientCalibration(ClientCalibration.Key.current(Version.current()), calibrations,
+                        () -> new CalibrationTarget(plan.run().timeouts()), clock));
         RunSession session = new RunSession(plan, snapshot(loaded), clients.byModel(), clients.resources(), breakers,
                 sweeps, executor);
         sessions.put(jobExecutionId, session);

@@ -204,7 +204,7 @@ class RunSteps {
                 cell.sweep(), p.offeredRate(), cell.duration() == null ? cell.requests() : null,
                 cell.duration() == null ? null : cell.duration().toMillis(), p.requests(), p.sent(), p.okRequests(),
                 p.wallMs(), p.maxInFlight(), p.startedAt(), p.skipped() ? "skipped" : "ran", p.held(), p.sloBroken(),
-                p.skipReason());
+                p.skipReason(), p.client());
     }
 
     /** After the measure step: a model whose breaker opened is marked failed with its reason. */

@@ -1,5 +1,6 @@
 package dev.nightbench.store;
 
+import dev.nightbench.measure.ClientLoad;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -17,11 +18,24 @@ public class LoadPhaseStore {
         this.jdbc = jdbc;
     }
 
-    /** One load cell as a whole; see V4__load.sql for the meaning of each column. */
+    /**
+     * One load cell as a whole; see V4__load.sql for the meaning of each column, and V8__client_limits.sql for
+     * {@code client} (null when the level was skipped).
+     */
     public record LoadPhaseRow(long runId, int cellIndex, String modelAlias, String loadMode, double loadLevel,
                                boolean sweep, Double offeredRate, Integer plannedRequests, Long plannedDurationMs,
                                int requests, int sent, int okRequests, Double wallMs, int maxInFlight,
-                               Instant startedAt, String status, Boolean held, String sloBroken, String skipReason) {
+                               Instant startedAt, String status, Boolean held, String sloBroken, String skipReason,
+                               ClientLoad client) {
+
+        public LoadPhaseRow(long runId, int cellIndex, String modelAlias, String loadMode, double loadLevel,
+                            boolean sweep, Double offeredRate, Integer plannedRequests, Long plannedDurationMs,
+                            int requests, int sent, int okRequests, Double wallMs, int maxInFlight, Instant startedAt,
+                            String status, Boolean held, String sloBroken, String skipReason) {
+            this(runId, cellIndex, modelAlias, loadMode, loadLevel, sweep, offeredRate, plannedRequests,
+                    plannedDurationMs, requests, sent, okRequests, wallMs, maxInFlight, startedAt, status, held,
+                    sloBroken, skipReason, null);
+        }
     }
 
     public void insert(LoadPhaseRow row) {
@@ -35,6 +49,19 @@ public class LoadPhaseStore {
                         row.okRequests(), row.wallMs(), row.maxInFlight(), Timestamp.from(row.startedAt()), row.status(),
                         row.held(), row.sloBroken(), row.skipReason())
                 .update();
+        if (row.client() != null) {
+            ClientLoad c = row.client();
+            jdbc.sql("""
+                            UPDATE load_phases SET client_cpu_share = ?, client_cpus = ?, host_load_avg = ?,
+                                sched_lag_ms_p95 = ?, sched_lag_ms_max = ?, wire_in_flight_mean = ?,
+                                wire_in_flight_steady_mean = ?, wire_in_flight_max = ?, client_ceiling_rps = ?,
+                                worker_wait_share = ?, client_limited = ?, client_limit_reason = ?
+                            WHERE run_id = ? AND cell_index = ?""")
+                    .params(c.cpuShare(), c.cpus(), c.hostLoadAverage(), c.schedLagMsP95(), c.schedLagMsMax(),
+                            c.inFlightMean(), c.inFlightSteadyMean(), c.inFlightMax(), c.ceilingRps(), c.workerWaitShare(), c.limited(),
+                            c.reason(), row.runId(), row.cellIndex())
+                    .update();
+        }
     }
 
     /** A sweep level that broke: the model, the level and what broke. */

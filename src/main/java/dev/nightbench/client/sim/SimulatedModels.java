@@ -61,6 +61,14 @@ public final class SimulatedModels {
         return new StatisticalModel(profile, slowdown, seed);
     }
 
+    /**
+     * A model that answers at once (no delay before or between its tokens), otherwise like the built-in ones; not in
+     * the catalogue. Against it a load level measures the client alone: Nightbench's own ceiling calibration.
+     */
+    public static SimModel instant() {
+        return new StatisticalModel(new StatisticalModel.Profile("sim-instant", 0, 0, 0), 1, DEFAULT_SEED);
+    }
+
     /** The slowdown factors from {@value #SLOWDOWN_ENV}; empty when it is not set. */
     public static Map<String, Double> slowdownFromEnv() {
         return parseSlowdown(System.getenv(SLOWDOWN_ENV));

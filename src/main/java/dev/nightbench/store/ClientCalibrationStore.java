@@ -1,0 +1,45 @@
+package dev.nightbench.store;
+
+import dev.nightbench.measure.ClientCalibration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.util.Optional;
+
+/** The {@code client_calibrations} rows: the client's ceiling per host, JVM, version, processors and concurrency. */
+@Repository
+public class ClientCalibrationStore implements ClientCalibration.Cache {
+
+    private final JdbcClient jdbc;
+
+    ClientCalibrationStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Optional<ClientCalibration.Ceiling> find(ClientCalibration.Key key, int concurrency) {
+        return jdbc.sql("""
+                        SELECT concurrency, requests_per_second, in_flight_mean, requests, measured_at
+                        FROM client_calibrations
+                        WHERE host = ? AND jvm = ? AND nightbench_version = ? AND cpus = ? AND concurrency = ?""")
+                .params(key.host(), key.jvm(), key.version(), key.cpus(), concurrency)
+                .query((rs, n) -> new ClientCalibration.Ceiling(rs.getInt(1), rs.getDouble(2), rs.getDouble(3),
+                        rs.getInt(4), rs.getTimestamp(5).toInstant()))
+                .optional();
+    }
+
+    @Override
+    public void save(ClientCalibration.Key key, ClientCalibration.Ceiling c) {
+        jdbc.sql("""
+                        INSERT INTO client_calibrations (host, jvm, nightbench_version, cpus, concurrency,
+                            requests_per_second, in_flight_mean, requests, measured_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (host, jvm, nightbench_version, cpus, concurrency) DO UPDATE SET
+                            requests_per_second = excluded.requests_per_second, in_flight_mean = excluded.in_flight_mean,
+                            requests = excluded.requests, measured_at = excluded.measured_at""")
+                .params(key.host(), key.jvm(), key.version(), key.cpus(), c.concurrency(), c.requestsPerSecond(),
+                        c.inFlightMean(), c.requests(), Timestamp.from(c.measuredAt()))
+                .update();
+    }
+}

@@ -35,6 +35,8 @@ import java.util.function.Function;
  */
 public final class Cli {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Cli.class);
+
     public static final int OK = 0;
     public static final int JOB_FAILED = 1;
     public static final int BAD_INPUT = 2;
@@ -53,7 +55,9 @@ public final class Cli {
               db        start the embedded PostgreSQL and print how to connect
               serve     stay up and run plans on a cron schedule
 
-            Run 'nightbench COMMAND --help' for a command's options.
+            Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
+            console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
+            ~/.nightbench/logs).
             Exit codes: 0 ok, 1 job failed or stopped, 2 bad input or usage, 3 regression (--fail-on-regression),
                         4 completed but a model failed or was unavailable.
             Database: NIGHTBENCH_DB_URL (+ NIGHTBENCH_DB_USER, NIGHTBENCH_DB_PASSWORD) or SPRING_DATASOURCE_URL;
@@ -68,8 +72,8 @@ public final class Cli {
                       --plan FILE               the plan (default jobs/demo.yaml)
                       --label TEXT              a free label stored with the run
                       --run-date DATE           the night this run stands for; identifies the run, so a scheduler
-                                                that passes it runs each plan once per date (default: today, always
-                                                a new run)
+                                                that passes it runs each plan once per date, and finishes a date
+                                                whose process died (default: today, always a new run)
                       --fail-on-regression      exit 3 when the run regressed against its baseline
                       --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
                                                 completing it with exit 4
@@ -77,7 +81,8 @@ public final class Cli {
             "restart", """
                     Usage: nightbench restart [RUN_ID]
                       Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
-                      (default: the newest such run). A run left STARTED by a killed process is recovered first.
+                      (default: the newest such run, even one killed before it was registered). A run left
+                      STARTED by a killed process is recovered first.
                     """,
             "runs", """
                     Usage: nightbench runs [--limit N]
@@ -113,6 +118,10 @@ public final class Cli {
     }
 
     public int execute(String[] argv) {
+        if (List.of(argv).contains("--verbose")) { // any command: the log on the console, stack traces included
+            Logs.verbose(true);
+            argv = java.util.Arrays.stream(argv).filter(a -> !"--verbose".equals(a)).toArray(String[]::new);
+        }
         if (argv.length == 0 || List.of("--help", "-h", "help").contains(argv[0])) {
             (argv.length == 0 ? err : out).print(USAGE);
             return argv.length == 0 ? BAD_INPUT : OK;
@@ -161,7 +170,26 @@ public final class Cli {
         } catch (PlanException e) {
             printPlanProblems(e);
             return BAD_INPUT;
+        } catch (RuntimeException e) {
+            return failed(command, e);
         }
+    }
+
+    /** One paragraph for what went wrong; the stack trace goes to the log file (and with --verbose, the console). */
+    private int failed(String command, RuntimeException e) {
+        log.error(Logs.FILE_ONLY, "nightbench {} failed", command, e);
+        if (Commands.databaseFault(e)) {
+            err.println("nightbench " + command + ": cannot use the database: " + Commands.rootMessage(e).replaceAll("\\.$", "") + ".\n"
+                    + "Nothing already committed is lost. Check that the database is up and reachable (" + databaseWhere()
+                    + "), then run the command again; an unfinished run is finished by 'nightbench restart'."
+                    + Logs.details());
+        } else {
+            err.println("nightbench " + command + ": failed: " + Commands.rootMessage(e).replaceAll("\\.$", "") + "." + Logs.details());
+        }
+        if (Logs.verbose()) {
+            e.printStackTrace(err);
+        }
+        return JOB_FAILED;
     }
 
     private int run(Args args) {
@@ -265,12 +293,23 @@ public final class Cli {
     private int withSpring(Function<Commands, Integer> body) {
         Database db = Database.resolve(env);
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
+        int[] exitCode = {JOB_FAILED};
+        CountDownLatch commandDone = new CountDownLatch(1);
+        // SIGTERM or Ctrl-C: the job stops first, the command then reports how its run ended, and only then are
+        // the context and the database closed; the process exits with the command's code (1 for a stopped run),
+        // not the JVM's 143.
         Thread hook = new Thread(() -> {
             if (context[0] != null) {
-                context[0].getBean(GracefulStop.class).stopAndWait(Duration.ofSeconds(60));
+                if (context[0].getBean(GracefulStop.class).stopAndWait(Duration.ofSeconds(60))) {
+                    awaitQuietly(commandDone, Duration.ofSeconds(30));
+                }
                 context[0].close();
+                awaitQuietly(commandDone, Duration.ofSeconds(5)); // serve returns once its context is closed
             }
             db.close();
+            out.flush();
+            err.flush();
+            Runtime.getRuntime().halt(commandDone.getCount() == 0 ? exitCode[0] : JOB_FAILED);
         }, "nightbench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -281,8 +320,10 @@ public final class Cli {
                     .properties(new HashMap<>(db.springProperties()))
                     .build();
             context[0] = app.run();
-            return body.apply(context[0].getBean(Commands.class));
+            exitCode[0] = body.apply(context[0].getBean(Commands.class));
+            return exitCode[0];
         } finally {
+            commandDone.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 if (context[0] != null) {
@@ -292,6 +333,24 @@ public final class Cli {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is closing everything
             }
+        }
+    }
+
+    /** Where the database is meant to be, without credentials. */
+    private String databaseWhere() {
+        String url = env.apply("NIGHTBENCH_DB_URL");
+        if (url == null || url.isBlank()) {
+            url = env.apply("SPRING_DATASOURCE_URL");
+        }
+        return url != null && !url.isBlank() ? url.replaceAll("//[^/@]*@", "//***@").replaceAll("\\?.*$", "")
+                : "the embedded PostgreSQL, NIGHTBENCH_DB_DIR and NIGHTBENCH_DB_PORT";
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

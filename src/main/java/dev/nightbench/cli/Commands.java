@@ -5,7 +5,7 @@ import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.run.JobParams;
 import dev.nightbench.run.Scheduler;
-import dev.nightbench.run.RunLocks;
+import dev.nightbench.run.UnfinishedRuns;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +39,14 @@ class Commands {
     private final Job job;
     private final RunStore runs;
     private final ReportService reports;
-    private final RunLocks locks;
+    private final UnfinishedRuns unfinishedRuns;
     private final Clock clock;
     private final Scheduler scheduler;
     private final PrintStream out = System.out;
     private final Path reportsDir;
 
     Commands(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBenchmarkJob, RunStore runs,
-             ReportService reports, RunLocks locks, Clock clock, Scheduler scheduler,
+             ReportService reports, UnfinishedRuns unfinishedRuns, Clock clock, Scheduler scheduler,
              @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
         this.reportsDir = reportsDir;
         this.jobOperator = jobOperator;
@@ -54,7 +54,7 @@ class Commands {
         this.job = nightlyBenchmarkJob;
         this.runs = runs;
         this.reports = reports;
-        this.locks = locks;
+        this.unfinishedRuns = unfinishedRuns;
         this.clock = clock;
         this.scheduler = scheduler;
     }
@@ -69,11 +69,17 @@ class Commands {
         try {
             execution = jobOperator.start(job, params.toJobParameters());
         } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
+            JobInstance existing = jobRepository.getJobInstance(job.getName(), params.toJobParameters());
+            Optional<UnfinishedRuns.Night> dead = existing == null ? Optional.empty()
+                    : unfinishedRuns.ofJobInstance(existing.getInstanceId()).filter(n -> !unfinishedRuns.runningElsewhere(n));
+            if (dead.isPresent()) {
+                return continueNight("run", dead.get(), failOnRegression);
+            }
             return refuseExisting(plan, date, params);
                 } catch (Exception e) {
             return unfinished("run", e);
         }
-        return finish(execution, failOnRegression);
+        return finishOrReport("run", execution, failOnRegression);
     }
 
     /** Spring Batch 6 refuses any existing instance; say which case this is and what to do. */
@@ -97,16 +103,30 @@ class Commands {
         return Cli.BAD_INPUT;
     }
 
-    /** The job could not even record its end: say what happened and how to finish it. */
+    /** The job could not even record its end: say what happened and how to finish it, in one paragraph. */
     private static int unfinished(String command, Exception e) {
+        log.error(Logs.FILE_ONLY, "nightbench {}: the job could not finish", command, e);
         if (databaseFault(e)) {
-            System.err.println("nightbench " + command + ": lost the database while running: " + rootMessage(e)
-                    + "\nThe run is left unfinished; rows already committed are kept. Once the database is back, "
-                    + "'nightbench restart' finishes it.");
+            System.err.println("nightbench " + command + ": lost the database while running (" + rootMessage(e).replaceAll("\\.$", "") + "). "
+                    + "Nothing already committed is lost: every finished cell stays stored and the run is left "
+                    + "unfinished. Once the database is back, 'nightbench restart' finishes it." + Logs.details());
         } else {
-            System.err.println("nightbench " + command + ": the job could not run: " + rootMessage(e));
+            System.err.println("nightbench " + command + ": the job could not run: " + rootMessage(e).replaceAll("\\.$", "") + "."
+                    + Logs.details());
         }
         return Cli.JOB_FAILED;
+    }
+
+    /** {@link #finish} reads the run back; a database lost by then is reported like one lost while running. */
+    private int finishOrReport(String command, JobExecution execution, boolean failOnRegression) {
+        try {
+            return finish(execution, failOnRegression);
+        } catch (RuntimeException e) {
+            if (databaseFault(e)) {
+                return unfinished(command, e);
+            }
+            throw e;
+        }
     }
 
     static boolean databaseFault(Throwable e) {
@@ -128,43 +148,49 @@ class Commands {
     }
 
     int restart(Long runId) {
-        Optional<RunStore.RunSummary> target = runId != null ? runs.find(runId)
-                : runs.recent(200).stream().filter(r -> !"COMPLETED".equals(r.status())).findFirst();
-        if (target.isEmpty()) {
-            System.err.println(runId != null ? "nightbench restart: no run with id " + runId
+        Optional<RunStore.RunSummary> run = runId == null ? Optional.empty() : runs.find(runId);
+        if (runId != null && run.isEmpty()) {
+            System.err.println("nightbench restart: no run with id " + runId);
+            return Cli.BAD_INPUT;
+        }
+        // from Spring Batch's job instances, so a night killed before its runs row existed is found too
+        Optional<UnfinishedRuns.Night> night = run.isPresent()
+                ? unfinishedRuns.ofJobInstance(run.get().jobInstanceId()) : unfinishedRuns.newest();
+        if (night.isEmpty()) {
+            System.err.println(runId != null ? "nightbench restart: run " + runId + " is already COMPLETED; nothing to restart."
                     : "nightbench restart: no failed, stopped or unfinished run to restart");
             return Cli.BAD_INPUT;
         }
-        RunStore.RunSummary run = target.get();
-        if ("COMPLETED".equals(run.status())) {
-            System.err.printf("nightbench restart: run %d is already COMPLETED; nothing to restart.%n", run.runId());
-            return Cli.BAD_INPUT;
-        }
-        JobInstance instance = jobRepository.getJobInstance(run.jobInstanceId());
-        JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
-        if (last == null) {
-            System.err.printf("nightbench restart: run %d has no job execution to restart.%n", run.runId());
-            return Cli.BAD_INPUT;
-        }
-        if (last.getStatus().isRunning()) {
-            if (locks.heldElsewhere(run.jobInstanceId())) {
-                System.err.printf("nightbench restart: run %d is still running in another Nightbench process.%n", run.runId());
+        return continueNight("restart", night.get(), false);
+    }
+
+    /** Recovers a night left running by a dead process, then restarts it: the pairs not yet committed are run. */
+    private int continueNight(String command, UnfinishedRuns.Night night, boolean failOnRegression) {
+        String what = night.describe();
+        JobExecution last = night.last();
+        if (night.running()) {
+            if (unfinishedRuns.runningElsewhere(night)) {
+                System.err.printf("nightbench %s: %s is still running in another Nightbench process.%n", command, what);
                 return Cli.BAD_INPUT;
             }
-            out.printf("Run %d was left %s by a process that is gone (job execution %d); marking it FAILED so it can "
-                    + "be restarted.%n", run.runId(), last.getStatus(), last.getId());
-            last = jobOperator.recover(last);
+            out.printf("%s was left %s by a process that is gone (job execution %d); marking it FAILED so it can "
+                    + "be restarted.%n", capitalized(what), last.getStatus(), last.getId());
+            last = unfinishedRuns.recover(night);
         }
-        out.printf("Restarting run %d (plan '%s', %s): finishing the pairs not yet committed.%n", run.runId(),
-                run.planName(), run.runDate());
+        out.printf("Restarting %s: finishing the pairs not yet committed.%n", night.runId() == null ? what
+                : what + " (plan '" + night.planName() + "', " + night.runDate() + ")");
         JobExecution previous = last;
         JobExecution execution;
         try {
             execution = jobOperator.restart(previous);
         } catch (Exception e) {
-            return unfinished("restart", e);
+            return unfinished(command, e);
         }
-        return finish(execution, false);
+        return finishOrReport(command, execution, failOnRegression);
+    }
+
+    private static String capitalized(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private int finish(JobExecution execution, boolean failOnRegression) {
@@ -176,6 +202,11 @@ class Commands {
             return Cli.JOB_FAILED;
         }
         RunStore.RunSummary r = run.get();
+        if (status == BatchStatus.STOPPED) {
+            System.err.printf("Run %d stopped after %d ok and %d failed requests; 'nightbench restart %d' finishes it.%n",
+                    r.runId(), r.okRequests(), r.failedRequests(), r.runId());
+            return Cli.JOB_FAILED;
+        }
         List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
         out.printf("Run %d %s: %d ok, %d failed, %d skipped requests%s.%n", r.runId(), status, r.okRequests(),
                 r.failedRequests(), Tallies.skipped(tallies), r.simulated() ? " (SIMULATED endpoint)" : "");

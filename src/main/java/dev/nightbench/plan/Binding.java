@@ -99,7 +99,7 @@ final class Binding {
         public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String value,
                                              String failureMsg) {
             problems.add(source, pathOfCurrentValue(ctxt.getParser()),
-                    "expected " + describe(targetType) + ", got " + quote(value));
+                    "expected " + expected(targetType, failureMsg) + ", got " + quote(value));
             return null;
         }
 
@@ -107,7 +107,7 @@ final class Binding {
         public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number value,
                                              String failureMsg) {
             problems.add(source, pathOfCurrentValue(ctxt.getParser()),
-                    "expected " + describe(targetType) + ", got " + value);
+                    "expected " + expected(targetType, failureMsg) + ", got " + value);
             return null;
         }
 
@@ -208,6 +208,11 @@ final class Binding {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /** What the field takes: a whole number out of range says its bound, anything else its kind. */
+    private static String expected(Class<?> type, String failureMsg) {
+        return failureMsg != null && failureMsg.startsWith(WholeNumberDeserializer.OUT_OF_RANGE) ? failureMsg : describe(type);
     }
 
     static String describe(Class<?> type) {

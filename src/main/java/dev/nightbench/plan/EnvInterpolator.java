@@ -1,7 +1,14 @@
 package dev.nightbench.plan;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.ObjectMapper;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -15,8 +22,18 @@ final class EnvInterpolator {
 
     static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    record Issue(int line, String message) {
+    /** @param unsetVariable the variable's name when the issue is that it is not set, else null */
+    record Issue(int line, String message, String unsetVariable) {
+        Issue(int line, String message) {
+            this(line, message, null);
+        }
     }
+
+    /**
+     * Stands in the text for a variable that is not set, so that the field holding it can still be found by
+     * parsing the text ({@link #unsetFields}); the text is never used otherwise once there is an issue.
+     */
+    private static final String UNSET = "__nightbench_unset_";
 
     record Result(String text, List<Issue> issues) {
     }
@@ -68,7 +85,8 @@ final class EnvInterpolator {
                 }
                 if (value == null) {
                     issues.add(new Issue(line, "environment variable " + name + " is not set"
-                            + " (set it, or give a default: ${" + name + ":-value})"));
+                            + " (set it, or give a default: ${" + name + ":-value})", name));
+                    out.append(UNSET).append(name).append("__");
                 } else if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
                     issues.add(new Issue(line, "environment variable " + name
                             + " holds several lines; only a single-line value can be put into a plan"));
@@ -79,5 +97,37 @@ final class EnvInterpolator {
             i = close + 1;
         }
         return new Result(out.toString(), List.copyOf(issues));
+    }
+
+    /**
+     * Where each unset variable sits in the interpolated text: "line:NAME" to the field path holding it, e.g.
+     * {@code endpoints[0].base_url}. Empty when the text does not parse (a syntax error is reported on its own).
+     */
+    static Map<String, String> unsetFields(ObjectMapper mapper, String text) {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser p = mapper.createParser(text)) {
+            JsonToken token;
+            while ((token = p.nextToken()) != null) {
+                if (token != JsonToken.VALUE_STRING && token != JsonToken.PROPERTY_NAME) {
+                    continue;
+                }
+                String value = p.getString();
+                int at = value.indexOf(UNSET);
+                while (at >= 0) {
+                    int end = value.indexOf("__", at + UNSET.length());
+                    if (end < 0) {
+                        break;
+                    }
+                    String name = value.substring(at + UNSET.length(), end);
+                    FieldPath path = FieldPath.of(p.streamReadContext());
+                    fields.putIfAbsent(p.currentTokenLocation().getLineNr() + ":" + name,
+                            token == JsonToken.PROPERTY_NAME ? path.parent().display() : path.display());
+                    at = value.indexOf(UNSET, end + 2);
+                }
+            }
+        } catch (JacksonException e) {
+            return Map.of();
+        }
+        return fields;
     }
 }

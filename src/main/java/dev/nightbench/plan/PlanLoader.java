@@ -126,8 +126,10 @@ public final class PlanLoader {
 
         EnvInterpolator.Result interpolated = EnvInterpolator.interpolate(raw, environment);
         if (!interpolated.issues().isEmpty()) {
+            Map<String, String> unsetFields = EnvInterpolator.unsetFields(Binding.YAML, interpolated.text());
             throw new PlanException(interpolated.issues().stream()
-                    .map(i -> new PlanProblem(file, i.line(), null, i.message())).toList());
+                    .map(i -> new PlanProblem(file, i.line(), i.unsetVariable() == null ? null
+                            : unsetFields.get(i.line() + ":" + i.unsetVariable()), i.message())).toList());
         }
         String text = interpolated.text();
 
@@ -162,12 +164,14 @@ public final class PlanLoader {
         IncludedFile modelsFile = include(source, "models_file", rawPlan.modelsFile(), problems);
         if (modelsFile != null) {
             included.add(modelsFile);
-            fileModels = WorkshopFiles.models(modelsFile.path(), modelsFile.rawText(), problems);
+            fileModels = WorkshopFiles.models(modelsFile.path(), modelsFile.rawText(), includedBy(source, "models_file"),
+                    problems);
         }
         IncludedFile promptsFile = include(source, "prompts_file", rawPlan.promptsFile(), problems);
         if (promptsFile != null) {
             included.add(promptsFile);
-            filePrompts = WorkshopFiles.prompts(promptsFile.path(), promptsFile.rawText(), problems);
+            filePrompts = WorkshopFiles.prompts(promptsFile.path(), promptsFile.rawText(),
+                    includedBy(source, "prompts_file"), problems);
         }
 
         String hash = hash(raw, included);
@@ -175,6 +179,12 @@ public final class PlanLoader {
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, hash);
         problems.throwIfAny();
         return new LoadedPlan(plan, raw, included);
+    }
+
+    /** "the prompts_file of jobs/x.yaml (line 9)": said with every problem of an included file as a whole. */
+    private static String includedBy(Source plan, String key) {
+        Integer line = plan.lineOf(FieldPath.of(key));
+        return "the " + key + " of " + plan.file() + (line == null ? "" : " (line " + line + ")");
     }
 
     private IncludedFile include(Source plan, String key, String name, Problems problems) {

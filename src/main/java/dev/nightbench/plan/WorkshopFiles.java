@@ -1,6 +1,7 @@
 package dev.nightbench.plan;
 
 import dev.nightbench.plan.RawPlan.RawFileModel;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.type.TypeReference;
 
@@ -30,8 +31,8 @@ final class WorkshopFiles {
     }
 
     /** @return the models, or null when the file is unusable (a problem then says why) */
-    static Models models(Path file, String text, Problems problems) {
-        LineIndex index = Syntax.scan(Binding.JSON, file, text, "JSON", problems);
+    static Models models(Path file, String text, String includedBy, Problems problems) {
+        LineIndex index = scan(file, text, includedBy, MODELS_EXPECTED, problems);
         if (index == null) {
             return null;
         }
@@ -39,7 +40,8 @@ final class WorkshopFiles {
         if (index.rootToken() != JsonToken.START_OBJECT) {
             problems.add(new PlanProblem(file, index.rootToken() == null ? null : 1, null,
                     (index.rootToken() == null ? "the file is empty; " : "") + MODELS_EXPECTED
-                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))));
+                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))
+                            + " (this file is " + includedBy + ")"));
             return null;
         }
         LinkedHashMap<String, RawFileModel> models = Binding.bind(Binding.JSON, text,
@@ -55,8 +57,8 @@ final class WorkshopFiles {
     }
 
     /** @return the prompt texts in file order (null where an entry is unusable), or null when the file is */
-    static Prompts prompts(Path file, String text, Problems problems) {
-        LineIndex index = Syntax.scan(Binding.JSON, file, text, "JSON", problems);
+    static Prompts prompts(Path file, String text, String includedBy, Problems problems) {
+        LineIndex index = scan(file, text, includedBy, PROMPTS_EXPECTED, problems);
         if (index == null) {
             return null;
         }
@@ -64,7 +66,8 @@ final class WorkshopFiles {
         if (index.rootToken() != JsonToken.START_ARRAY) {
             problems.add(new PlanProblem(file, index.rootToken() == null ? null : 1, null,
                     (index.rootToken() == null ? "the file is empty; " : "") + PROMPTS_EXPECTED
-                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))));
+                            + (index.rootToken() == null ? "" : ", got " + Syntax.describe(index.rootToken()))
+                            + " (this file is " + includedBy + ")"));
             return null;
         }
         List<?> entries = Binding.JSON.readValue(text, List.class);
@@ -83,6 +86,18 @@ final class WorkshopFiles {
             }
         }
         return new Prompts(source, texts);
+    }
+
+    /** A file that is not JSON at all: the syntax error, which plan field includes the file, and what it should hold. */
+    private static LineIndex scan(Path file, String text, String includedBy, String expected, Problems problems) {
+        try {
+            return LineIndex.scan(Binding.JSON, text);
+        } catch (JacksonException e) {
+            PlanProblem syntax = Syntax.problem(file, "JSON", e);
+            problems.add(new PlanProblem(file, syntax.line(), null, syntax.message() + "; this file is " + includedBy
+                    + " and must be JSON: " + expected));
+            return null;
+        }
     }
 
     private static String describe(Object value) {

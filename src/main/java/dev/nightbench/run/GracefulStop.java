@@ -37,10 +37,14 @@ public class GracefulStop {
         }
     }
 
-    /** Asks every running job of this process to stop and waits for them, at most {@code timeout}. */
-    public void stopAndWait(Duration timeout) {
+    /**
+     * Asks every running job of this process to stop and waits for them, at most {@code timeout}.
+     *
+     * @return whether a job was running
+     */
+    public boolean stopAndWait(Duration timeout) {
         if (active.isEmpty()) {
-            return;
+            return false;
         }
         log.warn("Stopping: the measure step finishes its current cell, then the run ends STOPPED (restartable)");
         for (Long id : active) {
@@ -57,15 +61,16 @@ public class GracefulStop {
                 if (left <= 0) {
                     log.warn("Jobs still running after {}s; exiting, 'nightbench restart' will recover them",
                             timeout.toSeconds());
-                    return;
+                    return true;
                 }
                 try {
                     active.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return true;
                 }
             }
         }
+        return true;
     }
 }

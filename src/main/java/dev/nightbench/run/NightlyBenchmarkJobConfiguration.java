@@ -49,7 +49,7 @@ class NightlyBenchmarkJobConfiguration {
             steps.register(sessions.get(jobExecution.getId()), jobExecution.getJobInstanceId(),
                     JobParams.from(jobExecution.getJobParameters()));
             return RepeatStatus.FINISHED;
-        }, tm).build();
+        }, tm).listener(new CrashPoints()).build();
     }
 
     @Bean
@@ -57,7 +57,7 @@ class NightlyBenchmarkJobConfiguration {
         return new StepBuilder("probeEndpoints", jobRepository).tasklet((contribution, context) -> {
             steps.probe(sessions.get(currentJobExecutionId()));
             return RepeatStatus.FINISHED;
-        }, tm).build();
+        }, tm).listener(new CrashPoints()).build();
     }
 
     @Bean
@@ -65,7 +65,7 @@ class NightlyBenchmarkJobConfiguration {
         // One warm-up cell per transaction: CONTINUABLE until every available model is warm.
         return new StepBuilder("warmUp", jobRepository).tasklet((contribution, context) ->
                 steps.warmUpNext(sessions.get(currentJobExecutionId())) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED,
-                tm).build();
+                tm).listener(new CrashPoints()).build();
     }
 
     @Bean
@@ -103,6 +103,7 @@ class NightlyBenchmarkJobConfiguration {
                 .processor(cell -> steps.measure(sessions.get(currentJobExecutionId()), cell))
                 .writer(chunk -> steps.write(sessions.get(currentJobExecutionId()), chunk.getItems()))
                 .listener(progressListener)
+                .listener(new CrashPoints())
                 .build();
     }
 
@@ -113,7 +114,7 @@ class NightlyBenchmarkJobConfiguration {
             steps.markFailedModels(session);
             steps.aggregate(session.runId());
             return RepeatStatus.FINISHED;
-        }, tm).build();
+        }, tm).listener(new CrashPoints()).build();
     }
 
     @Bean
@@ -121,7 +122,7 @@ class NightlyBenchmarkJobConfiguration {
         return new StepBuilder("report", jobRepository).tasklet((contribution, context) -> {
             steps.report(sessions.get(currentJobExecutionId()).runId());
             return RepeatStatus.FINISHED;
-        }, tm).build();
+        }, tm).listener(new CrashPoints()).build();
     }
 
     private static boolean isFailure(String status) {

@@ -58,8 +58,10 @@ class RunSteps {
     long register(RunSession session, long jobInstanceId, JobParams params) {
         Plan plan = session.plan();
         int pairs = plan.models().size() * plan.prompts().size();
+        CrashPoints.reached("registerRun.before-insert");
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
+        CrashPoints.reached("registerRun.after-insert");
         session.runId(runId);
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
         log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{})", runId, plan.name(), plan.models().size(),

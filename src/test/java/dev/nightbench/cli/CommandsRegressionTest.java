@@ -4,7 +4,7 @@ import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.RunParams;
 import dev.nightbench.report.ReportService;
-import dev.nightbench.run.RunLocks;
+import dev.nightbench.run.UnfinishedRuns;
 import dev.nightbench.run.Scheduler;
 import dev.nightbench.store.RunStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +40,7 @@ class CommandsRegressionTest {
     private final RunStore runs = mock(RunStore.class);
     private final ReportService reports = mock(ReportService.class);
     private final Commands commands = new Commands(jobOperator, mock(JobRepository.class), mock(Job.class), runs,
-            reports, mock(RunLocks.class), Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC),
+            reports, mock(UnfinishedRuns.class), Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC),
             mock(Scheduler.class), java.nio.file.Path.of("reports"));
     private final LoadedPlan plan = mock(LoadedPlan.class);
 

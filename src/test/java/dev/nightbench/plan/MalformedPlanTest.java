@@ -123,7 +123,14 @@ class MalformedPlanTest {
                         "- name: local\n    connection: keep-alive"), 3,
                         "endpoints[0].connection: unknown connection policy 'keep-alive'; allowed: keep_alive, close"),
                 plan("an undefined environment variable", VALID.replace("http://localhost:8080/v1", "${NOPE}"), 3,
-                        "environment variable NOPE is not set"),
+                        "plan.yaml:3: endpoints[0].base_url: environment variable NOPE is not set"),
+                plan("an undefined variable inside a flow mapping and a longer text",
+                        VALID.replace("text: Hi", "{text: \"Hi ${WHO}, bye\"}").replace("  - id: q1\n    ", "  - id: q1\n  - "),
+                        8, "plan.yaml:8: prompts[1].text: environment variable WHO is not set"),
+                plan("a whole number too large for its field", VALID + "run:\n  rounds: 99999999999\n", 10,
+                        "run.rounds: expected a whole number no larger than 2147483647, got 99999999999"),
+                plan("a quoted whole number too small for its field", VALID + "run:\n  warmup: '-99999999999'\n", 10,
+                        "run.warmup: expected a whole number no smaller than -2147483648, got '-99999999999'"),
                 plan("a malformed variable reference", VALID.replace("Hi", "${not a name}"), 8,
                         "is not a variable reference"),
                 plan("an alias with a slash", VALID.replace("alias: m1", "alias: org/m1"), 5,
@@ -229,6 +236,15 @@ class MalformedPlanTest {
                 new Case("a prompts file that is an object", VALID + "prompts_file: prompts.json\n",
                         Map.of("prompts.json", "{\"q\": \"Hi\"}"), "prompts.json", 1,
                         "expected a JSON array of prompt strings"),
+                new Case("a prompts file that is not JSON", VALID + "prompts_file: prompts.json\n",
+                        Map.of("prompts.json", "Hi there\nHow are you?\n"), "prompts.json", 1,
+                        "JSON syntax error: Unrecognized token 'Hi'"),
+                new Case("a prompts file that is not JSON names the plan, its line and field", VALID + "prompts_file: prompts.json\n",
+                        Map.of("prompts.json", "- Hi there\n"), "prompts.json", 1,
+                        "; this file is the prompts_file of {dir}/plan.yaml (line 9) and must be JSON: expected a JSON array"),
+                new Case("a models file that is not JSON names the plan, its line and field",
+                        VALID + "\nmodels_file: models.json\n", Map.of("models.json", "{\n  phi: {}\n}"), "models.json", 2,
+                        "; this file is the models_file of {dir}/plan.yaml (line 10) and must be JSON: expected a JSON object"),
                 new Case("a prompts file with a number", VALID + "prompts_file: prompts.json\n",
                         Map.of("prompts.json", "[\n  \"Hi\",\n  42\n]"), "prompts.json", 3,
                         "[1]: expected a prompt string, got a number (42)"),
@@ -275,7 +291,7 @@ class MalformedPlanTest {
                 .anySatisfy(p -> {
                     assertThat(p.file()).isEqualTo(dir.resolve(c.file()));
                     assertThat(p.line()).isEqualTo(c.line());
-                    assertThat(p.toString()).contains(c.fragment());
+                    assertThat(p.toString()).contains(c.fragment().replace("{dir}", dir.toString()));
                 });
     }
 }

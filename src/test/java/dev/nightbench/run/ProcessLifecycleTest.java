@@ -54,6 +54,13 @@ class ProcessLifecycleTest {
             server.release();
             assertThat(first.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(jdbc.sql("SELECT status FROM runs").query(String.class).single()).as(Files.readString(log)).isEqualTo("STOPPED");
+            // exit 1 (not the JVM's 143) and the one line that says how to finish it; no stack trace
+            long runId = jdbc.sql("SELECT run_id FROM runs").query(Long.class).single();
+            String stopped = Files.readString(log);
+            assertThat(first.exitValue()).as(stopped).isEqualTo(1);
+            assertThat(stopped).contains("Run " + runId + " stopped after 4 ok and 0 failed requests; 'nightbench restart "
+                    + runId + "' finishes it.");
+            assertThat(stopped).doesNotContain("\tat ").doesNotContain("has been closed");
             assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(4);
 
             Process restart = ChildJvm.start(dir, log, env, "restart");
@@ -89,7 +96,14 @@ class ProcessLifecycleTest {
 
             assertThat(run.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(run.exitValue()).as(Files.readString(log)).isEqualTo(1);
-            assertThat(Files.readString(log)).contains("lost the database while running").contains("nightbench restart");
+            // one paragraph: what happened, that nothing committed is lost, the command; the stack traces in the log file
+            String console = Files.readString(log);
+            assertThat(console).contains("lost the database while running").contains("Nothing already committed is lost")
+                    .contains("'nightbench restart' finishes it").contains("Details: " + dir.resolve("logs"));
+            assertThat(console).doesNotContain("\tat ").doesNotContain("should not be restarted");
+            try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+                assertThat(Files.readString(logs.findFirst().orElseThrow())).contains("\tat ");
+            }
 
             pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
             assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(2);

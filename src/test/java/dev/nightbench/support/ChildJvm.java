@@ -14,12 +14,20 @@ public final class ChildJvm {
     }
 
     public static Process start(Path workDir, Path log, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, log, env, List.of(), args);
+    }
+
+    /** With JVM options such as {@code -Dnightbench.test.halt-at=measure.after}. */
+    public static Process start(Path workDir, Path log, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Xshare:auto", "dev.nightbench.NightbenchApplication"));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto"));
+        command.addAll(jvmOptions);
+        command.add("dev.nightbench.NightbenchApplication");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("NIGHTBENCH_LOG_DIR", workDir.resolve("logs").toString()); // the child's log file
         pb.environment().putAll(env);
         return pb.start();
     }

@@ -74,28 +74,67 @@ final class StreamThroughput {
     private BenchServer server;
     private OpenAiModelClient client;
 
-    /** Starts the server and the client and runs Nightbench's closed loop for this long, unmeasured (JIT, pool). */
-    void warmUp(Duration length) throws Exception {
+    /**
+     * What the warm-up did: the request rate of each window, and whether the last two were within the tolerance
+     * of each other (false: the cap was reached first).
+     */
+    record WarmUp(List<Double> windowRps, boolean stable, double seconds) {
+    }
+
+    /**
+     * Starts the server and the client and runs Nightbench's closed loop, unmeasured, in windows of {@code window}
+     * until two consecutive windows' request rates differ by less than {@code tolerance} (after at least three
+     * windows: the first carries the connections and the interpreter), or until {@code cap} has passed. On 2 busy
+     * cores the JIT takes from 5 s to over 20 s to settle, so a fixed warm-up is either too short or wasted.
+     */
+    WarmUp warmUp(Duration window, double tolerance, Duration cap) throws Exception {
         if (server == null) {
             server = BenchServer.start(serverKind, script(), false);
             client = new OpenAiModelClient(server.baseUrl(), null, TIMEOUTS, NanoClock.SYSTEM);
         }
-        closedLoop(client, length);
+        long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        boolean stable = false;
+        while (!stable && System.nanoTime() - start < cap.toNanos()) {
+            Loop loop = closedLoop(client, window);
+            rates.add(loop.ok / loop.seconds);
+            stable = isStable(rates, tolerance);
+        }
+        return new WarmUp(rates, stable, (System.nanoTime() - start) / 1e9);
     }
 
-    /** wrk, then Nightbench, against the same server, one after the other. */
+    /** At least three windows, and the last two within {@code tolerance} (relative) of each other. */
+    static boolean isStable(List<Double> rates, double tolerance) {
+        int n = rates.size();
+        if (n < 3) {
+            return false;
+        }
+        double last = rates.get(n - 1);
+        double before = rates.get(n - 2);
+        return before > 0 && Math.abs(last / before - 1) < tolerance;
+    }
+
+    /**
+     * wrk for half the duration, Nightbench for the whole duration, wrk for the other half, against the same
+     * server: wrk's figure is the mean of its two halves, so a change of host load during the run weighs on both
+     * sides of the ratio alike instead of on whichever ran second.
+     */
     Result run(Path workDir) throws Exception {
         if (server == null) {
-            warmUp(Duration.ofSeconds(5));
+            warmUp(Duration.ofSeconds(2), 0.05, Duration.ofSeconds(10));
         }
-        Wrk.Result wrk = Wrk.run(server.baseUrl().resolve("/v1/chat/completions").toString(), bodyJson(),
-                concurrency, duration, workDir);
+        String url = server.baseUrl().resolve("/v1/chat/completions").toString();
+        Duration half = Duration.ofSeconds(Math.max(1, duration.toSeconds() / 2));
+        Wrk.Result wrk1 = Wrk.run(url, bodyJson(), concurrency, half, workDir);
         long cpuBefore = processCpuNanos();
         Loop loop = closedLoop(client, duration);
         long cpu = processCpuNanos() - cpuBefore;
+        Wrk.Result wrk2 = Wrk.run(url, bodyJson(), concurrency, half, workDir);
         long ok = loop.ok;
+        String note = String.join("; ", List.of(wrk1.note(), wrk2.note()).stream().filter(n -> !n.isEmpty())
+                .toList());
         return new Result(ok / loop.seconds, ok, loop.failed, ok == 0 ? Double.NaN : cpu / 1e6 / ok,
-                wrk.requestsPerSecond(), wrk.note());
+                (wrk1.requestsPerSecond() + wrk2.requestsPerSecond()) / 2, note);
     }
 
     void close() {

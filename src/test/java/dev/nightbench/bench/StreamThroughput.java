@@ -11,6 +11,7 @@ import dev.nightbench.measure.RequestMeter;
 import dev.nightbench.plan.RunParams;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,14 +79,17 @@ final class StreamThroughput {
      * What the warm-up did: the request rate of each window, and whether the last two were within the tolerance
      * of each other (false: the cap was reached first).
      */
-    record WarmUp(List<Double> windowRps, boolean stable, double seconds) {
+    record WarmUp(List<Double> windowRps, List<Double> windowCompileMs, boolean stable, double seconds) {
     }
 
     /**
      * Starts the server and the client and runs Nightbench's closed loop, unmeasured, in windows of {@code window}
      * until two consecutive windows' request rates differ by less than {@code tolerance} (after at least three
-     * windows: the first carries the connections and the interpreter), or until {@code cap} has passed. On 2 busy
-     * cores the JIT takes from 5 s to over 20 s to settle, so a fixed warm-up is either too short or wasted.
+     * windows: the first carries the connections and the interpreter) and the JIT compilers spent less than
+     * {@code tolerance} of the last window compiling, or until {@code cap} has passed. On 2 busy cores the JIT takes
+     * from 5 s to over 20 s to settle, so a fixed warm-up is either too short or wasted; and on a starved host the
+     * rate can hold still at a fraction of its worth while the compile queue waits for CPU, which the compile-time
+     * condition catches.
      */
     WarmUp warmUp(Duration window, double tolerance, Duration cap) throws Exception {
         if (server == null) {
@@ -94,13 +98,17 @@ final class StreamThroughput {
         }
         long start = System.nanoTime();
         List<Double> rates = new ArrayList<>();
+        List<Double> compileMs = new ArrayList<>();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean stable = false;
         while (!stable && System.nanoTime() - start < cap.toNanos()) {
+            long compiledBefore = jit.getTotalCompilationTime();
             Loop loop = closedLoop(client, window);
             rates.add(loop.ok / loop.seconds);
-            stable = isStable(rates, tolerance);
+            compileMs.add((double) (jit.getTotalCompilationTime() - compiledBefore));
+            stable = isStable(rates, tolerance) && compileMs.getLast() < tolerance * loop.seconds * 1000;
         }
-        return new WarmUp(rates, stable, (System.nanoTime() - start) / 1e9);
+        return new WarmUp(rates, compileMs, stable, (System.nanoTime() - start) / 1e9);
     }
 
     /** At least three windows, and the last two within {@code tolerance} (relative) of each other. */

@@ -83,9 +83,12 @@ public final class TimingBenchmark {
             HostLoad.Snapshot before = HostLoad.snapshot();
             StreamThroughput.WarmUp w = b.warmUp(Duration.ofSeconds(2), 0.05, cap);
             HostLoad.Window load = HostLoad.between(before, HostLoad.snapshot());
-            warmUpNote = String.format(Locale.ROOT, "%s after %.0f s, %d windows of 2 s (req/s: %s); load %s, others' CPU %s",
-                    w.stable() ? "stable (last two within 5 %)" : "NOT stable at the cap", w.seconds(),
-                    w.windowRps().size(), String.join(", ", w.windowRps().stream().map(TimingBenchmark::format).toList()),
+            warmUpNote = String.format(Locale.ROOT, "%s after %.0f s, %d windows of 2 s (req/s: %s; JIT compile ms: %s); "
+                            + "load %s, others' CPU %s",
+                    w.stable() ? "stable (last two within 5 %, compiling < 5 % of the window)" : "NOT stable at the cap",
+                    w.seconds(), w.windowRps().size(),
+                    String.join(", ", w.windowRps().stream().map(TimingBenchmark::format).toList()),
+                    String.join(", ", w.windowCompileMs().stream().map(TimingBenchmark::format).toList()),
                     HostLoad.load1Range(List.of(load)), HostLoad.othersRange(List.of(load)));
             progress("JIT warm-up: %s", warmUpNote);
         }
@@ -159,7 +162,7 @@ public final class TimingBenchmark {
                 String c = "c=" + concurrency + (concurrency > 1 && virtual64 ? " (virtual threads)" : "");
                 rows.add(row("a", "TTFT error p50, " + c, "", runs, loads, r -> r.ttftError().quantile(0.5), Double.NaN,
                         true, "ms"));
-                rows.add(row("a", "TTFT error p99 (|error|), " + c, "≤ " + ttftLimit + " ms", runs, loads,
+                rows.add(row("a", "TTFT error p99 (of the abs. error), " + c, "≤ " + ttftLimit + " ms", runs, loads,
                         r -> r.ttftError().absQuantile(0.99), ttftLimit, true, "ms"));
                 rows.add(row("a", "  upstream p50 (t0 → server read request), " + c, "", runs, loads,
                         r -> r.upstream().quantile(0.5), Double.NaN, true, "ms"));
@@ -171,7 +174,7 @@ public final class TimingBenchmark {
                         Double.NaN, true, "ms"));
                 rows.add(row("a", "chunk-gap error p50, " + c, "", runs, loads, r -> r.gapError().quantile(0.5),
                         Double.NaN, true, "ms"));
-                rows.add(row("a", "chunk-gap error p99 (|error|), " + c, "", runs, loads,
+                rows.add(row("a", "chunk-gap error p99 (of the abs. error), " + c, "", runs, loads,
                         r -> r.gapError().absQuantile(0.99), Double.NaN, true, "ms"));
                 rows.add(row("a", "server lateness p99 (actual − scripted delay), " + c, "", runs, loads,
                         r -> r.serverLateness().quantile(0.99), Double.NaN, true, "ms"));

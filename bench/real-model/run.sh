@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Opt-in check: Nightbench against REAL inference (llama.cpp via node-llama-cpp, CPU) on a tiny GGUF model.
 # Needs node >= 20 and npm (the npm registry only), a JDK 21+ and target/nightbench.jar (./mvnw -DskipTests package).
-# Env: MODEL (default /work/shared/models/stories260K.gguf), MODEL_ID (default: file name without .gguf),
+# Env: MODEL (default stories260K.gguf in ../shared/models beside the project, or MODELS_DIR),
+#      MODEL_ID (default: file name without .gguf),
 #      JAVA (default: java on PATH), THREADS (llama.cpp threads, default 1), STREAM (default true),
 #      and Nightbench's own NIGHTBENCH_DB_*.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-model=${MODEL:-/work/shared/models/stories260K.gguf}
+models_dir=${MODELS_DIR:-}
+if [[ -z "$models_dir" ]]; then
+  # ../shared/models beside the project; in a git worktree, beside the main checkout too
+  for candidate in "$root/../shared/models" \
+      "$(cd "$root" && dirname "$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/.git)")/../shared/models"; do
+    [[ -d "$candidate" ]] && { models_dir=$(cd "$candidate" && pwd); break; }
+  done
+fi
+model=${MODEL:-${models_dir:-$root/../shared/models}/stories260K.gguf}
 model_id=${MODEL_ID:-$(basename "$model" .gguf)}
 java=${JAVA:-java}
 jar="$root/target/nightbench.jar"

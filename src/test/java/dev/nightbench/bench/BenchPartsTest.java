@@ -74,4 +74,41 @@ class BenchPartsTest {
                 .contains("alias: m2").contains("id: p3").contains("rounds: 5");
         assertThat(c.scriptedRequestMs()).isEqualTo(200.0);
     }
+
+    @Test
+    void theOthersShareOfTheCpuIsAllBusyTimeLessTheBenchmarksOwnProcessAndChildren() {
+        long[] start = HostLoad.cpuLine("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\n");
+        long[] end = HostLoad.cpuLine("cpu  300 10 100 1300 50 0 20 20 0 0\n");
+        long selfStart = HostLoad.selfJiffies("42 (java (bench)) S 1 2 3 4 5 6 7 8 9 10 30 20 0 0 20 0");
+        long selfEnd = HostLoad.selfJiffies("42 (java (bench)) S 1 2 3 4 5 6 7 8 9 10 80 40 25 5 20 0");
+
+        HostLoad.Window w = HostLoad.between(new HostLoad.Snapshot(2.5, start[0], start[1], selfStart),
+                new HostLoad.Snapshot(3.5, end[0], end[1], selfEnd));
+
+        assertThat(start).containsExactly(150, 1000);
+        assertThat(selfEnd - selfStart).isEqualTo(100);
+        // busy 150 -> 450 (+300: user, nice, system, softirq, steal), all +800; ours +100: others 200 / 800
+        assertThat(w.othersCpuShare()).isCloseTo(0.25, within(1e-9));
+        assertThat(w.load1Max()).isEqualTo(3.5);
+        assertThat(HostLoad.load1Range(List.of(w))).isEqualTo("2.5–3.5");
+        assertThat(HostLoad.othersRange(List.of(w, new HostLoad.Window(1, 1, 0.05), new HostLoad.Window(1, 1, 0.5))))
+                .isEqualTo("25 % (5–50)");
+    }
+
+    @Test
+    void theHostLoadIsReadOnLinux() {
+        HostLoad.Snapshot s = HostLoad.snapshot();
+
+        assertThat(s.load1()).isNotNaN().isGreaterThanOrEqualTo(0);
+        assertThat(s.allJiffies()).isGreaterThan(s.busyJiffies()).isPositive();
+        assertThat(s.selfJiffies()).isPositive();
+    }
+
+    @Test
+    void theWarmUpStopsOnlyWhenTwoWindowsInARowAgreeWithinTheTolerance() {
+        assertThat(StreamThroughput.isStable(List.of(1000.0, 1010.0), 0.05)).isFalse();
+        assertThat(StreamThroughput.isStable(List.of(500.0, 1000.0, 1200.0), 0.05)).isFalse();
+        assertThat(StreamThroughput.isStable(List.of(500.0, 1000.0, 1200.0, 1230.0), 0.05)).isTrue();
+        assertThat(StreamThroughput.isStable(List.of(500.0, 1000.0, 1200.0, 1130.0), 0.05)).isFalse();
+    }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class ColdStart {
 
     record Probe(boolean warmUp, double constructorMs, double firstTtftMs, double firstErrorMs,
-                 double secondTtftMs, double firstPrepMs) {
+                 double secondTtftMs, double firstPrepMs, HostLoad.Window load) {
     }
 
     private static final Pattern LINE = Pattern.compile(
@@ -42,6 +42,7 @@ final class ColdStart {
             for (int i = 0; i < jvmsPerMode * 2; i++) {
                 boolean warmUp = i % 2 == 1;
                 String id = LeanSseServer.ID_PREFIX + "cold" + i;
+                HostLoad.Snapshot before = HostLoad.snapshot();
                 Process p = new ProcessBuilder(JobOverhead.javaCommand(), "-cp", classPath,
                         "-Dnightbench.client.warmup=" + warmUp, ColdStartProbe.class.getName(),
                         server.baseUrl().toString(), id).redirectErrorStream(true).start();
@@ -49,6 +50,7 @@ final class ColdStart {
                 if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
                     throw new IOException("cold-start probe failed: " + out);
                 }
+                HostLoad.Window load = HostLoad.between(before, HostLoad.snapshot());
                 Matcher m = LINE.matcher(out);
                 if (!m.find()) {
                     throw new IOException("no result from the cold-start probe: " + out);
@@ -58,7 +60,7 @@ final class ColdStart {
                 double serverTtft = record == null ? Double.NaN
                         : (record.contentFlushNanos()[0] - record.receivedNanos()) / 1e6;
                 probes.add(new Probe(warmUp, Double.parseDouble(m.group(1)), first, first - serverTtft,
-                        Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))));
+                        Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), load));
             }
         }
         return probes;

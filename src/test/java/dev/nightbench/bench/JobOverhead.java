@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class JobOverhead {
 
     record Result(int requests, double scriptedMs, double serverMs, double sumTotalMs, double measureStepMs,
-                  double warmUpStepMs, double processWallMs, int exitCode) {
+                  double warmUpStepMs, double processWallMs, int exitCode, HostLoad.Window load) {
         double overhead() {
             return measureStepMs / scriptedMs - 1;
         }
@@ -106,6 +106,7 @@ final class JobOverhead {
                 pb.environment().put("NIGHTBENCH_DB_DIR", dbDir.toString());
                 pb.environment().put("NIGHTBENCH_DB_PORT", Integer.toString(dbPort));
                 pb.environment().remove("NIGHTBENCH_DB_URL");
+                HostLoad.Snapshot before = HostLoad.snapshot();
                 long start = System.nanoTime();
                 Process job = pb.start();
                 if (!job.waitFor(10, TimeUnit.MINUTES)) {
@@ -113,6 +114,7 @@ final class JobOverhead {
                     throw new IllegalStateException("the job did not finish in 10 minutes; see " + log);
                 }
                 double wallMs = (System.nanoTime() - start) / 1e6;
+                HostLoad.Window load = HostLoad.between(before, HostLoad.snapshot());
                 if (job.exitValue() != 0) {
                     throw new IllegalStateException("the job exited with " + job.exitValue() + "; see " + log);
                 }
@@ -123,14 +125,14 @@ final class JobOverhead {
                     serverMs += (e.nanos[server.eventCount() - 1] - e.receivedNanos) / 1e6;
                     serverRequests++;
                 }
-                results.add(read(dbDir, dbPort, r + 1, wallMs, serverMs / serverRequests, job.exitValue()));
+                results.add(read(dbDir, dbPort, r + 1, wallMs, serverMs / serverRequests, job.exitValue(), load));
             }
         }
         return results;
     }
 
-    private Result read(Path dbDir, int port, int runNumber, double wallMs, double serverMsPerRequest, int exit)
-            throws SQLException {
+    private Result read(Path dbDir, int port, int runNumber, double wallMs, double serverMsPerRequest, int exit,
+                        HostLoad.Window load) throws SQLException {
         try (EmbeddedDatabase db = EmbeddedDatabase.startOrAttach(dbDir, port);
              Connection c = DriverManager.getConnection(db.jdbcUrl(), EmbeddedDatabase.USER, "")) {
             long runId;
@@ -158,7 +160,7 @@ final class JobOverhead {
             double warmUp = stepMs(c, "warmUp");
             double scripted = requests * scriptedRequestMs();
             return new Result(requests, scripted, requests * serverMsPerRequest, sumTotal, measure, warmUp, wallMs,
-                    exit);
+                    exit, load);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.nightbench.measure.RequestMeter;
 import dev.nightbench.plan.RunParams;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,28 +75,74 @@ final class StreamThroughput {
     private BenchServer server;
     private OpenAiModelClient client;
 
-    /** Starts the server and the client and runs Nightbench's closed loop for this long, unmeasured (JIT, pool). */
-    void warmUp(Duration length) throws Exception {
+    /**
+     * What the warm-up did: the request rate of each window, and whether the last two were within the tolerance
+     * of each other (false: the cap was reached first).
+     */
+    record WarmUp(List<Double> windowRps, List<Double> windowCompileMs, boolean stable, double seconds) {
+    }
+
+    /**
+     * Starts the server and the client and runs Nightbench's closed loop, unmeasured, in windows of {@code window}
+     * until two consecutive windows' request rates differ by less than {@code tolerance} (after at least three
+     * windows: the first carries the connections and the interpreter) and the JIT compilers spent less than
+     * {@code tolerance} of the last window compiling, or until {@code cap} has passed. On 2 busy cores the JIT takes
+     * from 5 s to over 20 s to settle, so a fixed warm-up is either too short or wasted; and on a starved host the
+     * rate can hold still at a fraction of its worth while the compile queue waits for CPU, which the compile-time
+     * condition catches.
+     */
+    WarmUp warmUp(Duration window, double tolerance, Duration cap) throws Exception {
         if (server == null) {
             server = BenchServer.start(serverKind, script(), false);
             client = new OpenAiModelClient(server.baseUrl(), null, TIMEOUTS, NanoClock.SYSTEM);
         }
-        closedLoop(client, length);
+        long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        List<Double> compileMs = new ArrayList<>();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean stable = false;
+        while (!stable && System.nanoTime() - start < cap.toNanos()) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            Loop loop = closedLoop(client, window);
+            rates.add(loop.ok / loop.seconds);
+            compileMs.add((double) (jit.getTotalCompilationTime() - compiledBefore));
+            stable = isStable(rates, tolerance) && compileMs.getLast() < tolerance * loop.seconds * 1000;
+        }
+        return new WarmUp(rates, compileMs, stable, (System.nanoTime() - start) / 1e9);
     }
 
-    /** wrk, then Nightbench, against the same server, one after the other. */
+    /** At least three windows, and the last two within {@code tolerance} (relative) of each other. */
+    static boolean isStable(List<Double> rates, double tolerance) {
+        int n = rates.size();
+        if (n < 3) {
+            return false;
+        }
+        double last = rates.get(n - 1);
+        double before = rates.get(n - 2);
+        return before > 0 && Math.abs(last / before - 1) < tolerance;
+    }
+
+    /**
+     * wrk for half the duration, Nightbench for the whole duration, wrk for the other half, against the same
+     * server: wrk's figure is the mean of its two halves, so a change of host load during the run weighs on both
+     * sides of the ratio alike instead of on whichever ran second.
+     */
     Result run(Path workDir) throws Exception {
         if (server == null) {
-            warmUp(Duration.ofSeconds(5));
+            warmUp(Duration.ofSeconds(2), 0.05, Duration.ofSeconds(10));
         }
-        Wrk.Result wrk = Wrk.run(server.baseUrl().resolve("/v1/chat/completions").toString(), bodyJson(),
-                concurrency, duration, workDir);
+        String url = server.baseUrl().resolve("/v1/chat/completions").toString();
+        Duration half = Duration.ofSeconds(Math.max(1, duration.toSeconds() / 2));
+        Wrk.Result wrk1 = Wrk.run(url, bodyJson(), concurrency, half, workDir);
         long cpuBefore = processCpuNanos();
         Loop loop = closedLoop(client, duration);
         long cpu = processCpuNanos() - cpuBefore;
+        Wrk.Result wrk2 = Wrk.run(url, bodyJson(), concurrency, half, workDir);
         long ok = loop.ok;
+        String note = String.join("; ", List.of(wrk1.note(), wrk2.note()).stream().filter(n -> !n.isEmpty())
+                .toList());
         return new Result(ok / loop.seconds, ok, loop.failed, ok == 0 ? Double.NaN : cpu / 1e6 / ok,
-                wrk.requestsPerSecond(), wrk.note());
+                (wrk1.requestsPerSecond() + wrk2.requestsPerSecond()) / 2, note);
     }
 
     void close() {

@@ -52,7 +52,7 @@ public final class Cli {
               runs      list recent runs
               report    (re)write a run's report under reports/
               validate  check a plan file without running it
-              db        start the embedded PostgreSQL and print how to connect
+              db        start the embedded PostgreSQL and print how to connect ('db stop' stops it)
               serve     stay up and run plans on a cron schedule
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
@@ -97,8 +97,10 @@ public final class Cli {
                       Checks the plan and prints what it would run; exit 2 with every problem found.
                     """,
             "db", """
-                    Usage: nightbench db
-                      Starts (or attaches to) the embedded PostgreSQL, prints how to connect, runs until Ctrl-C.
+                    Usage: nightbench db [stop [--force]]
+                      db        Starts (or attaches to) the embedded PostgreSQL, prints how to connect and keeps it up
+                                until Ctrl-C (it stops then, unless another Nightbench process still uses it).
+                      db stop   Stops it; refused (exit 1) while other Nightbench processes use it, unless --force.
                     """,
             "serve", """
                     Usage: nightbench serve
@@ -156,7 +158,7 @@ public final class Cli {
                     yield withSpring(c -> c.report(id));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
-                case "db" -> db(Args.parse(command, rest, Set.of(), Set.of(), 0, usage));
+                case "db" -> db(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage), usage);
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
                     yield withSpring(Commands::serve);
@@ -228,7 +230,16 @@ public final class Cli {
         return OK;
     }
 
-    private int db(Args args) {
+    private int db(Args args, String usage) {
+        if (!args.positional().isEmpty()) {
+            if (!args.positional().getFirst().equals("stop")) {
+                throw new UsageException("unknown action '" + args.positional().getFirst() + "' for 'db' (only 'stop')", usage);
+            }
+            return dbStop(args.flag("force"));
+        }
+        if (args.flag("force")) {
+            throw new UsageException("--force goes with 'db stop'", usage);
+        }
         Database db = Database.resolve(env);
         if (db.embedded() == null) {
             out.println("Nightbench is configured for an external database: " + db.url());
@@ -238,10 +249,7 @@ public final class Cli {
         out.println("Embedded PostgreSQL " + (e.owner() ? "started" : "already running") + " in " + e.dataDirectory());
         out.println("  JDBC:  " + e.jdbcUrl() + "  (user " + EmbeddedDatabase.USER + ", no password)");
         out.println("  psql:  psql -h 127.0.0.1 -p " + e.port() + " -U " + EmbeddedDatabase.USER + " " + EmbeddedDatabase.DATABASE);
-        if (!e.owner()) {
-            return OK;
-        }
-        out.println("Press Ctrl-C to stop it.");
+        out.println("Press Ctrl-C to leave it (it stops then, unless another Nightbench process uses it).");
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             e.close();
@@ -252,6 +260,32 @@ public final class Cli {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        return OK;
+    }
+
+    private int dbStop(boolean force) {
+        if (Database.externalConfigured(env)) {
+            out.println("Nightbench is configured for an external database: nothing to stop");
+            return OK;
+        }
+        Path dir = Database.embeddedDataDirectory(env);
+        EmbeddedDatabase.StopResult result = EmbeddedDatabase.stop(dir, force);
+        if (!result.wasRunning()) {
+            out.println("No embedded PostgreSQL is running in " + dir);
+            return OK;
+        }
+        if (!result.clients().isEmpty() && !force) {
+            err.println("nightbench db stop: the embedded PostgreSQL in " + dir + " is in use by "
+                    + String.join(", ", result.clients()) + "; wait for them, or --force to cut them off");
+            return JOB_FAILED;
+        }
+        if (!result.stopped()) {
+            err.println("nightbench db stop: the embedded PostgreSQL in " + dir + " did not stop; see "
+                    + EmbeddedDatabase.serverLog(dir));
+            return JOB_FAILED;
+        }
+        out.println("Stopped the embedded PostgreSQL in " + dir
+                + (result.clients().isEmpty() ? "" : " (cut off " + String.join(", ", result.clients()) + ")"));
         return OK;
     }
 

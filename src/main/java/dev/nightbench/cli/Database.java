@@ -32,9 +32,7 @@ record Database(String url, Map<String, Object> springProperties, EmbeddedDataba
         if (springUrl != null && !springUrl.isBlank()) {
             return new Database(springUrl, Map.of(), null);
         }
-        String dir = env.apply("NIGHTBENCH_DB_DIR");
-        Path dataDir = dir != null && !dir.isBlank() ? Path.of(dir)
-                : Path.of(System.getProperty("user.home"), ".nightbench", "pgdata");
+        Path dataDir = embeddedDataDirectory(env);
         String portText = env.apply("NIGHTBENCH_DB_PORT");
         int port;
         try {
@@ -42,9 +40,25 @@ record Database(String url, Map<String, Object> springProperties, EmbeddedDataba
         } catch (NumberFormatException e) {
             throw new UsageException("NIGHTBENCH_DB_PORT must be a port number, not '" + portText + "'", Cli.USAGE);
         }
-        EmbeddedDatabase db = EmbeddedDatabase.startOrAttach(dataDir, port);
+        EmbeddedDatabase db = EmbeddedDatabase.startOrAttach(dataDir, port, EmbeddedDatabase.unsafeNoFsyncRequested(env));
         return new Database(db.jdbcUrl(), Map.of("spring.datasource.url", db.jdbcUrl(),
                 "spring.datasource.username", EmbeddedDatabase.USER), db);
+    }
+
+    /** True when an external database is configured (the embedded one is not used). */
+    static boolean externalConfigured(Function<String, String> env) {
+        return !isBlank(env.apply("NIGHTBENCH_DB_URL")) || !isBlank(env.apply("SPRING_DATASOURCE_URL"));
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** {@code NIGHTBENCH_DB_DIR}, or {@code ~/.nightbench/pgdata}. */
+    static Path embeddedDataDirectory(Function<String, String> env) {
+        String dir = env.apply("NIGHTBENCH_DB_DIR");
+        return dir != null && !dir.isBlank() ? Path.of(dir)
+                : Path.of(System.getProperty("user.home"), ".nightbench", "pgdata");
     }
 
     private static void putIfSet(Map<String, Object> props, String key, String value) {

@@ -7,7 +7,9 @@ import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.report.ReportService;
 import dev.nightbench.run.GracefulStop;
+import dev.nightbench.store.RunStore;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -140,11 +142,13 @@ public final class Cli {
                 case "runs" -> {
                     Args a = Args.parse(command, rest, Set.of("limit"), Set.of(), 0, usage);
                     int limit = positiveInt(a.option("limit"), 20, "--limit", usage);
-                    yield withSpring(c -> c.runs(limit));
+                    yield query(QueryContext.Runs.class, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class), limit, out),
+                            c -> c.runs(limit));
                 }
                 case "report" -> {
                     Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
-                    yield withSpring(c -> c.report(id));
+                    yield query(QueryContext.Reports.class, ctx -> ReadCommands.report(ctx.getBean(RunStore.class),
+                            ctx.getBean(ReportService.class), id, out, err), c -> c.report(id));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
                 case "db" -> db(Args.parse(command, rest, Set.of(), Set.of(), 0, usage));
@@ -259,11 +263,35 @@ public final class Cli {
     }
 
     /**
+     * A command that only reads the history: answered from the small {@link QueryContext} when the schema is
+     * current, else from the full context, which migrates first.
+     */
+    private int query(Class<?> context, Function<ConfigurableApplicationContext, Integer> quick,
+                      Function<Commands, Integer> full) {
+        Database db = Database.resolve(env);
+        Thread hook = new Thread(db::close, "nightbench-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return QueryContext.run(context, db, quick).orElseGet(() -> withSpring(db, full));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                db.close();
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is closing it
+            }
+        }
+    }
+
+    private int withSpring(Function<Commands, Integer> body) {
+        return withSpring(Database.resolve(env), body);
+    }
+
+    /**
      * Starts Spring on the configured (or embedded) database, runs {@code body}, and shuts down. SIGTERM or
      * Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
      */
-    private int withSpring(Function<Commands, Integer> body) {
-        Database db = Database.resolve(env);
+    private int withSpring(Database db, Function<Commands, Integer> body) {
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
         Thread hook = new Thread(() -> {
             if (context[0] != null) {

@@ -54,6 +54,7 @@ public final class Cli {
               validate  check a plan file without running it
               db        start the embedded PostgreSQL and print how to connect
               serve     stay up and run plans on a cron schedule
+              doctor    check that a plan's endpoints, models, the database and reports/ are ready
 
             Run 'nightbench COMMAND --help' for a command's options.
             Exit codes: 0 ok, 1 job failed or stopped, 2 bad input or usage, 3 regression (--fail-on-regression),
@@ -102,6 +103,13 @@ public final class Cli {
                       Stays up and runs plans on cron schedules from configuration, e.g.
                         NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
                       (Spring cron: second minute hour day month weekday).
+                    """,
+            "doctor", """
+                    Usage: nightbench doctor [--plan FILE]
+                      Checks, one line each: the JDK and Nightbench version; the plan (default jobs/demo.yaml); every
+                      endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
+                      the start of the answer); the database answers and has every migration; the reports directory
+                      is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
                     """);
 
     private final PrintStream out;
@@ -152,6 +160,8 @@ public final class Cli {
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
                 case "db" -> db(Args.parse(command, rest, Set.of(), Set.of(), 0, usage));
+                case "doctor" -> new DoctorCommand(out, env).run(Path.of(Args.parse(command, rest, Set.of("plan"), Set.of(),
+                        0, usage).options().getOrDefault("plan", "jobs/demo.yaml")));
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
                     yield withSpring(Commands::serve);

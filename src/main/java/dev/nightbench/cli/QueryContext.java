@@ -62,12 +62,7 @@ final class QueryContext {
      * @return the command's exit code, or empty when the schema needs migrating (nothing was done)
      */
     static Optional<Integer> run(Class<?> source, Database db, Function<ConfigurableApplicationContext, Integer> body) {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(source)
-                .web(WebApplicationType.NONE)
-                .logStartupInfo(false)
-                .registerShutdownHook(false)
-                .properties(new HashMap<>(db.springProperties()))
-                .run()) {
+        try (ConfigurableApplicationContext context = start(source, db)) {
             Migrations.Status schema = Migrations.check(context.getBean(DataSource.class));
             if (!schema.current()) {
                 log.debug("Schema not current (pending {}, failed {}): using the full context", schema.pending(),
@@ -78,5 +73,15 @@ final class QueryContext {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the schema history: " + e.getMessage(), e);
         }
+    }
+
+    /** The context {@code source} on {@code db}, whatever the schema (its DataSource connects on first use). */
+    static ConfigurableApplicationContext start(Class<?> source, Database db) {
+        return new SpringApplicationBuilder(source)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .registerShutdownHook(false)
+                .properties(new HashMap<>(db.springProperties()))
+                .run();
     }
 }

@@ -1,6 +1,7 @@
 package dev.nightbench.cli;
 
 import dev.nightbench.NightbenchApplication;
+import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.db.EmbeddedDatabase;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellPlanner;
@@ -190,6 +191,7 @@ public final class Cli {
             }
         }
         LoadedPlan loaded = new PlanLoader().loadWithSnapshot(plan); // bad plan: exit 2 before any database work
+        OpenAiModelClient.warmUpClassesInBackground(); // while Spring starts, not between the job's start and its first request
         LocalDate date = runDate;
         return withSpring(c -> c.run(loaded, date, args.option("label"), args.flag("fail-on-regression"),
                 args.flag("fail-on-model-failure")));
@@ -316,7 +318,7 @@ public final class Cli {
                     .web(WebApplicationType.NONE)
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
-                    .properties(new HashMap<>(db.springProperties()))
+                    .properties(FlywayWhenNeeded.properties(db))
                     .build();
             context[0] = app.run();
             return body.apply(context[0].getBean(Commands.class));

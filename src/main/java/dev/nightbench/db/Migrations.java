@@ -74,7 +74,8 @@ public final class Migrations {
         }
     }
 
-    static Status check(Connection c, List<String> shipped) throws SQLException {
+    /** As {@link #check(DataSource)}, on an open connection, against the given shipped versions. */
+    public static Status check(Connection c, List<String> shipped) throws SQLException {
         Set<String> applied = new TreeSet<>(BY_VERSION);
         Set<String> failed = new TreeSet<>(BY_VERSION);
         try (Statement s = c.createStatement()) {

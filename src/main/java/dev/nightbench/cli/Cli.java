@@ -1,13 +1,16 @@
 package dev.nightbench.cli;
 
 import dev.nightbench.NightbenchApplication;
+import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.db.EmbeddedDatabase;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.report.ReportService;
 import dev.nightbench.run.GracefulStop;
+import dev.nightbench.store.RunStore;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -54,6 +57,7 @@ public final class Cli {
               validate  check a plan file without running it
               db        start the embedded PostgreSQL and print how to connect ('db stop' stops it)
               serve     stay up and run plans on a cron schedule
+              doctor    check that a plan's endpoints, models, the database and reports/ are ready
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -107,6 +111,13 @@ public final class Cli {
                       Stays up and runs plans on cron schedules from configuration, e.g.
                         NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
                       (Spring cron: second minute hour day month weekday).
+                    """,
+            "doctor", """
+                    Usage: nightbench doctor [--plan FILE]
+                      Checks, one line each: the JDK and Nightbench version; the plan (default jobs/demo.yaml); every
+                      endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
+                      the start of the answer); the database answers and has every migration; the reports directory
+                      is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
                     """);
 
     private final PrintStream out;
@@ -151,14 +162,18 @@ public final class Cli {
                 case "runs" -> {
                     Args a = Args.parse(command, rest, Set.of("limit"), Set.of(), 0, usage);
                     int limit = positiveInt(a.option("limit"), 20, "--limit", usage);
-                    yield withSpring(c -> c.runs(limit));
+                    yield query(QueryContext.Runs.class, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class), limit, out),
+                            c -> c.runs(limit));
                 }
                 case "report" -> {
                     Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
-                    yield withSpring(c -> c.report(id));
+                    yield query(QueryContext.Reports.class, ctx -> ReadCommands.report(ctx.getBean(RunStore.class),
+                            ctx.getBean(ReportService.class), id, out, err), c -> c.report(id));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
                 case "db" -> db(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage), usage);
+                case "doctor" -> new DoctorCommand(out, env).run(Path.of(Args.parse(command, rest, Set.of("plan"), Set.of(),
+                        0, usage).options().getOrDefault("plan", "jobs/demo.yaml")));
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
                     yield withSpring(Commands::serve);
@@ -206,6 +221,7 @@ public final class Cli {
             }
         }
         LoadedPlan loaded = new PlanLoader().loadWithSnapshot(plan); // bad plan: exit 2 before any database work
+        OpenAiModelClient.warmUpClassesInBackground(); // while Spring starts, not between the job's start and its first request
         LocalDate date = runDate;
         return withSpring(c -> c.run(loaded, date, args.option("label"), args.flag("fail-on-regression"),
                 args.flag("fail-on-model-failure")));
@@ -321,11 +337,35 @@ public final class Cli {
     }
 
     /**
+     * A command that only reads the history: answered from the small {@link QueryContext} when the schema is
+     * current, else from the full context, which migrates first.
+     */
+    private int query(Class<?> context, Function<ConfigurableApplicationContext, Integer> quick,
+                      Function<Commands, Integer> full) {
+        Database db = Database.resolve(env);
+        Thread hook = new Thread(db::close, "nightbench-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return QueryContext.run(context, db, quick).orElseGet(() -> withSpring(db, full));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                db.close();
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is closing it
+            }
+        }
+    }
+
+    private int withSpring(Function<Commands, Integer> body) {
+        return withSpring(Database.resolve(env), body);
+    }
+
+    /**
      * Starts Spring on the configured (or embedded) database, runs {@code body}, and shuts down. SIGTERM or
      * Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
      */
-    private int withSpring(Function<Commands, Integer> body) {
-        Database db = Database.resolve(env);
+    private int withSpring(Database db, Function<Commands, Integer> body) {
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
         int[] exitCode = {JOB_FAILED};
         CountDownLatch commandDone = new CountDownLatch(1);
@@ -351,7 +391,7 @@ public final class Cli {
                     .web(WebApplicationType.NONE)
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
-                    .properties(new HashMap<>(db.springProperties()))
+                    .properties(FlywayWhenNeeded.properties(db))
                     .build();
             context[0] = app.run();
             exitCode[0] = body.apply(context[0].getBean(Commands.class));

@@ -237,33 +237,11 @@ class Commands {
     }
 
     int runs(int limit) {
-        List<RunStore.RunSummary> list = runs.recent(limit);
-        if (list.isEmpty()) {
-            out.println("No runs yet. Start one with: nightbench run --plan jobs/demo.yaml");
-            return Cli.OK;
-        }
-        out.printf("%-6s %-20s %-10s %-10s %6s %7s %7s %9s %6s %-20s %s%n", "RUN", "PLAN", "DATE", "STATUS", "OK",
-                "FAILED", "SKIPPED", "RETRIED", "MODELS", "STARTED", "LABEL");
-        for (RunStore.RunSummary r : list) {
-            List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
-            out.printf("%-6d %-20s %-10s %-10s %6d %7d %7d %9s %6s %-20s %s%n", r.runId(), r.planName(), r.runDate(),
-                    r.status(), r.okRequests(), r.failedRequests(), Tallies.skipped(tallies), Tallies.retried(tallies),
-                    r.failedModels() == 0 ? "ok" : r.failedModels() + " bad",
-                    r.startedAt().toString().substring(0, 19).replace('T', ' '),
-                    (r.label() == null ? "" : r.label()) + (r.simulated() ? " [simulated]" : ""));
-        }
-        return Cli.OK;
+        return ReadCommands.runs(runs, limit, out);
     }
 
     int report(Long runId) {
-        Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
-        if (run.isEmpty()) {
-            System.err.println("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId));
-            return Cli.BAD_INPUT;
-        }
-        Path dir = reports.write(run.get().runId());
-        out.println("Report: " + dir);
-        return Cli.OK;
+        return ReadCommands.report(runs, reports, runId, out, System.err);
     }
 
     int serve() {

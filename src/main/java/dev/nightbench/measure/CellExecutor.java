@@ -496,7 +496,7 @@ public final class CellExecutor {
     }
 
     /** The request for a model and prompt: the run's parameters, overridden by the model's own. */
-    static ChatRequest requestFor(ModelSpec model, PromptSpec prompt, RunParams run) {
+    public static ChatRequest requestFor(ModelSpec model, PromptSpec prompt, RunParams run) {
         Map<String, Object> params = model.params();
         Integer maxTokens = params.containsKey("max_tokens") ? ((Number) params.get("max_tokens")).intValue() : run.maxTokens();
         Double temperature = params.containsKey("temperature") ? ((Number) params.get("temperature")).doubleValue() : run.temperature();

@@ -19,19 +19,19 @@ import java.util.function.Function;
  * reused), starting the built-in simulated endpoint on loopback when the plan uses it. API keys are read
  * from the environment here and nowhere else.
  */
-final class ClientFactory {
+public final class ClientFactory {
 
     private final Function<String, String> env;
 
-    ClientFactory(Function<String, String> env) {
+    public ClientFactory(Function<String, String> env) {
         this.env = env;
     }
 
     /** Clients by model alias, and the resources to close with them. */
-    record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
+    public record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
     }
 
-    Clients create(Plan plan) {
+    public Clients create(Plan plan) {
         SimulatedServer[] sim = new SimulatedServer[1];
         Map<String, ModelClient> byEndpoint = new LinkedHashMap<>();
         for (Endpoint endpoint : plan.endpoints()) {

@@ -257,7 +257,7 @@ public final class OpenAiModelClient implements ModelClient {
      * benchmark measures the difference ({@code bench/README.md}). The constructor calls it unless the system
      * property {@value #WARMUP_PROPERTY} is {@code false} (there only to measure what it saves). Never throws.
      */
-    public static void warmUpClasses() {
+    public static synchronized void warmUpClasses() { // synchronized: a second caller waits until the classes are warm
         if (!WARMED_UP.compareAndSet(false, true)) {
             return;
         }
@@ -280,6 +280,17 @@ public final class OpenAiModelClient implements ModelClient {
             log.debug("Client classes warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
         } catch (Exception | LinkageError e) {
             log.debug("Client class warm-up failed (harmless): {}", e.toString());
+        }
+    }
+
+    /**
+     * Starts {@link #warmUpClasses()} on a daemon thread (unless {@value #WARMUP_PROPERTY} is {@code false}), so that
+     * it overlaps what the caller does next (the CLI: starting Spring before a run); a client constructed meanwhile
+     * waits for it to finish, so no request is sent while classes are still being warmed up.
+     */
+    public static void warmUpClassesInBackground() {
+        if (!"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY))) {
+            Thread.ofPlatform().daemon().name("nightbench-client-warm-up").start(OpenAiModelClient::warmUpClasses);
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.nightbench.cli;
+
+import dev.nightbench.doctor.Check;
+import dev.nightbench.doctor.Doctor;
+import dev.nightbench.plan.Plan;
+import dev.nightbench.plan.PlanException;
+import dev.nightbench.plan.PlanLoader;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * {@code nightbench doctor}: runs the {@link Doctor}'s checks against a plan, the configured database (through the
+ * small {@link QueryContext}, so the same settings apply as for a run, and nothing is migrated or written) and the
+ * reports directory, one line per check. Exit 0 when all pass, 1 otherwise; even a plan that does not load is one
+ * failed check, so every other check still runs.
+ */
+final class DoctorCommand {
+
+    private final PrintStream out;
+    private final Function<String, String> env;
+
+    DoctorCommand(PrintStream out, Function<String, String> env) {
+        this.out = out;
+        this.env = env;
+    }
+
+    int run(Path planPath) {
+        out.println("nightbench doctor: " + planPath);
+        Doctor doctor = new Doctor(env, check -> out.println("  " + check.line()));
+        doctor.java();
+        try {
+            Plan plan = new PlanLoader().loadWithSnapshot(planPath).plan();
+            doctor.add(Check.ok("plan", plan.source() + " is valid: '" + plan.name() + "', " + plan.endpoints().size()
+                    + " endpoint(s), " + plan.models().size() + " model(s), " + plan.prompts().size() + " prompt(s)"));
+            doctor.models(plan);
+        } catch (PlanException e) {
+            StringBuilder problems = new StringBuilder();
+            e.problems().forEach(p -> problems.append("\n        ").append(p));
+            doctor.add(Check.fail("plan", e.problems().size() + " problem(s) (nightbench validate --plan " + planPath
+                    + "):" + problems));
+        }
+        String reports = null;
+        try (Database db = Database.resolve(env);
+             ConfigurableApplicationContext context = QueryContext.start(QueryContext.Runs.class, db)) {
+            doctor.database(context.getBean(DataSource.class), db.url());
+            reports = context.getEnvironment().getProperty("nightbench.reports-dir");
+        } catch (RuntimeException e) {
+            doctor.add(Check.fail("database", Commands.rootMessage(e)));
+        }
+        doctor.reports(Path.of(reports != null ? reports : reportsDirWithoutSpring()));
+        long failed = doctor.checks().stream().filter(c -> !c.ok()).count();
+        out.println(failed == 0 ? "All " + doctor.checks().size() + " checks passed."
+                : failed + " of " + doctor.checks().size() + " checks failed.");
+        return failed == 0 ? Cli.OK : Cli.JOB_FAILED;
+    }
+
+    /** {@code nightbench.reports-dir} from the environment or system properties, bound as Spring binds it. */
+    private static String reportsDirWithoutSpring() {
+        StandardEnvironment environment = new StandardEnvironment();
+        ConfigurationPropertySources.attach(environment);
+        return Binder.get(environment).bind("nightbench.reports-dir", String.class).orElse("reports");
+    }
+}

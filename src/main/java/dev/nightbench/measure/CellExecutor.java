@@ -53,7 +53,8 @@ import java.util.random.RandomGenerator;
  *       of silently lowering the offered load.</li>
  * </ul>
  * A load cell also returns its {@link LoadPhase}: wall time from the first send to the last completion, the
- * highest number of requests in flight in the client, and whether the plan's SLOs held at that load. A sweep level
+ * highest number of requests in flight in the client, whether the plan's SLOs held at that load, and what the client
+ * itself did ({@link ClientLoad}: CPU, wait for a core, requests on the wire, whether it set the pace). A sweep level
  * that breaks them stops the model's sweep ({@link SweepState}); its higher levels are recorded as skipped. Failures
  * in a sweep do not count towards the model's circuit breaker (finding the load at which requests fail is the
  * sweep's purpose, and its error-rate limit stops it), except a model the server refuses.
@@ -345,6 +346,9 @@ public final class CellExecutor {
                 for (Future<?> task : tasks) {
                     join(task);
                 }
+            } catch (RuntimeException e) {
+                inFlight.monitor.stop(0); // ends its probe thread
+                throw e;
             }
             return finish(startedAt, ceiling.orElse(null));
         }

@@ -11,7 +11,7 @@ import static dev.nightbench.report.ReportDocument.text;
 
 /**
  * The load section's account of client-limited levels (load_phases.client_limited): a warning naming them, a mark
- * in the level's table cell, the reason per level, and a footnote saying what the mark means and how it is decided
+ * in the level's requests/s cell, the reason per level, and a footnote saying what the mark means and how it is decided
  * ({@link ClientLimitRules}). A level whose figures describe the benchmark's own client must never read as the
  * server's.
  */
@@ -36,10 +36,9 @@ final class ClientLimits {
                 + "more cores.")), true));
     }
 
-    /** The level's cell in the load table, marked when client-limited. */
-    static Object levelCell(ReportData.LoadLevel l) {
-        String level = Format.level(l.loadLevel());
-        return l.limitedByClient() ? new Span(level + " " + MARK + "¹", ReportDocument.Style.BAD) : level;
+    /** The level's requests/s cell in the load table, marked when client-limited: that figure is the client's. */
+    static Object throughputCell(ReportData.LoadLevel l, String throughput) {
+        return l.limitedByClient() ? new Span(throughput + " " + MARK + "¹", ReportDocument.Style.BAD) : throughput;
     }
 
     /** "concurrency 16 client-limited: scheduling lag p95 …". */

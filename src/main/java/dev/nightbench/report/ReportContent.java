@@ -463,7 +463,7 @@ final class ReportContent {
                 .number("Max in flight").number("Lag mean / p95");
         for (ReportData.LoadLevel l : levels) {
             String mode = l.loadMode() + (l.sweep() ? " (sweep)" : "");
-            Object level = ClientLimits.levelCell(l);
+            String level = Format.level(l.loadLevel());
             String offered = l.rate() == null ? Format.NONE : Format.level(l.rate()) + " req/s";
             if (l.skipped() || l.requests() == null) {
                 t.row(mode, level, offered, held(l), "—", Format.NONE, Format.NONE, Format.NONE, Format.NONE,
@@ -473,7 +473,8 @@ final class ReportContent {
             String lag = l.scheduledLagMsMean() == null && l.scheduledLagMsP95() == null ? Format.NONE
                     : Format.msPair(l.scheduledLagMsMean(), l.scheduledLagMsP95());
             t.row(mode, level, offered, held(l), l.okRequests() + "/" + l.requests(), Format.share(l.errorRate()),
-                    Format.share(l.goodput()), Format.perSecond(l.requestThroughput(), "req/s"),
+                    Format.share(l.goodput()),
+                    ClientLimits.throughputCell(l, Format.perSecond(l.requestThroughput(), "req/s")),
                     Format.perSecond(l.outputTokenThroughput(), "tok/s"), Format.msPair(l.ttftMsP50(), l.ttftMsP95()),
                     Format.msPair(l.tpotMsP50(), l.tpotMsP95()), Format.msPair(l.e2eMsP50(), l.e2eMsP95()),
                     l.maxInFlight() == null ? Format.NONE : l.maxInFlight().toString(),

@@ -8,11 +8,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,14 +116,14 @@ class SharedEmbeddedDatabaseTest {
     }
 
     /**
-     * Returns {@code port} once the server on {@code data} answers there (initdb's single-user postgres also writes a
-     * postmaster.pid, with the default port 5432).
+     * Returns {@code port} once the server on {@code data} takes sessions there (initdb's single-user postgres also
+     * writes a postmaster.pid, with the default port 5432).
      */
     static int awaitPort(Path data, int port, Process process, Path log) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             var pid = PostmasterPid.read(data);
-            if (pid.isPresent() && pid.get().port() == port && answers(port)) {
+            if (pid.isPresent() && pid.get().port() == port && acceptsSessions(port)) {
                 return port;
             }
             Thread.sleep(100);
@@ -175,11 +176,11 @@ class SharedEmbeddedDatabaseTest {
         assertThat(data.resolve(PostmasterPid.FILE)).as("a clean stop removes postmaster.pid").doesNotExist();
     }
 
-    static boolean answers(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
+    /** Past "the database system is starting up". */
+    private static boolean acceptsSessions(int port) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "")) {
+            return c.isValid(5);
+        } catch (SQLException e) {
             return false;
         }
     }

@@ -96,6 +96,7 @@ server_pid=
 db_pid=
 cleanup() {
   local status=$?
+  set +e   # `wait` on a process stopped by SIGTERM returns 143: that must not become the script's exit code
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [[ -n "$db_pid" ]] && kill "$db_pid" 2>/dev/null && wait "$db_pid" 2>/dev/null
   if [[ "${KEEP:-0}" == "1" ]]; then say "kept $work"; else rm -rf "$work"; fi

@@ -33,7 +33,7 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nightbench-real-model.XXXXXX")
 server_pid=
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; true; }
+cleanup() { set +e; [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; true; }
 trap cleanup EXIT
 
 NODE_LLAMA_CPP_SKIP_DOWNLOAD=true node "$here/openai-server.mjs" --model "$model" --id "$model_id" \

@@ -207,7 +207,7 @@ class ProcessLifecycleTest {
         Path log = dir.resolve("serve.log");
         Process serve = ChildJvm.start(dir, log, Map.of("NIGHTBENCH_DB_URL", TestDatabase.newDatabase(),
                 "NIGHTBENCH_DB_USER", "postgres"), "serve");
-        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(serve.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as(Files.readString(log)).isTrue(); // slow boots
         assertThat(serve.exitValue()).isEqualTo(2);
         assertThat(Files.readString(log)).contains("NIGHTBENCH_SERVE_SCHEDULES_0_CRON");
     }

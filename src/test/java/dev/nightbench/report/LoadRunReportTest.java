@@ -45,7 +45,8 @@ class LoadRunReportTest extends JobTestSupport {
                 .contains("|concurrency (sweep)|2|—|skipped|—|").contains("|concurrency (sweep)|4|—|skipped|—|")
                 .contains("- concurrency 4 skipped: sweep stopped: SLO error rate ")
                 .contains("](load-01-sim-fast-concurrency.png)")
-                .containsPattern("\\|sim-fast\\|[\\d.]+ ms ± [\\d.]+ \\(CV \\d+ %\\)");
+                // a noisy host may push the CV over 20 %, which the report then marks "high": both forms are right here
+                .containsPattern("\\|sim-fast\\|[\\d.]+ ms ± [\\d.]+ (\\*\\*)?\\(CV \\d+ %\\)");
         // the latency table has the serial cells only; skipped sweep requests are not failures
         assertThat(md.lines().filter(l -> l.startsWith("|sim-"))).allSatisfy(l -> assertThat(l).doesNotContain(" @ "));
         assertThat(md).doesNotContain("## Failed and skipped models");

@@ -4,7 +4,7 @@
 # classes were loaded by then. A phase lasts until the next one starts.
 #   bench/startup/phases.sh [LAUNCHER...] -- COMMAND [ARGS...]
 #   e.g. bench/startup/phases.sh -- runs        (LAUNCHER defaults to: java -jar target/nightbench.jar)
-#        bench/startup/phases.sh bin/nightbench -- run --plan jobs/demo.yaml
+#        bench/startup/phases.sh src/main/launcher/nightbench -- run --plan jobs/demo.yaml
 # Use a throwaway database (NIGHTBENCH_DB_DIR, NIGHTBENCH_DB_PORT) as for any manual launch.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,7 +13,7 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do launcher+=("$1"); shift; done
 [[ $# -gt 0 ]] && shift
 log="$(mktemp)"
 if [[ ${#launcher[@]} -eq 0 ]]; then
-  launcher=("$(NIGHTBENCH_WHICH_JAVA=1 "$root/bin/nightbench")" -jar "$root/target/nightbench.jar")
+  launcher=("$(NIGHTBENCH_WHICH_JAVA=1 "$root/src/main/launcher/nightbench")" -jar "$root/target/nightbench.jar")
   launcher=("${launcher[0]}" "-Xlog:class+load:file=$log:uptime" "${launcher[@]:1}")
 else
   export NIGHTBENCH_JAVA_OPTS="-Xlog:class+load:file=$log:uptime ${NIGHTBENCH_JAVA_OPTS:-}"

@@ -2,8 +2,8 @@
 # Startup benchmark (bench/README.md, "Startup"): wall time from launch to exit of --help, validate, runs and report,
 # and for run the time from launch to its first request at a model server, for three ways to start Nightbench:
 #   jar        java -jar target/nightbench.jar
-#   extracted  bin/nightbench with NIGHTBENCH_AOT=0 (the jar extracted once; classes from plain jars)
-#   aot        bin/nightbench with the JDK 25 AOT cache trained by bin/nightbench-aot
+#   extracted  src/main/launcher/nightbench with NIGHTBENCH_AOT=0 (the jar extracted once; classes from plain jars)
+#   aot        src/main/launcher/nightbench with the JDK 25 AOT cache trained by src/main/launcher/nightbench-aot
 #   baseline   java -jar BASELINE_JAR (--baseline FILE: e.g. a jar built from main before these changes)
 # Everything runs on a throwaway embedded PostgreSQL that is already up and migrated (started by `nightbench db`
 # before measuring), and a loopback stub model server (stub_server.py, python3). Each figure is the median of
@@ -37,7 +37,7 @@ export NIGHTBENCH_JAR="$work/nightbench.jar" NIGHTBENCH_APP_DIR="$work/nightbenc
 cp "$root/target/nightbench.jar" "$NIGHTBENCH_JAR"
 [[ -z "$baseline" ]] || cp "$baseline" "$work/baseline.jar"
 jar="$NIGHTBENCH_JAR"
-java="$(NIGHTBENCH_WHICH_JAVA=1 "$root/bin/nightbench")"
+java="$(NIGHTBENCH_WHICH_JAVA=1 "$root/src/main/launcher/nightbench")"
 db_port="${NIGHTBENCH_DB_PORT:-55470}"
 stub_port=$((db_port + 1))
 out="${out:-$work/startup.tsv}"
@@ -57,17 +57,17 @@ for _ in $(seq 1 240); do grep -q "JDBC:" "$work/db.log" && break; sleep 0.5; do
 grep -q "JDBC:" "$work/db.log" || { cat "$work/db.log" >&2; exit 1; }
 echo "database up on port $db_port; priming (migrations, one run) ..." >&2
 "$java" -jar "$jar" run --plan "$root/bench/startup/stub.yaml" > "$work/prime.log" 2>&1 || { cat "$work/prime.log" >&2; exit 1; }
-NIGHTBENCH_AOT=0 "$root/bin/nightbench" --help > /dev/null   # extracts the jar
+NIGHTBENCH_AOT=0 "$root/src/main/launcher/nightbench" --help > /dev/null   # extracts the jar
 if [[ ",$variants," == *",aot,"* ]]; then
-  (cd "$root" && NIGHTBENCH_DB_PORT=$((db_port + 2)) bin/nightbench-aot) >&2
+  (cd "$root" && NIGHTBENCH_DB_PORT=$((db_port + 2)) src/main/launcher/nightbench-aot) >&2
 fi
 
 launcher() {
   case "$1" in
     jar) echo "$java -jar $jar" ;;
     baseline) echo "$java -jar $work/baseline.jar" ;;
-    extracted) echo "env NIGHTBENCH_AOT=0 $root/bin/nightbench" ;;
-    aot) echo "$root/bin/nightbench" ;;
+    extracted) echo "env NIGHTBENCH_AOT=0 $root/src/main/launcher/nightbench" ;;
+    aot) echo "$root/src/main/launcher/nightbench" ;;
   esac
 }
 arguments() {

@@ -3,7 +3,7 @@ package dev.nightbench.cli;
 import java.util.List;
 
 /**
- * The training run of the JDK's AOT cache ({@code bin/nightbench-aot}, JDK 25+): every command once, in one JVM,
+ * The training run of the JDK's AOT cache ({@code src/main/launcher/nightbench-aot}, JDK 25+): every command once, in one JVM,
  * so the cache holds the classes each of them loads, already parsed and linked. The JDK records one process per
  * cache; a single {@code run} would leave out what only {@code runs}, {@code report} and {@code doctor} load.
  * Run it on a throwaway database ({@code NIGHTBENCH_DB_DIR}, {@code NIGHTBENCH_DB_PORT}) and reports directory.

@@ -47,7 +47,8 @@ if [[ -z "$JAVA" ]]; then
 fi
 [[ -n "$JAVA" ]] || die "no JDK 21+ found; set JAVA"
 jar="$root/target/nightbench.jar"
-if [[ ! -f "$jar" ]]; then
+# (re)built when missing or older than the sources, so the check never measures a stale build
+if [[ ! -f "$jar" || -n "$(find "$root/src/main" "$root/db" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
   say "building $jar (./mvnw -q -DskipTests package)"
   (cd "$root" && ./mvnw -q -B -DskipTests package)
 fi

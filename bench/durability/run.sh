@@ -16,6 +16,8 @@ for mode in durable unsafe; do
     "$JAVA" -cp "$CP" dev.nightbench.NightbenchApplication db > "$W/$mode-db.log" 2>&1 &
   holder[$mode]=$!
 done
+# a failed run (set -e) must not leave the two database holders, their servers and the temp dir behind
+trap 'kill "${holder[@]}" 2>/dev/null; sleep 3; rm -rf "$W"' EXIT
 for mode in durable unsafe; do
   until grep -q "Press Ctrl-C" "$W/$mode-db.log"; do sleep 1; done
 done

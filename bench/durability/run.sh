@@ -17,7 +17,7 @@ for mode in durable unsafe; do
   holder[$mode]=$!
 done
 # a failed run (set -e) must not leave the two database holders, their servers and the temp dir behind
-trap 'kill "${holder[@]}" 2>/dev/null; sleep 3; rm -rf "$W"' EXIT
+trap 'kill "${holder[@]}" 2>/dev/null || true; sleep 3; rm -rf "$W"' EXIT
 for mode in durable unsafe; do
   until grep -q "Press Ctrl-C" "$W/$mode-db.log"; do sleep 1; done
 done

@@ -138,7 +138,7 @@ public final class Doctor {
         Random random = new Random();
         List<String> earlier = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
-            RequestMeter meter = new RequestMeter(probe.stream());
+            RequestMeter meter = new RequestMeter(probe.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact);
             Instant started = Instant.now();
             try {
                 client.chat(probe, meter);

@@ -212,8 +212,8 @@ class Commands {
                 r.failedRequests(), Tallies.skipped(tallies), r.simulated() ? " (SIMULATED endpoint)" : "");
         Tallies.lines(tallies).forEach(out::println);
         for (RunStore.ModelState m : runs.models(r.runId())) {
-            if ("failed".equals(m.availability()) || "unavailable".equals(m.availability())) {
-                out.printf("  MODEL %s %s: %s%n", m.modelAlias(), m.availability().toUpperCase(), m.failureReason());
+            if (m.availability().isFailure()) {
+                out.printf("  MODEL %s %s: %s%n", m.modelAlias(), m.availability().value().toUpperCase(), m.failureReason());
             }
         }
         if (status != BatchStatus.COMPLETED) {

@@ -73,11 +73,6 @@ public final class CellExecutor {
     private static final long UNSET = Long.MIN_VALUE;
     private static final double NANOS_PER_MS = 1_000_000.0;
 
-    /** error_type of a request not sent because its model's breaker is open. */
-    public static final String SKIPPED = "skipped";
-    /** error_type of a request not sent because a lower level of its model's sweep broke an SLO. */
-    public static final String SWEEP_STOPPED = "sweep_stopped";
-
     /** Sleeps between retries; injectable so tests need not wait. */
     @FunctionalInterface
     public interface Sleeper {
@@ -234,7 +229,7 @@ public final class CellExecutor {
         Optional<String> open = breakers.openReason(model);
         if (open.isPresent()) {
             return new Outcome(List.of(new Attempt(requestIndex, 1, true, round,
-                    skipped(SKIPPED, "model failed: " + open.get(), request.stream()), null, promptId)), UNSET, UNSET);
+                    skipped(SkipReason.MODEL_FAILED, "model failed: " + open.get(), request.stream()), null, promptId)), UNSET, UNSET);
         }
         List<Attempt> attempts = new ArrayList<>();
         long firstSent = UNSET;
@@ -254,7 +249,7 @@ public final class CellExecutor {
             }
             Double lag = attempt == 1 && scheduled != UNSET && meter.sentNanos() != Long.MIN_VALUE
                     ? (meter.sentNanos() - scheduled) / NANOS_PER_MS : null;
-            FailureClass failure = failureOf(m);
+            FailureClass failure = m.failure();
             boolean again = failure != null && retry.shouldRetry(failure, attempt) && !Thread.currentThread().isInterrupted();
             attempts.add(new Attempt(requestIndex, attempt, !again, round, m, lag, promptId));
             if (failure == null) {
@@ -330,12 +325,12 @@ public final class CellExecutor {
             if (cell.sweep()) {
                 Optional<String> stopped = sweeps.stopReason(model.alias());
                 if (stopped.isPresent()) {
-                    return skippedCell(SWEEP_STOPPED, stopped.get());
+                    return skippedCell(SkipReason.SWEEP_STOPPED, stopped.get());
                 }
             }
             Optional<String> open = breakers.openReason(model.alias());
             if (open.isPresent()) {
-                return skippedCell(SKIPPED, "model failed: " + open.get());
+                return skippedCell(SkipReason.MODEL_FAILED, "model failed: " + open.get());
             }
             Optional<Double> ceiling = Cell.RATE.equals(cell.loadMode()) ? Optional.empty()
                     : ceilings.at((int) cell.loadLevel());
@@ -458,11 +453,11 @@ public final class CellExecutor {
         }
 
         /** A cell not run: its planned requests (one row when bounded by time) recorded as skipped. */
-        private CellResult skippedCell(String errorType, String reason) {
+        private CellResult skippedCell(SkipReason skip, String reason) {
             int n = cell.requests() > 0 ? cell.requests() : 1;
             List<Attempt> rows = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                rows.add(new Attempt(i, 1, true, null, skipped(errorType, reason, plan.run().stream()), null,
+                rows.add(new Attempt(i, 1, true, null, skipped(skip, reason, plan.run().stream()), null,
                         prompts.get(i % prompts.size()).id()));
             }
             return new CellResult(cell, List.copyOf(rows), new LoadPhase(clock.instant(), null, n, 0, 0, offeredRate(),
@@ -487,18 +482,6 @@ public final class CellExecutor {
         }
     }
 
-    private static FailureClass failureOf(Measurement m) {
-        if (m.ok()) {
-            return null;
-        }
-        for (FailureClass f : FailureClass.values()) {
-            if (f.code().equals(m.errorType())) {
-                return f;
-            }
-        }
-        return FailureClass.INVALID_RESPONSE;
-    }
-
     /** The request for a model and prompt: the run's parameters, overridden by the model's own. */
     public static ChatRequest requestFor(ModelSpec model, PromptSpec prompt, RunParams run) {
         Map<String, Object> params = model.params();
@@ -511,8 +494,7 @@ public final class CellExecutor {
     }
 
     /** The row for a request not sent: its model failed, or its sweep stopped. */
-    private Measurement skipped(String errorType, String message, boolean streamed) {
-        return new Measurement(clock.instant(), null, null, null, null, null, null, null, null, null, null, null, null,
-                null, 0, null, null, null, null, null, "skipped", errorType, message, null, null, null, streamed);
+    private Measurement skipped(SkipReason reason, String message, boolean streamed) {
+        return Measurement.skipped(clock.instant(), reason, message, streamed);
     }
 }

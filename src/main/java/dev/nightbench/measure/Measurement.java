@@ -1,5 +1,8 @@
 package dev.nightbench.measure;
 
+import dev.nightbench.client.FailureClass;
+import dev.nightbench.client.RequestStatus;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -7,6 +10,10 @@ import java.util.List;
  * The figures of one request attempt, named and defined exactly as in METRICS.md. Durations are in
  * milliseconds (fractional) from a monotonic clock; a figure that is undefined for this request is null,
  * never faked.
+ *
+ * <p>How the attempt ended is typed: a {@link FailureClass} when it failed, a {@link SkipReason} when it was never
+ * sent, neither when it succeeded; its {@link #status()} and {@link #errorType()} (the {@code requests.status} and
+ * {@code requests.error_type} values) follow from them, so the two can never disagree.
  *
  * @param startedAt        wall-clock time of t0 (for display and ordering only, never for durations)
  * @param prepMs           building the request before t0
@@ -28,10 +35,9 @@ import java.util.List;
  * @param gapP95Ms         95th percentile gap (linear interpolation)
  * @param gapMaxMs         largest gap
  * @param finishReason     the server's finish_reason, or null
- * @param status           METRICS.md status: ok, http_error, timeout, invalid_response, truncated_stream,
- *                         connect_error, cancelled
- * @param errorType        fine-grained failure class ({@code FailureClass.code()}), null when ok
- * @param errorMessage     failure message, null when ok
+ * @param failure          why the attempt failed; null when it succeeded or was skipped
+ * @param skip             why the request was not sent; null when it was
+ * @param errorMessage     failure (or skip) message, null when ok
  * @param httpStatus       HTTP status when known
  * @param retryAfterMs     the server's Retry-After in ms, when given
  * @param responseText     the answer text, bounded to a prefix
@@ -46,34 +52,49 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
                           Integer outputTokensEstimate, Double tokensDiffPct, Double tpotMs, Double decodeTps,
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
-                          Double gapMaxMs, String finishReason, String status, String errorType,
+                          Double gapMaxMs, String finishReason, FailureClass failure, SkipReason skip,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
                           boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
 
     public Measurement {
+        if (failure != null && skip != null) {
+            throw new IllegalArgumentException("an attempt either failed (" + failure + ") or was skipped (" + skip
+                    + "), not both");
+        }
         flags = flags == null ? List.of() : List.copyOf(flags);
     }
 
-    /** The 27 figures of before reconnects, backoff and flags: no reconnect, no backoff, no flag. */
-    public Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
-                       Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
-                       Integer outputTokensEstimate, Double tokensDiffPct, Double tpotMs, Double decodeTps,
-                       Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
-                       Double gapMaxMs, String finishReason, String status, String errorType,
-                       String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                       boolean streamed) {
-        this(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens, tokensSource,
-                outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs, gapP50Ms,
-                gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
-                responseText, streamed, 0, null, List.of());
+    /** The row for a request not sent: only when, why and whether it would have streamed. */
+    public static Measurement skipped(Instant at, SkipReason reason, String message, boolean streamed) {
+        return new Measurement(at, null, null, null, null, null, null, null, null, null, null, null, null, null, 0,
+                null, null, null, null, null, null, reason, message, null, null, null, streamed, 0, null, List.of());
     }
 
     /** This attempt, having waited {@code ms} of retry backoff before it was sent. */
     public Measurement withBackoffMs(Double ms) {
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
-                gapP50Ms, gapP95Ms, gapMaxMs, finishReason, status, errorType, errorMessage, httpStatus, retryAfterMs,
+                gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
                 responseText, streamed, reconnects, ms, flags);
+    }
+
+    /** The METRICS.md status ({@code requests.status}): the failure's, {@code skipped}, or {@code ok}. */
+    public RequestStatus status() {
+        if (failure != null) {
+            return failure.status();
+        }
+        return skip != null ? RequestStatus.SKIPPED : RequestStatus.OK;
+    }
+
+    /**
+     * The fine-grained class stored in {@code requests.error_type}: the failure class's code, the skip reason's, or
+     * null when ok.
+     */
+    public String errorType() {
+        if (failure != null) {
+            return failure.code();
+        }
+        return skip != null ? skip.code() : null;
     }
 
     /** True when a plausibility rule flagged this attempt: its decode figures are left out of the aggregates. */
@@ -82,6 +103,6 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
     }
 
     public boolean ok() {
-        return "ok".equals(status);
+        return failure == null && skip == null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.store.LoadPhaseStatus;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -74,7 +75,7 @@ final class LoadCharts {
         List<ReportData.LoadLevel> levels = new ArrayList<>();
         for (double level : new double[]{1, 2, 4, 8, 16, 5, 20}) {
             String mode = level == 5 || level == 20 ? "rate" : "concurrency";
-            levels.add(new ReportData.LoadLevel("warm-up", mode, level, true, "ran", null, 8, (int) level, level < 16,
+            levels.add(new ReportData.LoadLevel("warm-up", mode, level, true, LoadPhaseStatus.RAN, null, 8, (int) level, level < 16,
                     level < 16 ? null : "ttft_ms p95 600 ms > 500 ms", null, 8, 8, 0.0, 1.0, 8, 1000.0, level, level * 20,
                     1.0, 2.0, 3.0, 100.0, 100 + level * 20, 10.0, 12.0, 300.0, 300 + level * 40));
         }

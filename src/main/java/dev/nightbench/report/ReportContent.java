@@ -2,6 +2,7 @@ package dev.nightbench.report;
 
 import dev.nightbench.report.ReportDocument.Span;
 import dev.nightbench.report.ReportDocument.TableBuilder;
+import dev.nightbench.store.ModelAvailability;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -508,12 +509,15 @@ final class ReportContent {
         return items;
     }
 
-    private static Span availability(String availability) {
-        return switch (availability == null ? "" : availability) {
-            case "failed" -> new Span("FAILED", ReportDocument.Style.BAD);
-            case "unavailable" -> new Span("UNAVAILABLE", ReportDocument.Style.BAD);
-            case "available" -> text("ok");
-            default -> text(availability);
+    private static Span availability(ModelAvailability availability) {
+        if (availability == null) {
+            return text(null);
+        }
+        return switch (availability) {
+            case FAILED -> new Span("FAILED", ReportDocument.Style.BAD);
+            case UNAVAILABLE -> new Span("UNAVAILABLE", ReportDocument.Style.BAD);
+            case AVAILABLE -> text("ok");
+            case UNKNOWN -> text(availability.value());
         };
     }
 

@@ -1,5 +1,8 @@
 package dev.nightbench.report;
 
+import dev.nightbench.store.LoadPhaseStatus;
+import dev.nightbench.store.ModelAvailability;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -53,7 +56,7 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
     public record ModelRow(String modelAlias, String promptId, String loadMode, double loadLevel, int requests,
                            int okRequests, double successRate, Long promptTokens, Long outputTokens,
                            Double e2eMsMean, Double e2eMsP50, Double e2eMsP95, Double ttftMsP50, Double ttftMsP95,
-                           Double tpotMsP50, Double decodeTpsP50, Double e2eTpsMean, String availability,
+                           Double tpotMsP50, Double decodeTpsP50, Double e2eTpsMean, ModelAvailability availability,
                            String failureReason, Double coldStartMs, Double costEstimate, Spread ttft, Spread e2e,
                            Double tpotMsP95, Double errorRate, Integer goodputRequests, Double goodput,
                            Double offeredRate, Double wallMs, Double requestThroughput, Double outputTokenThroughput,
@@ -69,20 +72,20 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
      * per-model figures; the figures are null for a level that was skipped. {@code clientLimited} and
      * {@code clientLimitReason}: whether the client, not the server, set the level's pace (V8; null when skipped).
      */
-    public record LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep, String phaseStatus,
-                            Double offeredRate, Integer plannedRequests, Integer maxInFlight, Boolean held,
-                            String sloBroken, String skipReason, Integer requests, Integer okRequests,
-                            Double errorRate, Double goodput, Integer goodputRequests, Double wallMs,
+    public record LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep,
+                            LoadPhaseStatus phaseStatus, Double offeredRate, Integer plannedRequests,
+                            Integer maxInFlight, Boolean held, String sloBroken, String skipReason, Integer requests,
+                            Integer okRequests, Double errorRate, Double goodput, Integer goodputRequests, Double wallMs,
                             Double requestThroughput, Double outputTokenThroughput, Double scheduledLagMsMean,
                             Double scheduledLagMsP95, Double scheduledLagMsMax, Double ttftMsP50, Double ttftMsP95,
                             Double tpotMsP50, Double tpotMsP95, Double e2eMsP50, Double e2eMsP95,
                             Boolean clientLimited, String clientLimitReason) {
 
-        public LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep, String phaseStatus,
-                         Double offeredRate, Integer plannedRequests, Integer maxInFlight, Boolean held,
-                         String sloBroken, String skipReason, Integer requests, Integer okRequests, Double errorRate,
-                         Double goodput, Integer goodputRequests, Double wallMs, Double requestThroughput,
-                         Double outputTokenThroughput, Double scheduledLagMsMean, Double scheduledLagMsP95,
+        public LoadLevel(String modelAlias, String loadMode, double loadLevel, boolean sweep,
+                         LoadPhaseStatus phaseStatus, Double offeredRate, Integer plannedRequests,
+                         Integer maxInFlight, Boolean held, String sloBroken, String skipReason, Integer requests,
+                         Integer okRequests, Double errorRate, Double goodput, Integer goodputRequests, Double wallMs,
+                         Double requestThroughput, Double outputTokenThroughput, Double scheduledLagMsMean, Double scheduledLagMsP95,
                          Double scheduledLagMsMax, Double ttftMsP50, Double ttftMsP95, Double tpotMsP50,
                          Double tpotMsP95, Double e2eMsP50, Double e2eMsP95) {
             this(modelAlias, loadMode, loadLevel, sweep, phaseStatus, offeredRate, plannedRequests, maxInFlight, held,
@@ -97,7 +100,7 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
         }
 
         boolean skipped() {
-            return "skipped".equals(phaseStatus);
+            return phaseStatus == LoadPhaseStatus.SKIPPED;
         }
 
         /** The offered rate of an open-loop level, req/s; null for a closed loop. */
@@ -123,7 +126,7 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
     }
 
     /** Models that were unavailable or failed, and why. */
-    public record Failure(String modelAlias, String availability, String reason, long failedRequests,
+    public record Failure(String modelAlias, ModelAvailability availability, String reason, long failedRequests,
                           long skippedRequests) {
     }
 

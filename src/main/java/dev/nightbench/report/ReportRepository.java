@@ -1,23 +1,23 @@
 package dev.nightbench.report;
 
-import org.springframework.jdbc.core.ConnectionCallback;
-import org.springframework.jdbc.core.JdbcTemplate;
+import dev.nightbench.client.RequestStatus;
+import dev.nightbench.measure.SkipReason;
+import dev.nightbench.store.EnumColumns;
+import dev.nightbench.store.ModelAvailability;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Reads a run's report data through the SQL views a user's own SQL sees too ({@code measured_requests},
- * {@code model_summaries}, {@code run_comparisons}), and stores the run's comparisons.
+ * {@code model_summaries}, {@code run_comparisons}); the run's comparisons are written by
+ * {@code store.ComparisonStore}.
  *
  * <p>Every query is bounded by run ids so that a year of history costs what one night costs: samples come from
  * the run and its baseline runs only, trend points from the per-model summary rows of the chart window.
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 class ReportRepository {
 
     /** {@code requests.error_type} of the requests of a sweep level that was never offered (CellExecutor's). */
-    static final String SWEEP_STOPPED = "sweep_stopped";
+    static final String SWEEP_STOPPED = SkipReason.SWEEP_STOPPED.code();
 
     private static final String ROW_COLUMNS = """
             s.model_alias, s.prompt_id, s.load_mode, s.load_level, s.requests, s.ok_requests, s.success_rate,
@@ -51,14 +51,13 @@ class ReportRepository {
 
     private static final String RUN_COLUMNS = "run_id, run_date, plan_name, plan_hash, status, started_at";
 
-    private final JdbcClient jdbc;
-    private final JdbcTemplate jdbcTemplate;
-    private final TransactionTemplate transactions;
+    private static final RowMapper<ReportData.Failure> FAILURE = EnumColumns.rowMapper(ReportData.Failure.class);
+    private static final RowMapper<ReportData.LoadLevel> LOAD_LEVEL = EnumColumns.rowMapper(ReportData.LoadLevel.class);
 
-    ReportRepository(JdbcClient jdbc, JdbcTemplate jdbcTemplate, PlatformTransactionManager transactionManager) {
+    private final JdbcClient jdbc;
+
+    ReportRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.jdbcTemplate = jdbcTemplate;
-        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     /** Everything but the run itself, its SLOs and its load levels, read first to draw the charts early. */
@@ -78,7 +77,7 @@ class ReportRepository {
                         WHERE rm.run_id = ? AND rm.availability IN ('unavailable', 'failed')
                         GROUP BY rm.model_alias, rm.availability, rm.failure_reason, rm.ordinal
                         ORDER BY rm.ordinal""")
-                .param(runId).query(ReportData.Failure.class).list();
+                .param(runId).query(FAILURE).list();
         List<ReportData.EndpointRow> endpoints = jdbc.sql("""
                         SELECT endpoint_name, base_url, bool_or(simulated) AS simulated,
                                string_agg(model_alias, ', ' ORDER BY ordinal) AS models
@@ -137,7 +136,7 @@ class ReportRepository {
                         LEFT JOIN run_models rm ON rm.run_id = l.run_id AND rm.model_alias = l.model_alias
                         WHERE l.run_id = ?
                         ORDER BY rm.ordinal, l.model_alias, l.load_mode, l.load_level, l.cell_index""")
-                .param(runId).query(ReportData.LoadLevel.class).list();
+                .param(runId).query(LOAD_LEVEL).list();
     }
 
     /** The run's model aliases in plan order. */
@@ -169,7 +168,8 @@ class ReportRepository {
                 rs.getInt(6), rs.getDouble(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
                 rs.getObject(10, Double.class), rs.getObject(11, Double.class), rs.getObject(12, Double.class),
                 rs.getObject(13, Double.class), rs.getObject(14, Double.class), rs.getObject(15, Double.class),
-                rs.getObject(16, Double.class), rs.getObject(17, Double.class), rs.getString(18), rs.getString(19),
+                rs.getObject(16, Double.class), rs.getObject(17, Double.class),
+                ModelAvailability.from(rs.getString(18)), rs.getString(19),
                 rs.getObject(20, Double.class), rs.getObject(21, Double.class),
                 new ReportData.Spread(rs.getObject(22, Double.class), rs.getObject(23, Integer.class),
                         rs.getObject(24, Double.class), rs.getObject(25, Double.class), rs.getObject(26, Double.class)),
@@ -256,7 +256,8 @@ class ReportRepository {
     private SampleSet samples(String sql, Object... params) {
         SampleSet set = new SampleSet();
         jdbc.sql(sql).params(params).query(rs -> {
-            set.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5),
+            set.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                    RequestStatus.from(rs.getString(5)),
                     nullableDouble(rs, 6), nullableDouble(rs, 7), nullableDouble(rs, 8), nullableDouble(rs, 9));
         });
         return set;
@@ -265,88 +266,6 @@ class ReportRepository {
     private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;
-    }
-
-    /**
-     * Replaces the run's stored comparisons, atomically. The rows go in as one {@code INSERT ... SELECT FROM
-     * unnest(arrays)}: a big plan has thousands of comparisons, and one statement is ten times faster than a batch.
-     */
-    void replaceComparisons(long runId, BaselineMode mode, List<Long> baselineIds, List<TrendAnalysis.Row> rows,
-                            TrendSettings settings) {
-        int n = rows.size();
-        String[] models = new String[n];
-        String[] prompts = new String[n];
-        String[] loadModes = new String[n];
-        Double[] loadLevels = new Double[n];
-        String[] metrics = new String[n];
-        Double[] baselineMedians = new Double[n];
-        Double[] currentMedians = new Double[n];
-        Double[] changes = new Double[n];
-        Double[] pValues = new Double[n];
-        Double[] pAdjusted = new Double[n];
-        Integer[] nBaseline = new Integer[n];
-        Integer[] nCurrent = new Integer[n];
-        String[] tests = new String[n];
-        String[] verdicts = new String[n];
-        for (int i = 0; i < n; i++) {
-            TrendAnalysis.Row row = rows.get(i);
-            Comparison c = row.comparison();
-            models[i] = row.key().modelAlias();
-            prompts[i] = row.key().promptId();
-            loadModes[i] = row.key().loadMode();
-            loadLevels[i] = row.key().loadLevel();
-            metrics[i] = c.metric().column();
-            baselineMedians[i] = c.baselineMedian();
-            currentMedians[i] = c.currentMedian();
-            changes[i] = c.changePct();
-            pValues[i] = c.pValue();
-            pAdjusted[i] = c.pAdjusted();
-            nBaseline[i] = c.nBaseline();
-            nCurrent[i] = c.nCurrent();
-            tests[i] = c.test();
-            verdicts[i] = c.verdict().column();
-        }
-        transactions.executeWithoutResult(status -> {
-            deleteComparisons(runId);
-            if (n == 0) {
-                return;
-            }
-            jdbcTemplate.execute((ConnectionCallback<Integer>) connection -> {
-                try (PreparedStatement ps = connection.prepareStatement("""
-                        INSERT INTO comparisons (run_id, baseline_mode, baseline_run_ids, model_alias, prompt_id, load_mode,
-                            load_level, metric, baseline_median, current_median, change_pct, p_value, n_baseline, n_current,
-                            test, verdict, p_adjusted, threshold_pct, alpha)
-                        SELECT ?, ?, ?, *, ?, ?
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[],
-                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[], ?::float8[])""")) {
-                    int i = 1;
-                    ps.setLong(i++, runId);
-                    ps.setString(i++, mode.name().toLowerCase(Locale.ROOT));
-                    ps.setArray(i++, connection.createArrayOf("bigint", baselineIds.toArray()));
-                    ps.setDouble(i++, settings.threshold() * 100);
-                    ps.setDouble(i++, settings.alpha());
-                    ps.setArray(i++, connection.createArrayOf("text", models));
-                    ps.setArray(i++, connection.createArrayOf("text", prompts));
-                    ps.setArray(i++, connection.createArrayOf("text", loadModes));
-                    ps.setArray(i++, connection.createArrayOf("float8", loadLevels));
-                    ps.setArray(i++, connection.createArrayOf("text", metrics));
-                    ps.setArray(i++, connection.createArrayOf("float8", baselineMedians));
-                    ps.setArray(i++, connection.createArrayOf("float8", currentMedians));
-                    ps.setArray(i++, connection.createArrayOf("float8", changes));
-                    ps.setArray(i++, connection.createArrayOf("float8", pValues));
-                    ps.setArray(i++, connection.createArrayOf("int4", nBaseline));
-                    ps.setArray(i++, connection.createArrayOf("int4", nCurrent));
-                    ps.setArray(i++, connection.createArrayOf("text", tests));
-                    ps.setArray(i++, connection.createArrayOf("text", verdicts));
-                    ps.setArray(i, connection.createArrayOf("float8", pAdjusted));
-                    return ps.executeUpdate();
-                }
-            });
-        });
-    }
-
-    void deleteComparisons(long runId) {
-        jdbc.sql("DELETE FROM comparisons WHERE run_id = ?").param(runId).update();
     }
 
     /** The run's comparisons through the {@code run_comparisons} view, in model and prompt order. */

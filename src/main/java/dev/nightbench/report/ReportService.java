@@ -1,5 +1,7 @@
 package dev.nightbench.report;
 
+import dev.nightbench.store.ComparisonStore;
+import dev.nightbench.store.ModelAvailability;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,12 +51,14 @@ public class ReportService {
             "gap_p95_ms", "gap_max_ms", "finish_reason", "backoff_ms", "flags");
 
     private final ReportRepository repository;
+    private final ComparisonStore comparisons;
     private final TrendSettings settings;
     private final Path reportsDir;
 
-    ReportService(ReportRepository repository, TrendSettings settings,
+    ReportService(ReportRepository repository, ComparisonStore comparisons, TrendSettings settings,
                   @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
         this.repository = repository;
+        this.comparisons = comparisons;
         this.settings = settings;
         this.reportsDir = reportsDir;
         TrendCharts.warmUpInBackground();
@@ -169,7 +174,7 @@ public class ReportService {
             }
         }
         if (baseline.isEmpty()) {
-            repository.deleteComparisons(run.runId());
+            comparisons.delete(run.runId());
             return new TrendReport(settings, List.of(), noBaseline, PlanChanges.NONE, List.of(), 0, 0, trend);
         }
         List<Long> baselineIds = baseline.stream().map(TrendReport.BaselineRun::runId).toList();
@@ -181,9 +186,27 @@ public class ReportService {
         SampleSet current = repository.currentSamples(run.runId(), baselineIds);
         SampleSet base = repository.baselineSamples(run.runId(), baselineIds);
         List<TrendAnalysis.Row> rows = TrendAnalysis.compare(base, current, settings.threshold(), settings.alpha());
-        repository.replaceComparisons(run.runId(), settings.mode(), baselineIds, rows, settings);
+        comparisons.replace(run.runId(), new ComparisonStore.Baseline(settings.mode().name().toLowerCase(Locale.ROOT),
+                baselineIds, settings.threshold() * 100, settings.alpha()), comparisonRows(rows));
         return new TrendReport(settings, baseline, null, changes, repository.comparisons(run.runId()),
                 current.requests(), base.requests(), trend);
+    }
+
+    /** The comparison rows as {@code comparisons} stores them. */
+    private static List<ComparisonStore.ComparisonRow> comparisonRows(List<TrendAnalysis.Row> rows) {
+        List<ComparisonStore.ComparisonRow> stored = new ArrayList<>(rows.size());
+        for (TrendAnalysis.Row row : rows) {
+            Comparison c = row.comparison();
+            stored.add(new ComparisonStore.ComparisonRow(row.key().modelAlias(), row.key().promptId(),
+                    row.key().loadMode(), row.key().loadLevel(), c.metric().column(), c.baselineMedian(),
+                    c.currentMedian(), c.changePct(), c.pValue(), c.pAdjusted(), c.nBaseline(), c.nCurrent(), c.test(),
+                    c.verdict().column()));
+        }
+        return stored;
+    }
+
+    private static String value(ModelAvailability availability) {
+        return availability == null ? null : availability.value();
     }
 
     /** summary.csv's columns: the summaries row, then the load cell's own figures (load_phases). */
@@ -255,7 +278,7 @@ public class ReportService {
         v.put("output_tokens", r.outputTokens());
         v.put("cost_estimate", r.costEstimate());
         v.put("cold_start_ms", r.coldStartMs());
-        v.put("availability", r.availability());
+        v.put("availability", value(r.availability()));
         v.put("simulated", run.simulated());
         v.put("ttft_ms_mean", r.ttft().mean());
         v.put("ttft_ms_n", r.ttft().n());
@@ -286,7 +309,7 @@ public class ReportService {
     /** The load cell's own columns: sweep, phase_status, max_in_flight, held, slo_broken, skip_reason, lag_behind. */
     private static void phase(Map<String, Object> v, ReportData.LoadLevel l) {
         v.put("sweep", l.sweep());
-        v.put("phase_status", l.phaseStatus());
+        v.put("phase_status", l.phaseStatus().value());
         v.put("max_in_flight", l.maxInFlight());
         v.put("held", l.held());
         v.put("slo_broken", l.sloBroken());

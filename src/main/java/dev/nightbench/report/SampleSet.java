@@ -1,5 +1,7 @@
 package dev.nightbench.report;
 
+import dev.nightbench.client.RequestStatus;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,9 +80,9 @@ final class SampleSet {
      *
      * @param status the request's final status ({@code ok} or a failure, {@code skipped} included)
      */
-    void add(String modelAlias, String promptId, String loadMode, double loadLevel, String status, Double ttftMs,
+    void add(String modelAlias, String promptId, String loadMode, double loadLevel, RequestStatus status, Double ttftMs,
              Double tpotMs, Double e2eMs, Double decodeTps) {
-        boolean ok = "ok".equals(status);
+        boolean ok = status == RequestStatus.OK;
         if (SERIAL.equals(loadMode)) {
             byKey.computeIfAbsent(new Key(modelAlias, promptId, loadMode, loadLevel), k -> new Samples())
                     .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);

@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.RequestStatus;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.measure.CellPlanner;
@@ -85,13 +86,13 @@ class NightlyBenchmarkJobConfiguration {
                     failures[0] = requests.statusCounts(session.runId()).stream()
                             .filter(c -> isFailure(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
                     skipped[0] = requests.statusCounts(session.runId()).stream()
-                            .filter(c -> "skipped".equals(c.status())).mapToLong(RequestStore.StatusCount::n).sum();
+                            .filter(c -> c.status() == RequestStatus.SKIPPED).mapToLong(RequestStore.StatusCount::n).sum();
                 } else {
                     // then counted from the chunk itself: no query between cells
                     failures[0] += chunk.getItems().stream().flatMap(r -> r.attempts().stream())
                             .filter(a -> a.isFinal() && isFailure(a.measurement().status())).count();
                     skipped[0] += chunk.getItems().stream().flatMap(r -> r.attempts().stream())
-                            .filter(a -> a.isFinal() && "skipped".equals(a.measurement().status())).count();
+                            .filter(a -> a.isFinal() && a.measurement().status() == RequestStatus.SKIPPED).count();
                 }
                 progress[0].update(reader.position(), reader.total(), failures[0], skipped[0]);
             }
@@ -125,8 +126,8 @@ class NightlyBenchmarkJobConfiguration {
         }, tm).listener(new CrashPoints()).build();
     }
 
-    private static boolean isFailure(String status) {
-        return !"ok".equals(status) && !"skipped".equals(status);
+    private static boolean isFailure(RequestStatus status) {
+        return status.isFailure();
     }
 
     private static long currentJobExecutionId() {

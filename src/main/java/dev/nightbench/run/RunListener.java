@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ class RunListener implements JobExecutionListener {
                 failOnModelFailures(jobExecution, runId);
                 String message = jobExecution.getAllFailureExceptions().stream()
                         .map(RunListener::describe).distinct().collect(Collectors.joining("; "));
-                runs.finish(runId, jobExecution.getStatus().name(), message.isEmpty() ? null : message, clock.instant());
+                runs.finish(runId, RunStatus.from(jobExecution.getStatus().name()), message.isEmpty() ? null : message, clock.instant());
             });
         } finally {
             sessions.close(jobExecution.getId());
@@ -81,7 +82,7 @@ class RunListener implements JobExecutionListener {
             return;
         }
         String failed = runs.models(runId).stream()
-                .filter(m -> "failed".equals(m.availability()) || "unavailable".equals(m.availability()))
+                .filter(m -> m.availability().isFailure())
                 .map(m -> m.modelAlias() + " (" + m.availability() + ": " + m.failureReason() + ")")
                 .collect(Collectors.joining(", "));
         if (!failed.isEmpty()) {

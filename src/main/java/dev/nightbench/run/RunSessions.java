@@ -53,7 +53,7 @@ public class RunSessions {
         SweepState sweeps = new SweepState();
         CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
-                new ClientCalibration(ClientCalibration.Key.current(Version.current()), calibrations,
+                new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
                         () -> new CalibrationTarget(plan.run().timeouts()), clock));
         RunSession session = new RunSession(plan, snapshot(loaded), clients.byModel(), clients.resources(), breakers,
                 sweeps, executor);

@@ -4,7 +4,6 @@ import dev.nightbench.client.ModelClientException;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.Attempt;
 import dev.nightbench.measure.CellExecutor.CellResult;
-import dev.nightbench.measure.CellExecutor.LoadPhase;
 import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Endpoint;
@@ -12,8 +11,10 @@ import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.LoadPhaseStore;
+import dev.nightbench.store.ModelAvailability;
 import dev.nightbench.store.RequestRow;
 import dev.nightbench.store.RequestStore;
+import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import dev.nightbench.store.SummaryStore;
 import org.slf4j.Logger;
@@ -92,7 +93,7 @@ class RunSteps {
             }
             for (ModelSpec m : models) {
                 if (listed.contains(m.model())) {
-                    runs.setAvailability(runId, m.alias(), "available", null);
+                    runs.setAvailability(runId, m.alias(), ModelAvailability.AVAILABLE, null);
                 } else {
                     markUnavailable(session, runId, m.alias(), "endpoint '" + endpoint.name() + "' (" + where
                             + ") does not list model '" + m.model() + "'; it lists: " + abbreviated(listed));
@@ -103,7 +104,7 @@ class RunSteps {
 
     private void markUnavailable(RunSession session, long runId, String alias, String reason) {
         log.warn("Model {} is unavailable: {}", alias, reason);
-        runs.setAvailability(runId, alias, "unavailable", reason);
+        runs.setAvailability(runId, alias, ModelAvailability.UNAVAILABLE, reason);
         session.breakers().open(alias, "unavailable: " + reason);
     }
 
@@ -113,7 +114,7 @@ class RunSteps {
      */
     void restoreModelStates(RunSession session) {
         for (RunStore.ModelState m : runs.models(session.runId())) {
-            if ("unavailable".equals(m.availability()) || "failed".equals(m.availability())) {
+            if (m.availability().isFailure()) {
                 session.breakers().open(m.modelAlias(), m.availability() + ": " + m.failureReason());
             }
         }
@@ -196,28 +197,20 @@ class RunSteps {
         requests.insert(rows);
         for (CellResult r : results) {
             if (r.load() != null) {
-                loadPhases.insert(phaseRow(session.runId(), r.cell(), r.load()));
+                loadPhases.insert(StoreRows.loadPhase(session.runId(), r.cell(), r.load()));
             }
         }
-    }
-
-    private static LoadPhaseStore.LoadPhaseRow phaseRow(long runId, Cell cell, LoadPhase p) {
-        return new LoadPhaseStore.LoadPhaseRow(runId, cell.index(), cell.modelAlias(), cell.loadMode(), cell.loadLevel(),
-                cell.sweep(), p.offeredRate(), cell.duration() == null ? cell.requests() : null,
-                cell.duration() == null ? null : cell.duration().toMillis(), p.requests(), p.sent(), p.okRequests(),
-                p.wallMs(), p.maxInFlight(), p.startedAt(), p.skipped() ? "skipped" : "ran", p.held(), p.sloBroken(),
-                p.skipReason(), p.client());
     }
 
     /** After the measure step: a model whose breaker opened is marked failed with its reason. */
     void markFailedModels(RunSession session) {
         long runId = session.runId();
-        Map<String, String> states = runs.models(runId).stream()
+        Map<String, ModelAvailability> states = runs.models(runId).stream()
                 .collect(Collectors.toMap(RunStore.ModelState::modelAlias, RunStore.ModelState::availability));
         for (ModelSpec m : session.plan().models()) {
             session.breakers().openReason(m.alias()).ifPresent(reason -> {
-                if (!"unavailable".equals(states.get(m.alias()))) {
-                    runs.setAvailability(runId, m.alias(), "failed", reason);
+                if (states.get(m.alias()) != ModelAvailability.UNAVAILABLE) {
+                    runs.setAvailability(runId, m.alias(), ModelAvailability.FAILED, reason);
                 }
             });
         }
@@ -230,7 +223,7 @@ class RunSteps {
 
     /** Step 6: the last step, so the run is complete as far as the report can tell. */
     Path report(long runId) {
-        runs.finish(runId, "COMPLETED", null, clock.instant());
+        runs.finish(runId, RunStatus.COMPLETED, null, clock.instant());
         return reports.write(runId);
     }
 
@@ -238,14 +231,7 @@ class RunSteps {
         Cell cell = result.cell();
         boolean simulated = session.plan().model(cell.modelAlias())
                 .flatMap(m -> session.plan().endpoint(m.endpoint())).map(Endpoint::simulated).orElse(false);
-        List<RequestRow> rows = new ArrayList<>();
-        for (Attempt a : result.attempts()) {
-            rows.add(new RequestRow(session.runId(), cell.phase(), cell.index(), a.requestIndex(), a.attempt(),
-                    a.isFinal(), cell.modelAlias(), a.promptId() != null ? a.promptId() : cell.promptId(), a.round(),
-                    cell.loadMode(), cell.loadLevel(),
-                    a.scheduledLagMs(), simulated, a.measurement()));
-        }
-        return rows;
+        return StoreRows.requests(session.runId(), result, simulated);
     }
 
     private static String abbreviated(List<String> items) {

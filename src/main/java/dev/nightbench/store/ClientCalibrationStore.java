@@ -1,15 +1,15 @@
 package dev.nightbench.store;
 
-import dev.nightbench.measure.ClientCalibration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Optional;
 
 /** The {@code client_calibrations} rows: the client's ceiling per host, JVM, version, processors and concurrency. */
 @Repository
-public class ClientCalibrationStore implements ClientCalibration.Cache {
+public class ClientCalibrationStore {
 
     private final JdbcClient jdbc;
 
@@ -17,20 +17,27 @@ public class ClientCalibrationStore implements ClientCalibration.Cache {
         this.jdbc = jdbc;
     }
 
-    @Override
-    public Optional<ClientCalibration.Ceiling> find(ClientCalibration.Key key, int concurrency) {
+    /** Where a ceiling holds: the key columns but {@code concurrency}. */
+    public record CalibrationKey(String host, String jvm, String version, int cpus) {
+    }
+
+    /** One measured ceiling (V8__client_limits.sql). */
+    public record CalibrationRow(int concurrency, double requestsPerSecond, double inFlightMean, int requests,
+                                 Instant measuredAt) {
+    }
+
+    public Optional<CalibrationRow> find(CalibrationKey key, int concurrency) {
         return jdbc.sql("""
                         SELECT concurrency, requests_per_second, in_flight_mean, requests, measured_at
                         FROM client_calibrations
                         WHERE host = ? AND jvm = ? AND nightbench_version = ? AND cpus = ? AND concurrency = ?""")
                 .params(key.host(), key.jvm(), key.version(), key.cpus(), concurrency)
-                .query((rs, n) -> new ClientCalibration.Ceiling(rs.getInt(1), rs.getDouble(2), rs.getDouble(3),
+                .query((rs, n) -> new CalibrationRow(rs.getInt(1), rs.getDouble(2), rs.getDouble(3),
                         rs.getInt(4), rs.getTimestamp(5).toInstant()))
                 .optional();
     }
 
-    @Override
-    public void save(ClientCalibration.Key key, ClientCalibration.Ceiling c) {
+    public void save(CalibrationKey key, CalibrationRow c) {
         jdbc.sql("""
                         INSERT INTO client_calibrations (host, jvm, nightbench_version, cpus, concurrency,
                             requests_per_second, in_flight_mean, requests, measured_at)

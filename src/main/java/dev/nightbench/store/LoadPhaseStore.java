@@ -1,6 +1,5 @@
 package dev.nightbench.store;
 
-import dev.nightbench.measure.ClientLoad;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,17 +24,26 @@ public class LoadPhaseStore {
     public record LoadPhaseRow(long runId, int cellIndex, String modelAlias, String loadMode, double loadLevel,
                                boolean sweep, Double offeredRate, Integer plannedRequests, Long plannedDurationMs,
                                int requests, int sent, int okRequests, Double wallMs, int maxInFlight,
-                               Instant startedAt, String status, Boolean held, String sloBroken, String skipReason,
-                               ClientLoad client) {
+                               Instant startedAt, LoadPhaseStatus status, Boolean held, String sloBroken,
+                               String skipReason, ClientColumns client) {
 
         public LoadPhaseRow(long runId, int cellIndex, String modelAlias, String loadMode, double loadLevel,
                             boolean sweep, Double offeredRate, Integer plannedRequests, Long plannedDurationMs,
                             int requests, int sent, int okRequests, Double wallMs, int maxInFlight, Instant startedAt,
-                            String status, Boolean held, String sloBroken, String skipReason) {
+                            LoadPhaseStatus status, Boolean held, String sloBroken, String skipReason) {
             this(runId, cellIndex, modelAlias, loadMode, loadLevel, sweep, offeredRate, plannedRequests,
                     plannedDurationMs, requests, sent, okRequests, wallMs, maxInFlight, startedAt, status, held,
                     sloBroken, skipReason, null);
         }
+    }
+
+    /**
+     * What the client itself did during the level, and whether it set the pace: the {@code load_phases} columns of
+     * V8__client_limits.sql, in the order of its {@code UPDATE}.
+     */
+    public record ClientColumns(Double cpuShare, int cpus, Double hostLoadAverage, Double schedLagMsP95,
+                                Double schedLagMsMax, Double inFlightMean, Double inFlightSteadyMean, int inFlightMax,
+                                Double ceilingRps, Double workerWaitShare, boolean limited, String reason) {
     }
 
     public void insert(LoadPhaseRow row) {
@@ -46,11 +54,11 @@ public class LoadPhaseStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(row.runId(), row.cellIndex(), row.modelAlias(), row.loadMode(), row.loadLevel(), row.sweep(),
                         row.offeredRate(), row.plannedRequests(), row.plannedDurationMs(), row.requests(), row.sent(),
-                        row.okRequests(), row.wallMs(), row.maxInFlight(), Timestamp.from(row.startedAt()), row.status(),
-                        row.held(), row.sloBroken(), row.skipReason())
+                        row.okRequests(), row.wallMs(), row.maxInFlight(), Timestamp.from(row.startedAt()),
+                        row.status().value(), row.held(), row.sloBroken(), row.skipReason())
                 .update();
         if (row.client() != null) {
-            ClientLoad c = row.client();
+            ClientColumns c = row.client();
             jdbc.sql("""
                             UPDATE load_phases SET client_cpu_share = ?, client_cpus = ?, host_load_avg = ?,
                                 sched_lag_ms_p95 = ?, sched_lag_ms_max = ?, wire_in_flight_mean = ?,

@@ -1,16 +1,33 @@
 package dev.nightbench.store;
 
-import dev.nightbench.measure.Measurement;
+import dev.nightbench.client.RequestStatus;
+
+import java.time.Instant;
+import java.util.List;
 
 /**
- * One stored request attempt: where it sits in the run, and its measurement.
+ * One stored request attempt: one {@code requests} row, column for column (V2, V4, V6, V7), in the order
+ * {@link RequestStore} inserts them. Figures are as METRICS.md defines them; null where undefined.
  *
  * @param scheduledLagMs open-loop load only: actual send minus scheduled send, else null
+ * @param errorType      the failure class or skip reason, null when ok
+ * @param responsePrefix the answer text, bounded to a prefix
+ * @param flags          plausibility flags, empty when none
  */
 public record RequestRow(long runId, String phase, int cellIndex, int requestIndex, int attempt, boolean isFinal,
                          String modelAlias, String promptId, Integer round, String loadMode, double loadLevel,
-                         Double scheduledLagMs, boolean simulated, Measurement measurement) {
+                         RequestStatus status, String errorType, String errorMessage, Integer httpStatus,
+                         Long retryAfterMs, Instant startedAt, Double scheduledLagMs, boolean streamed,
+                         boolean simulated, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs, Double totalMs,
+                         Integer promptTokens, Integer outputTokens, String tokensSource, Integer outputTokensEstimate,
+                         Double tokensDiffPct, Double tpotMs, Double decodeTps, Double e2eTps, int chunkCount,
+                         Double gapMeanMs, Double gapP50Ms, Double gapP95Ms, Double gapMaxMs, String finishReason,
+                         String responsePrefix, int reconnects, Double backoffMs, List<String> flags) {
 
     public static final String WARMUP = "warmup";
     public static final String MEASURE = "measure";
+
+    public RequestRow {
+        flags = flags == null ? List.of() : List.copyOf(flags);
+    }
 }

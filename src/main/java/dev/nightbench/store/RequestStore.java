@@ -1,7 +1,8 @@
 package dev.nightbench.store;
 
-import dev.nightbench.measure.Measurement;
+import dev.nightbench.client.RequestStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,6 +24,8 @@ public class RequestStore {
                 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
+    private static final RowMapper<StatusCount> STATUS_COUNT = EnumColumns.rowMapper(StatusCount.class);
+
     private final JdbcTemplate jdbc;
     private final JdbcClient client;
 
@@ -37,7 +40,6 @@ public class RequestStore {
             return;
         }
         jdbc.batchUpdate(INSERT, rows, 200, (ps, row) -> {
-            Measurement m = row.measurement();
             int i = 1;
             ps.setLong(i++, row.runId());
             ps.setString(i++, row.phase());
@@ -50,38 +52,38 @@ public class RequestStore {
             ps.setObject(i++, row.round());
             ps.setString(i++, row.loadMode());
             ps.setDouble(i++, row.loadLevel());
-            ps.setString(i++, m.status());
-            ps.setString(i++, m.errorType());
-            ps.setString(i++, m.errorMessage());
-            ps.setObject(i++, m.httpStatus());
-            ps.setObject(i++, m.retryAfterMs());
-            ps.setTimestamp(i++, Timestamp.from(m.startedAt()));
+            ps.setString(i++, row.status().value());
+            ps.setString(i++, row.errorType());
+            ps.setString(i++, row.errorMessage());
+            ps.setObject(i++, row.httpStatus());
+            ps.setObject(i++, row.retryAfterMs());
+            ps.setTimestamp(i++, Timestamp.from(row.startedAt()));
             ps.setObject(i++, row.scheduledLagMs());
-            ps.setBoolean(i++, m.streamed());
+            ps.setBoolean(i++, row.streamed());
             ps.setBoolean(i++, row.simulated());
-            ps.setObject(i++, m.prepMs());
-            ps.setObject(i++, m.ttftMs());
-            ps.setObject(i++, m.ttfoMs());
-            ps.setObject(i++, m.e2eMs());
-            ps.setObject(i++, m.totalMs());
-            ps.setObject(i++, m.promptTokens());
-            ps.setObject(i++, m.outputTokens());
-            ps.setString(i++, m.tokensSource());
-            ps.setObject(i++, m.outputTokensEstimate());
-            ps.setObject(i++, m.tokensDiffPct());
-            ps.setObject(i++, m.tpotMs());
-            ps.setObject(i++, m.decodeTps());
-            ps.setObject(i++, m.e2eTps());
-            ps.setInt(i++, m.chunkCount());
-            ps.setObject(i++, m.gapMeanMs());
-            ps.setObject(i++, m.gapP50Ms());
-            ps.setObject(i++, m.gapP95Ms());
-            ps.setObject(i++, m.gapMaxMs());
-            ps.setString(i++, m.finishReason());
-            ps.setString(i++, m.responseText());
-            ps.setInt(i++, m.reconnects());
-            ps.setObject(i++, m.backoffMs());
-            ps.setArray(i, ps.getConnection().createArrayOf("text", m.flags().toArray()));
+            ps.setObject(i++, row.prepMs());
+            ps.setObject(i++, row.ttftMs());
+            ps.setObject(i++, row.ttfoMs());
+            ps.setObject(i++, row.e2eMs());
+            ps.setObject(i++, row.totalMs());
+            ps.setObject(i++, row.promptTokens());
+            ps.setObject(i++, row.outputTokens());
+            ps.setString(i++, row.tokensSource());
+            ps.setObject(i++, row.outputTokensEstimate());
+            ps.setObject(i++, row.tokensDiffPct());
+            ps.setObject(i++, row.tpotMs());
+            ps.setObject(i++, row.decodeTps());
+            ps.setObject(i++, row.e2eTps());
+            ps.setInt(i++, row.chunkCount());
+            ps.setObject(i++, row.gapMeanMs());
+            ps.setObject(i++, row.gapP50Ms());
+            ps.setObject(i++, row.gapP95Ms());
+            ps.setObject(i++, row.gapMaxMs());
+            ps.setString(i++, row.finishReason());
+            ps.setString(i++, row.responsePrefix());
+            ps.setInt(i++, row.reconnects());
+            ps.setObject(i++, row.backoffMs());
+            ps.setArray(i, ps.getConnection().createArrayOf("text", row.flags().toArray()));
         });
     }
 
@@ -94,14 +96,14 @@ public class RequestStore {
     }
 
     /** Final-attempt statuses of a model's measured requests, oldest first (to rebuild a circuit breaker). */
-    public List<String> finalStatuses(long runId, String modelAlias) {
+    public List<RequestStatus> finalStatuses(long runId, String modelAlias) {
         return client.sql("""
                         SELECT status FROM requests
                         WHERE run_id = ? AND model_alias = ? AND phase = 'measure' AND is_final
                         ORDER BY cell_index, request_index""")
                 .params(runId, modelAlias)
                 .query(String.class)
-                .list();
+                .list().stream().map(RequestStatus::from).toList();
     }
 
     /** Counts of final measured requests by status for a run. */
@@ -111,10 +113,10 @@ public class RequestStore {
                         WHERE run_id = ? AND phase = 'measure' AND is_final
                         GROUP BY status ORDER BY status""")
                 .param(runId)
-                .query(StatusCount.class)
+                .query(STATUS_COUNT)
                 .list();
     }
 
-    public record StatusCount(String status, long n) {
+    public record StatusCount(RequestStatus status, long n) {
     }
 }

@@ -4,6 +4,7 @@ import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PromptSpec;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -83,9 +84,9 @@ public class RunStore {
                 .query(Long.class).optional();
     }
 
-    public void setAvailability(long runId, String alias, String availability, String reason) {
+    public void setAvailability(long runId, String alias, ModelAvailability availability, String reason) {
         jdbc.sql("UPDATE run_models SET availability = ?, failure_reason = ? WHERE run_id = ? AND model_alias = ?")
-                .params(availability, reason, runId, alias).update();
+                .params(availability.value(), reason, runId, alias).update();
     }
 
     public void setColdStart(long runId, String alias, Double coldStartMs) {
@@ -103,26 +104,31 @@ public class RunStore {
         return jdbc.sql("""
                         SELECT model_alias, availability, failure_reason, cold_start_ms FROM run_models
                         WHERE run_id = ? ORDER BY ordinal""")
-                .param(runId).query(ModelState.class).list();
+                .param(runId).query(MODEL_STATE).list();
     }
 
-    public record ModelState(String modelAlias, String availability, String failureReason, Double coldStartMs) {
+    public record ModelState(String modelAlias, ModelAvailability availability, String failureReason,
+                             Double coldStartMs) {
     }
 
-    public void finish(long runId, String status, String exitMessage, Instant finishedAt) {
+    private static final RowMapper<ModelState> MODEL_STATE = EnumColumns.rowMapper(ModelState.class);
+
+    public void finish(long runId, RunStatus status, String exitMessage, Instant finishedAt) {
         jdbc.sql("""
                         UPDATE runs SET status = ?, exit_message = ?, finished_at = ?,
                             failed_models = (SELECT count(*) FROM run_models m
                                              WHERE m.run_id = runs.run_id AND m.availability IN ('unavailable', 'failed'))
                         WHERE run_id = ?""")
-                .params(status, exitMessage, Timestamp.from(finishedAt), runId).update();
+                .params(status.value(), exitMessage, Timestamp.from(finishedAt), runId).update();
     }
 
     /** A run as the {@code runs} command lists it. */
     public record RunSummary(long runId, long jobInstanceId, String planName, LocalDate runDate, String label,
-                             boolean simulated, String status, int failedModels, Integer pairsTotal,
+                             boolean simulated, RunStatus status, int failedModels, Integer pairsTotal,
                              long okRequests, long failedRequests, Instant startedAt, Instant finishedAt) {
     }
+
+    private static final RowMapper<RunSummary> RUN_SUMMARY = EnumColumns.rowMapper(RunSummary.class);
 
     private static final String SUMMARY_SELECT = """
             SELECT r.run_id, r.job_instance_id, r.plan_name, r.run_date, r.label, r.simulated, r.status,
@@ -137,11 +143,11 @@ public class RunStore {
 
     public List<RunSummary> recent(int limit) {
         return jdbc.sql(SUMMARY_SELECT + " ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?")
-                .param(limit).query(RunSummary.class).list();
+                .param(limit).query(RUN_SUMMARY).list();
     }
 
     public Optional<RunSummary> find(long runId) {
-        return jdbc.sql(SUMMARY_SELECT + " WHERE r.run_id = ?").param(runId).query(RunSummary.class).optional();
+        return jdbc.sql(SUMMARY_SELECT + " WHERE r.run_id = ?").param(runId).query(RUN_SUMMARY).optional();
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.nightbench.plan.RunParams;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.run.UnfinishedRuns;
 import dev.nightbench.run.Scheduler;
+import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class CommandsRegressionTest {
         when(jobOperator.start(any(Job.class), any(JobParameters.class))).thenReturn(execution);
         when(runs.runIdForJobInstance(3L)).thenReturn(Optional.of(RUN_ID));
         when(runs.find(RUN_ID)).thenReturn(Optional.of(new RunStore.RunSummary(RUN_ID, 3, "nightly",
-                LocalDate.of(2026, 11, 22), null, false, "COMPLETED", 0, 4, 20, 0, Instant.now(), Instant.now())));
+                LocalDate.of(2026, 11, 22), null, false, RunStatus.COMPLETED, 0, 4, 20, 0, Instant.now(), Instant.now())));
         when(runs.models(RUN_ID)).thenReturn(List.of());
     }
 

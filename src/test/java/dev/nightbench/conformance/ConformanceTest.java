@@ -94,7 +94,7 @@ class ConformanceTest {
                 ms.add(measure(client));
             }
 
-            assertThat(ms).allSatisfy(m -> assertThat(m.status()).isEqualTo("ok"));
+            assertThat(ms).allSatisfy(m -> assertThat(m.status().value()).isEqualTo("ok"));
             assertThat(ms).extracting(Measurement::reconnects).containsExactly(0, 1, 1);
             assertThat(server.connections()).isEqualTo(3);
         }

@@ -51,7 +51,7 @@ class ConnectionsTest {
                 wallMs.add((System.nanoTime() - start) / 1e6);
             }
 
-            assertThat(ms).allSatisfy(m -> assertThat(m.status()).as(m.errorMessage()).isEqualTo("ok"));
+            assertThat(ms).allSatisfy(m -> assertThat(m.status().value()).as(m.errorMessage()).isEqualTo("ok"));
             assertThat(ms.getFirst().reconnects()).isZero();
             assertThat(ms.subList(1, REQUESTS)).allSatisfy(m -> assertThat(m.reconnects()).isEqualTo(1));
             assertThat(wallMs.subList(1, REQUESTS)).allSatisfy(w -> assertThat(w).isLessThan(NO_BACKOFF_MS));
@@ -70,7 +70,7 @@ class ConnectionsTest {
             }
 
             assertThat(ms).allSatisfy(m -> {
-                assertThat(m.status()).isEqualTo("ok");
+                assertThat(m.status().value()).isEqualTo("ok");
                 assertThat(m.reconnects()).isZero();
             });
             assertThat(server.connections()).isEqualTo(5);
@@ -82,7 +82,7 @@ class ConnectionsTest {
     void theKeepAlivePolicyReusesOneConnection() {
         try (ConformanceServer server = Flavours.vllm(5, 1); OpenAiModelClient client = ConformanceTest.client(server)) {
             for (int i = 0; i < 5; i++) {
-                assertThat(measure(client).status()).isEqualTo("ok");
+                assertThat(measure(client).status().value()).isEqualTo("ok");
             }
 
             assertThat(server.connections()).isEqualTo(1);

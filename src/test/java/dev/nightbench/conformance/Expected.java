@@ -52,7 +52,7 @@ record Expected(double ttftMs, double ttfoMs, double e2eMs, double lastEventMs, 
     void assertMatches(Measurement m, String what) {
         List<String> failures = new ArrayList<>();
         double t = TOLERANCE_MS;
-        equal(failures, "status (" + m.errorMessage() + ")", m.status(), "ok");
+        equal(failures, "status (" + m.errorMessage() + ")", m.status().value(), "ok");
         equal(failures, "error_type", m.errorType(), null);
         equal(failures, "finish_reason", m.finishReason(), "stop");
         equal(failures, "answer text", m.responseText(), text);

@@ -2,6 +2,7 @@ package dev.nightbench.measure;
 
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.RequestStatus;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimModel;
@@ -178,8 +179,8 @@ class LoadCellsTest {
         assertThat(skipped.load().skipReason()).startsWith("sweep stopped: SLO ttft_ms p95 ")
                 .endsWith(" broke at concurrency 16");
         assertThat(skipped.attempts()).hasSize(32).allSatisfy(a -> {
-            assertThat(a.measurement().status()).isEqualTo("skipped");
-            assertThat(a.measurement().errorType()).isEqualTo(CellExecutor.SWEEP_STOPPED);
+            assertThat(a.measurement().status()).isEqualTo(RequestStatus.SKIPPED);
+            assertThat(a.measurement().errorType()).isEqualTo(SkipReason.SWEEP_STOPPED.code());
         });
         assertThat(sweeps.stopReason("crowded")).contains(skipped.load().skipReason());
     }

@@ -3,6 +3,7 @@ package dev.nightbench.measure;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.RequestStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,7 +52,7 @@ class RequestMeterTest {
         assertThat(m.e2eTps()).isCloseTo(2 / 0.110, within(1e-9));
         assertThat(m.chunkCount()).isEqualTo(2);
         assertThat(m.finishReason()).isEqualTo("stop");
-        assertThat(m.status()).isEqualTo("ok");
+        assertThat(m.status()).isEqualTo(RequestStatus.OK);
         assertThat(m.errorType()).isNull();
         assertThat(m.responseText()).isEqualTo("Hello");
         assertThat(m.streamed()).isTrue();
@@ -217,7 +218,7 @@ class RequestMeterTest {
 
         Measurement m = meter.toMeasurement(STARTED, failure);
 
-        assertThat(m.status()).isEqualTo("truncated_stream");
+        assertThat(m.status()).isEqualTo(RequestStatus.TRUNCATED_STREAM);
         assertThat(m.errorType()).isEqualTo("truncated_stream");
         assertThat(m.errorMessage()).isEqualTo("stream ended without a finish_reason");
         assertThat(m.ok()).isFalse();
@@ -239,7 +240,7 @@ class RequestMeterTest {
 
         Measurement m = meter.toMeasurement(STARTED, failure);
 
-        assertThat(m.status()).isEqualTo("http_error");
+        assertThat(m.status()).isEqualTo(RequestStatus.HTTP_ERROR);
         assertThat(m.errorType()).isEqualTo("http_429");
         assertThat(m.httpStatus()).isEqualTo(429);
         assertThat(m.retryAfterMs()).isEqualTo(2000L);

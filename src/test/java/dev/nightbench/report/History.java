@@ -1,6 +1,7 @@
 package dev.nightbench.report;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nightbench.store.ComparisonStore;
 import dev.nightbench.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -63,7 +64,7 @@ final class History {
     }
 
     ReportService reportService(TrendSettings settings, Path reportsDir) {
-        return new ReportService(new ReportRepository(jdbc, new JdbcTemplate(dataSource),
+        return new ReportService(new ReportRepository(jdbc), new ComparisonStore(jdbc, new JdbcTemplate(dataSource),
                 new DataSourceTransactionManager(dataSource)), settings, reportsDir);
     }
 

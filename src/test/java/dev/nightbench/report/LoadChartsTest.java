@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.store.LoadPhaseStatus;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ class LoadChartsTest {
     /** A ran level with its figures; {@code held} false marks a broken one. */
     static ReportData.LoadLevel level(String model, String mode, double level, boolean sweep, double throughput,
                                       double e2eP95, Double goodput, boolean held, Double lagP95) {
-        return new ReportData.LoadLevel(model, mode, level, sweep, "ran", "rate".equals(mode) ? level : null, 32,
+        return new ReportData.LoadLevel(model, mode, level, sweep, LoadPhaseStatus.RAN, "rate".equals(mode) ? level : null, 32,
                 (int) Math.ceil(level), held, held ? null : "ttft_ms p95 235.5 ms > 150 ms", null, 32, 32, 0.0, goodput,
                 goodput == null ? null : (int) Math.round(goodput * 32), 2000.0, throughput, throughput * 24,
                 lagP95 == null ? null : lagP95 / 3, lagP95, lagP95 == null ? null : lagP95 * 2, 50.0, 90.0, 9.0, 12.0,
@@ -24,7 +25,7 @@ class LoadChartsTest {
     }
 
     static ReportData.LoadLevel skipped(String model, String mode, double level) {
-        return new ReportData.LoadLevel(model, mode, level, true, "skipped", null, 32, 0, null, null,
+        return new ReportData.LoadLevel(model, mode, level, true, LoadPhaseStatus.SKIPPED, null, 32, 0, null, null,
                 "sweep stopped: SLO ttft_ms p95 235.5 ms > 150 ms broke at concurrency 16", null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
@@ -56,7 +57,7 @@ class LoadChartsTest {
 
     @Test
     void levelsWithoutGoodputOrLatencyStillDrawAndASingleLevelGetsNoChart() {
-        ReportData.LoadLevel allFailed = new ReportData.LoadLevel("m", "concurrency", 4, false, "ran", null, 8, 4,
+        ReportData.LoadLevel allFailed = new ReportData.LoadLevel("m", "concurrency", 4, false, LoadPhaseStatus.RAN, null, 8, 4,
                 false, "error rate 1.000 > 0.05 (8 of 8 failed)", null, 8, 0, 1.0, null, null, 100.0, 0.0, 0.0, null,
                 null, null, null, null, null, null, null, null);
         ReportData.LoadLevel one = level("m", "rate", 2, false, 2, 300, null, true, 1.0);

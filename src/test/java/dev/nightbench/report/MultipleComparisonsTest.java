@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.client.RequestStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -72,7 +73,7 @@ class MultipleComparisonsTest {
                 for (int r = 0; r < rounds; r++) {
                     double ttft = (100 + 10 * m) * Math.exp(0.15 * random.nextGaussian()) * factor;
                     double tpot = (10 + m / 2.0) * Math.exp(0.15 * random.nextGaussian()) * factor;
-                    set.add("m" + m, "p" + p, "serial", 1, "ok", ttft, tpot, ttft + 99 * tpot, 1000 / tpot);
+                    set.add("m" + m, "p" + p, "serial", 1, RequestStatus.OK, ttft, tpot, ttft + 99 * tpot, 1000 / tpot);
                 }
             }
         }
@@ -140,7 +141,7 @@ class MultipleComparisonsTest {
                 for (int i = 0; i < requests; i++) {
                     double ttft = (100 + 10 * m) * (1 + l / 4.0) * Math.exp(0.3 * random.nextGaussian()) * factor;
                     double tpot = (10 + m / 2.0) * Math.exp(0.3 * random.nextGaussian()) * factor;
-                    set.add("m" + m, "p" + i % 7, "concurrency", 1 << l, "ok", ttft, tpot, ttft + 99 * tpot, 1000 / tpot);
+                    set.add("m" + m, "p" + i % 7, "concurrency", 1 << l, RequestStatus.OK, ttft, tpot, ttft + 99 * tpot, 1000 / tpot);
                 }
             }
         }

@@ -1,8 +1,9 @@
 package dev.nightbench.store;
 
 import dev.nightbench.measure.Cell;
-import dev.nightbench.measure.ClientCalibration;
-import dev.nightbench.measure.ClientLoad;
+import dev.nightbench.store.ClientCalibrationStore.CalibrationKey;
+import dev.nightbench.store.ClientCalibrationStore.CalibrationRow;
+import dev.nightbench.store.LoadPhaseStore.ClientColumns;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.support.TestDatabase;
 import org.flywaydb.core.Flyway;
@@ -36,9 +37,10 @@ class ClientLimitStoreTest {
         calibrations = new ClientCalibrationStore(jdbc);
     }
 
-    private LoadPhaseStore.LoadPhaseRow phase(long runId, int cell, double level, ClientLoad client) {
+    private LoadPhaseStore.LoadPhaseRow phase(long runId, int cell, double level, ClientColumns client) {
         return new LoadPhaseStore.LoadPhaseRow(runId, cell, "m", Cell.CONCURRENCY, level, false, null, 64, null, 64, 64,
-                64, 800.0, (int) level, Instant.parse("2026-12-02T16:00:00Z"), "ran", true, null, null, client);
+                64, 800.0, (int) level, Instant.parse("2026-12-02T16:00:00Z"), LoadPhaseStatus.RAN, true, null, null,
+                client);
     }
 
     @Test
@@ -46,14 +48,14 @@ class ClientLimitStoreTest {
         Plan plan = aPlan().withModels("m").build();
         long runId = runs.register(new RunStore.NewRun(7_001, plan, "snapshot", LocalDate.of(2026, 12, 2), null, "test",
                 "dev", Instant.now(), 1));
-        ClientLoad starved = new ClientLoad(0.31, 1, 9.5, 41.5, 120.0, 6.9, 7.1, 8, 350.0, 0.45, true,
+        ClientColumns starved = new ClientColumns(0.31, 1, 9.5, 41.5, 120.0, 6.9, 7.1, 8, 350.0, 0.45, true,
                 "scheduling lag p95 41.5 ms > 2.0 ms");
-        ClientLoad fine = new ClientLoad(0.05, 2, 0.5, 0.2, 1.0, 2.0, 2.0, 2, null, 0.01, false, null);
+        ClientColumns fine = new ClientColumns(0.05, 2, 0.5, 0.2, 1.0, 2.0, 2.0, 2, null, 0.01, false, null);
 
         phases.insert(phase(runId, 0, 8, starved));
         phases.insert(phase(runId, 1, 2, fine));
         phases.insert(new LoadPhaseStore.LoadPhaseRow(runId, 2, "m", Cell.CONCURRENCY, 16, false, null, 64, null, 64, 0,
-                0, null, 0, Instant.now(), "skipped", null, null, "model failed"));
+                0, null, 0, Instant.now(), LoadPhaseStatus.SKIPPED, null, null, "model failed"));
 
         Map<String, Object> row = jdbc.sql("""
                         SELECT client_cpu_share, client_cpus, host_load_avg, sched_lag_ms_p95, sched_lag_ms_max,
@@ -76,17 +78,17 @@ class ClientLimitStoreTest {
 
     @Test
     void aCeilingIsKeptPerHostJvmVersionProcessorsAndConcurrencyAndReplacedWhenMeasuredAgain() {
-        ClientCalibration.Key key = new ClientCalibration.Key("host-a", "OpenJDK 25", "1.0", 2);
+        CalibrationKey key = new CalibrationKey("host-a", "OpenJDK 25", "1.0", 2);
         Instant then = Instant.parse("2026-12-01T10:00:00Z");
-        calibrations.save(key, new ClientCalibration.Ceiling(16, 900.0, 12.5, 900, then));
+        calibrations.save(key, new CalibrationRow(16, 900.0, 12.5, 900, then));
 
-        assertThat(calibrations.find(key, 16)).hasValue(new ClientCalibration.Ceiling(16, 900.0, 12.5, 900, then));
+        assertThat(calibrations.find(key, 16)).hasValue(new CalibrationRow(16, 900.0, 12.5, 900, then));
         assertThat(calibrations.find(key, 8)).isEmpty();
-        assertThat(calibrations.find(new ClientCalibration.Key("host-a", "OpenJDK 25", "1.0", 1), 16)).isEmpty();
-        assertThat(calibrations.find(new ClientCalibration.Key("host-a", "OpenJDK 25", "1.1", 2), 16)).isEmpty();
+        assertThat(calibrations.find(new CalibrationKey("host-a", "OpenJDK 25", "1.0", 1), 16)).isEmpty();
+        assertThat(calibrations.find(new CalibrationKey("host-a", "OpenJDK 25", "1.1", 2), 16)).isEmpty();
 
         Instant now = then.plusSeconds(3600);
-        calibrations.save(key, new ClientCalibration.Ceiling(16, 450.0, 15.0, 450, now));
-        assertThat(calibrations.find(key, 16)).hasValue(new ClientCalibration.Ceiling(16, 450.0, 15.0, 450, now));
+        calibrations.save(key, new CalibrationRow(16, 450.0, 15.0, 450, now));
+        assertThat(calibrations.find(key, 16)).hasValue(new CalibrationRow(16, 450.0, 15.0, 450, now));
     }
 }

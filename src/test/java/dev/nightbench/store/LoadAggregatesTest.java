@@ -11,10 +11,12 @@ import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RetryPolicy;
+import dev.nightbench.measure.SkipReason;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.RunParams;
 import dev.nightbench.plan.Slo;
+import dev.nightbench.run.StoreRows;
 import dev.nightbench.support.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static dev.nightbench.measure.Measurements.aMeasurement;
 import static dev.nightbench.plan.PlanFixtures.aPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -165,13 +168,13 @@ class LoadAggregatesTest {
         }
         rows.add(row(runId, 0, 4, 2, true, "capital", Cell.RATE, 8, null, ok(60.0, 5.0, 110.0, 8))); // a retry
         for (int i = 0; i < 3; i++) {
-            rows.add(row(runId, 1, i, 1, true, "capital", Cell.RATE, 16, null, skipped(CellExecutor.SWEEP_STOPPED)));
+            rows.add(row(runId, 1, i, 1, true, "capital", Cell.RATE, 16, null, skipped(SkipReason.SWEEP_STOPPED)));
         }
         requests.insert(rows);
         phases.insert(new LoadPhaseStore.LoadPhaseRow(runId, 0, "m", Cell.RATE, 8, true, 8.0, 5, null, 5, 5, 5, 1_000.0,
-                3, Instant.now(), "ran", false, "ttft_ms p95 210.0 ms > 200 ms", null));
+                3, Instant.now(), LoadPhaseStatus.RAN, false, "ttft_ms p95 210.0 ms > 200 ms", null));
         phases.insert(new LoadPhaseStore.LoadPhaseRow(runId, 1, "m", Cell.RATE, 16, true, 16.0, 3, null, 3, 0, 0, null,
-                0, Instant.now(), "skipped", null, null, "sweep stopped: SLO ttft_ms p95 210.0 ms > 200 ms broke at rate 8 req/s"));
+                0, Instant.now(), LoadPhaseStatus.SKIPPED, null, null, "sweep stopped: SLO ttft_ms p95 210.0 ms > 200 ms broke at rate 8 req/s"));
 
         summaries.aggregate(runId);
 
@@ -199,11 +202,11 @@ class LoadAggregatesTest {
             boolean ran = held[c] != null;
             for (int i = 0; i < 4; i++) {
                 rows.add(row(runId, c, i, 1, true, "capital", Cell.CONCURRENCY, levels[c], null,
-                        ran ? ok(50.0 * levels[c], 5.0, 100.0 * levels[c], 10) : skipped(CellExecutor.SWEEP_STOPPED)));
+                        ran ? ok(50.0 * levels[c], 5.0, 100.0 * levels[c], 10) : skipped(SkipReason.SWEEP_STOPPED)));
             }
             phases.insert(new LoadPhaseStore.LoadPhaseRow(runId, c, "m", Cell.CONCURRENCY, levels[c], true, null, 4, null,
                     4, ran ? 4 : 0, ran ? 4 : 0, ran ? 400.0 : null, ran ? (int) Math.min(4, levels[c]) : 0, Instant.now(),
-                    ran ? "ran" : "skipped", held[c], Boolean.FALSE.equals(held[c]) ? "ttft_ms p95 400.0 ms > 300 ms" : null,
+                    ran ? LoadPhaseStatus.RAN : LoadPhaseStatus.SKIPPED, held[c], Boolean.FALSE.equals(held[c]) ? "ttft_ms p95 400.0 ms > 300 ms" : null,
                     ran ? null : "sweep stopped: SLO ttft_ms p95 400.0 ms > 300 ms broke at concurrency 8"));
         }
         requests.insert(rows);
@@ -224,16 +227,12 @@ class LoadAggregatesTest {
 
     private void store(long runId, CellResult result) {
         Cell cell = result.cell();
-        List<RequestRow> rows = new ArrayList<>();
-        for (Attempt a : result.attempts()) {
-            rows.add(row(runId, cell.modelAlias(), cell.index(), a.requestIndex(), a.attempt(), a.isFinal(), a.promptId(),
-                    cell.loadMode(), cell.loadLevel(), a.scheduledLagMs(), a.measurement()));
-        }
-        requests.insert(rows);
+        requests.insert(StoreRows.requests(runId, result, true));
         var p = result.load();
         phases.insert(new LoadPhaseStore.LoadPhaseRow(runId, cell.index(), cell.modelAlias(), cell.loadMode(),
                 cell.loadLevel(), cell.sweep(), p.offeredRate(), cell.requests(), null, p.requests(), p.sent(),
-                p.okRequests(), p.wallMs(), p.maxInFlight(), p.startedAt(), p.skipped() ? "skipped" : "ran", p.held(),
+                p.okRequests(), p.wallMs(), p.maxInFlight(), p.startedAt(),
+                p.skipped() ? LoadPhaseStatus.SKIPPED : LoadPhaseStatus.RAN, p.held(),
                 p.sloBroken(), p.skipReason()));
     }
 
@@ -245,19 +244,20 @@ class LoadAggregatesTest {
 
     private static RequestRow row(long runId, String model, int cell, int index, int attempt, boolean isFinal,
                                   String prompt, String mode, double level, Double lag, Measurement m) {
-        return new RequestRow(runId, "measure", cell, index, attempt, isFinal, model, prompt,
-                Cell.SERIAL.equals(mode) ? index + 1 : null, mode, level, lag, true, m);
+        return StoreRows.request(runId, new Cell(cell, "measure", model, prompt, mode, level, 0),
+                new Attempt(index, attempt, isFinal, Cell.SERIAL.equals(mode) ? index + 1 : null, m, lag, prompt), true);
     }
 
     private static Measurement ok(Double ttft, Double tpot, Double e2e, int outputTokens) {
-        return new Measurement(Instant.now(), 0.1, ttft, ttft, e2e, e2e, 5, outputTokens, "usage", outputTokens, 0.0,
-                tpot, tpot == null ? null : 1000 / tpot, outputTokens / (e2e / 1000), outputTokens, null, null, null,
-                null, "stop", "ok", null, null, null, null, "text", true);
+        return aMeasurement().startedAt(Instant.now()).prepMs(0.1).ttftMs(ttft).ttfoMs(ttft).e2eMs(e2e).totalMs(e2e)
+                .promptTokens(5).outputTokens(outputTokens).tokensSource("usage").outputTokensEstimate(outputTokens)
+                .tokensDiffPct(0.0).tpotMs(tpot).decodeTps(tpot == null ? null : 1000 / tpot)
+                .e2eTps(outputTokens / (e2e / 1000)).chunkCount(outputTokens).finishReason("stop").responseText("text")
+                .streamed(true).build();
     }
 
-    private static Measurement skipped(String errorType) {
-        return new Measurement(Instant.now(), null, null, null, null, null, null, null, null, null, null, null, null,
-                null, 0, null, null, null, null, null, "skipped", errorType, "skipped", null, null, null, true);
+    private static Measurement skipped(SkipReason reason) {
+        return aMeasurement().startedAt(Instant.now()).skipped(reason, "skipped").streamed(true).build();
     }
 
     private Map<String, Object> summary(long runId, String model, String prompt, String mode, double level) {

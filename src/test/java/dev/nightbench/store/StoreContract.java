@@ -1,7 +1,11 @@
 package dev.nightbench.store;
 
+import dev.nightbench.client.FailureClass;
+import dev.nightbench.measure.Cell;
+import dev.nightbench.measure.CellExecutor.Attempt;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.plan.PlanFixtures;
+import dev.nightbench.run.StoreRows;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.nightbench.measure.Measurements.aMeasurement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -55,14 +60,16 @@ abstract class StoreContract {
 
     static Measurement ok(double ttft, double e2e, int tokens) {
         double tpot = (e2e - ttft) / (tokens - 1);
-        return new Measurement(Instant.now(), 0.1, ttft, ttft, e2e, e2e + 1, 5, tokens, "usage", tokens, 0.0, tpot,
-                1000 / tpot, tokens / (e2e / 1000), tokens, tpot, tpot, tpot, tpot, "stop", "ok", null, null, null, null,
-                "answer", true);
+        return aMeasurement().startedAt(Instant.now()).prepMs(0.1).ttftMs(ttft).ttfoMs(ttft).e2eMs(e2e)
+                .totalMs(e2e + 1).promptTokens(5).outputTokens(tokens).tokensSource("usage").outputTokensEstimate(tokens)
+                .tokensDiffPct(0.0).tpotMs(tpot).decodeTps(1000 / tpot).e2eTps(tokens / (e2e / 1000)).chunkCount(tokens)
+                .gapsMs(tpot, tpot, tpot, tpot).finishReason("stop").responseText("answer").streamed(true).build();
     }
 
+    /** A request row of model "sim-fast", prompt "capital", serial load, as the job stores it. */
     static RequestRow row(long runId, int cell, int index, int attempt, boolean isFinal, Measurement m) {
-        return new RequestRow(runId, "measure", cell, index, attempt, isFinal, "sim-fast", "capital", index + 1, "serial",
-                1, null, true, m);
+        return StoreRows.request(runId, new Cell(cell, "measure", "sim-fast", "capital", Cell.SERIAL, 1, 0),
+                new Attempt(index, attempt, isFinal, index + 1, m, null, null), true);
     }
 
     @Test
@@ -91,8 +98,8 @@ abstract class StoreContract {
             rows.add(row(runId, 0, i, 1, true, ok(ttfts[i], ttfts[i] + 500, 11)));
         }
         // a retried request: the failed first attempt is stored but does not count
-        Measurement failed = new Measurement(Instant.now(), null, null, null, null, 5.0, null, null, null, null, null,
-                null, null, null, 0, null, null, null, null, null, "http_error", "http_5xx", "boom", 503, null, null, true);
+        Measurement failed = aMeasurement().startedAt(Instant.now()).totalMs(5.0).failed(FailureClass.HTTP_5XX, "boom")
+                .httpStatus(503).streamed(true).build();
         rows.add(row(runId, 0, 5, 1, false, failed));
         rows.add(row(runId, 0, 5, 2, true, ok(500, 1000, 11)));
         requests.insert(rows);

@@ -190,7 +190,7 @@ class OpenAiModelClientTest {
         assertThat(o.failure.failure()).isEqualTo(FailureClass.HTTP_5XX);
         assertThat(o.failure.httpStatus()).isEqualTo(503);
         assertThat(o.failure.getMessage()).contains("503").contains("engine overloaded");
-        assertThat(o.measurement.status()).isEqualTo("http_error");
+        assertThat(o.measurement.status().value()).isEqualTo("http_error");
         assertThat(o.measurement.errorType()).isEqualTo("http_5xx");
         assertThat(o.measurement.totalMs()).isNotNull();
         assertThat(o.measurement.ttftMs()).isNull();
@@ -260,7 +260,7 @@ class OpenAiModelClientTest {
         Outcome o = chat("garbage", false);
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.INVALID_RESPONSE);
-        assertThat(o.measurement.status()).isEqualTo("invalid_response");
+        assertThat(o.measurement.status().value()).isEqualTo("invalid_response");
     }
 
     @Test
@@ -280,7 +280,7 @@ class OpenAiModelClientTest {
         Outcome o = chat("cut", true);
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.TRUNCATED_STREAM);
-        assertThat(o.measurement.status()).isEqualTo("truncated_stream");
+        assertThat(o.measurement.status().value()).isEqualTo("truncated_stream");
         assertThat(o.measurement.ttftMs()).isNotNull();
         assertThat(o.measurement.outputTokens()).isEqualTo(2);
         assertThat(o.measurement.tokensSource()).isEqualTo("chunks");
@@ -306,7 +306,7 @@ class OpenAiModelClientTest {
         Outcome o = call(client(timeouts, null), request("hang", true));
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.TIMEOUT_FIRST_TOKEN);
-        assertThat(o.measurement.status()).isEqualTo("timeout");
+        assertThat(o.measurement.status().value()).isEqualTo("timeout");
         assertThat(o.measurement.totalMs()).isBetween(295.0, 1500.0);
     }
 
@@ -377,7 +377,7 @@ class OpenAiModelClientTest {
         Outcome o = call(client, request("any", true));
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.CONNECT_ERROR);
-        assertThat(o.measurement.status()).isEqualTo("connect_error");
+        assertThat(o.measurement.status().value()).isEqualTo("connect_error");
         assertThat(o.failure.httpStatus()).isNull();
 
         ModelClientException listing = catchThrowableOfType(ModelClientException.class, client::listModels);
@@ -410,7 +410,7 @@ class OpenAiModelClientTest {
                 Outcome o = call(client, request("any", true));
 
                 assertThat(o.failure.failure()).isEqualTo(FailureClass.TIMEOUT_CONNECT);
-                assertThat(o.measurement.status()).isEqualTo("timeout");
+                assertThat(o.measurement.status().value()).isEqualTo("timeout");
                 assertThat(o.measurement.totalMs()).isBetween(295.0, 4_000.0);
             } finally {
                 for (Socket socket : queued) {
@@ -434,7 +434,7 @@ class OpenAiModelClientTest {
         assertThat(caller.isAlive()).isFalse();
         assertThat(outcomes).singleElement().satisfies(o -> {
             assertThat(o.failure.failure()).isEqualTo(FailureClass.CANCELLED);
-            assertThat(o.measurement.status()).isEqualTo("cancelled");
+            assertThat(o.measurement.status().value()).isEqualTo("cancelled");
             assertThat(o.measurement.totalMs()).isLessThan(2_000.0);
         });
     }
@@ -505,7 +505,7 @@ class OpenAiModelClientTest {
 
         List<String> statuses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            statuses.add(call(client, request("recovering", true)).measurement.status());
+            statuses.add(call(client, request("recovering", true)).measurement.status().value());
         }
 
         assertThat(statuses).containsExactly("http_error", "http_error", "ok");

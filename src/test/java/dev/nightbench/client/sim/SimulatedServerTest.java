@@ -177,7 +177,7 @@ class SimulatedServerTest {
         }
         List<String> statuses = new ArrayList<>();
         for (Future<Measurement> f : futures) {
-            statuses.add(f.get().status());
+            statuses.add(f.get().status().value());
         }
 
         long failed = statuses.stream().filter(s -> !s.equals("ok")).count();

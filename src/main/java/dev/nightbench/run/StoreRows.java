@@ -1,0 +1,87 @@
+package dev.nightbench.run;
+
+import dev.nightbench.measure.Cell;
+import dev.nightbench.measure.CellExecutor.Attempt;
+import dev.nightbench.measure.CellExecutor.CellResult;
+import dev.nightbench.measure.CellExecutor.LoadPhase;
+import dev.nightbench.measure.ClientCalibration;
+import dev.nightbench.measure.ClientLoad;
+import dev.nightbench.measure.Measurement;
+import dev.nightbench.store.ClientCalibrationStore;
+import dev.nightbench.store.LoadPhaseStatus;
+import dev.nightbench.store.LoadPhaseStore;
+import dev.nightbench.store.RequestRow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place where what {@code measure} produced becomes what {@code store} writes, and where the calibration
+ * cache that {@code measure} asks for is answered by {@code store}: so {@code store} knows its tables and nothing of
+ * measurement, and {@code measure} knows its records and nothing of SQL.
+ */
+public final class StoreRows {
+
+    private StoreRows() {
+    }
+
+    /** Every attempt of a cell, as {@code requests} rows of the run. */
+    public static List<RequestRow> requests(long runId, CellResult result, boolean simulated) {
+        List<RequestRow> rows = new ArrayList<>(result.attempts().size());
+        for (Attempt a : result.attempts()) {
+            rows.add(request(runId, result.cell(), a, simulated));
+        }
+        return rows;
+    }
+
+    /** One attempt of a cell as its {@code requests} row; the attempt's prompt, or else the cell's. */
+    public static RequestRow request(long runId, Cell cell, Attempt a, boolean simulated) {
+        Measurement m = a.measurement();
+        return new RequestRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(), a.isFinal(),
+                cell.modelAlias(), a.promptId() != null ? a.promptId() : cell.promptId(), a.round(), cell.loadMode(),
+                cell.loadLevel(), m.status(), m.errorType(), m.errorMessage(), m.httpStatus(), m.retryAfterMs(),
+                m.startedAt(), a.scheduledLagMs(), m.streamed(), simulated, m.prepMs(), m.ttftMs(), m.ttfoMs(),
+                m.e2eMs(), m.totalMs(), m.promptTokens(), m.outputTokens(), m.tokensSource(),
+                m.outputTokensEstimate(), m.tokensDiffPct(), m.tpotMs(), m.decodeTps(), m.e2eTps(), m.chunkCount(),
+                m.gapMeanMs(), m.gapP50Ms(), m.gapP95Ms(), m.gapMaxMs(), m.finishReason(), m.responseText(),
+                m.reconnects(), m.backoffMs(), m.flags());
+    }
+
+    /** A load cell as a whole, as its {@code load_phases} row. */
+    public static LoadPhaseStore.LoadPhaseRow loadPhase(long runId, Cell cell, LoadPhase p) {
+        return new LoadPhaseStore.LoadPhaseRow(runId, cell.index(), cell.modelAlias(), cell.loadMode(), cell.loadLevel(),
+                cell.sweep(), p.offeredRate(), cell.duration() == null ? cell.requests() : null,
+                cell.duration() == null ? null : cell.duration().toMillis(), p.requests(), p.sent(), p.okRequests(),
+                p.wallMs(), p.maxInFlight(), p.startedAt(), p.skipped() ? LoadPhaseStatus.SKIPPED : LoadPhaseStatus.RAN,
+                p.held(), p.sloBroken(), p.skipReason(), client(p.client()));
+    }
+
+    /** What the client did during a level, as the client columns of its {@code load_phases} row; null stays null. */
+    public static LoadPhaseStore.ClientColumns client(ClientLoad c) {
+        return c == null ? null : new LoadPhaseStore.ClientColumns(c.cpuShare(), c.cpus(), c.hostLoadAverage(),
+                c.schedLagMsP95(), c.schedLagMsMax(), c.inFlightMean(), c.inFlightSteadyMean(), c.inFlightMax(),
+                c.ceilingRps(), c.workerWaitShare(), c.limited(), c.reason());
+    }
+
+    /** The client's ceilings kept in {@code client_calibrations}, as the cache {@link ClientCalibration} asks for. */
+    public static ClientCalibration.Cache calibrationCache(ClientCalibrationStore store) {
+        return new ClientCalibration.Cache() {
+            @Override
+            public Optional<ClientCalibration.Ceiling> find(ClientCalibration.Key key, int concurrency) {
+                return store.find(key(key), concurrency).map(c -> new ClientCalibration.Ceiling(c.concurrency(),
+                        c.requestsPerSecond(), c.inFlightMean(), c.requests(), c.measuredAt()));
+            }
+
+            @Override
+            public void save(ClientCalibration.Key key, ClientCalibration.Ceiling c) {
+                store.save(key(key), new ClientCalibrationStore.CalibrationRow(c.concurrency(), c.requestsPerSecond(),
+                        c.inFlightMean(), c.requests(), c.measuredAt()));
+            }
+        };
+    }
+
+    private static ClientCalibrationStore.CalibrationKey key(ClientCalibration.Key key) {
+        return new ClientCalibrationStore.CalibrationKey(key.host(), key.jvm(), key.version(), key.cpus());
+    }
+}

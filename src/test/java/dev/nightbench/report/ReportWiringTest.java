@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.store.ComparisonStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,7 +34,7 @@ class ReportWiringTest {
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
                         JdbcClientAutoConfiguration.class))
-                .withUserConfiguration(ReportService.class, ReportRepository.class)
+                .withUserConfiguration(ReportService.class, ReportRepository.class, ComparisonStore.class)
                 .withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=postgres",
                         "nightbench.reports-dir=" + reports, "nightbench.report.threshold=0.6")
                 .run(context -> {

@@ -228,8 +228,8 @@ public final class CellExecutor {
                                ChatRequest request, long scheduled, InFlight inFlight, boolean countFailures) {
         Optional<String> open = breakers.openReason(model);
         if (open.isPresent()) {
-            return new Outcome(List.of(new Attempt(requestIndex, 1, true, round,
-                    skipped(SkipReason.MODEL_FAILED, "model failed: " + open.get(), request.stream()), null, promptId)), UNSET, UNSET);
+            Measurement skipped = skipped(SkipReason.MODEL_FAILED, "model failed: " + open.get(), request.stream());
+            return new Outcome(List.of(new Attempt(requestIndex, 1, true, round, skipped, null, promptId)), UNSET, UNSET);
         }
         List<Attempt> attempts = new ArrayList<>();
         long firstSent = UNSET;

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 @Repository
 class ReportRepository {
 
-    /** {@code requests.error_type} of the requests of a sweep level that was never offered (CellExecutor's). */
+    /** {@code requests.error_type} of the requests of a sweep level that was never offered ({@link SkipReason}). */
     static final String SWEEP_STOPPED = SkipReason.SWEEP_STOPPED.code();
 
     private static final String ROW_COLUMNS = """

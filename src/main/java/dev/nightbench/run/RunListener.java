@@ -64,7 +64,8 @@ class RunListener implements JobExecutionListener {
                 failOnModelFailures(jobExecution, runId);
                 String message = jobExecution.getAllFailureExceptions().stream()
                         .map(RunListener::describe).distinct().collect(Collectors.joining("; "));
-                runs.finish(runId, RunStatus.from(jobExecution.getStatus().name()), message.isEmpty() ? null : message, clock.instant());
+                runs.finish(runId, RunStatus.from(jobExecution.getStatus().name()), message.isEmpty() ? null : message,
+                        clock.instant());
             });
         } finally {
             sessions.close(jobExecution.getId());

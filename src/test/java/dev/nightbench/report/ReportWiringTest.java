@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.cli.NightbenchConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,7 +16,10 @@ import java.time.LocalDate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The report's beans in a Spring context with Boot's JDBC auto-configuration, as the application wires them. */
+/**
+ * The report's beans in a Spring context with Boot's JDBC auto-configuration and the application's settings tree
+ * ({@link NightbenchConfiguration}), as the application wires them.
+ */
 class ReportWiringTest {
 
     @TempDir
@@ -33,7 +37,7 @@ class ReportWiringTest {
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
                         JdbcClientAutoConfiguration.class))
-                .withUserConfiguration(ReportService.class, ReportRepository.class)
+                .withUserConfiguration(ReportService.class, ReportRepository.class, NightbenchConfiguration.class)
                 .withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=postgres",
                         "nightbench.reports-dir=" + reports, "nightbench.report.threshold=0.6")
                 .run(context -> {

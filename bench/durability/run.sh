@@ -13,7 +13,7 @@ W=$(mktemp -d)
 declare -A port=([durable]=$PORT [unsafe]=$((PORT + 1))) unsafe=([durable]=false [unsafe]=true) holder=()
 for mode in durable unsafe; do
   NIGHTBENCH_DB_DIR=$W/$mode NIGHTBENCH_DB_PORT=${port[$mode]} NIGHTBENCH_DB_UNSAFE_NO_FSYNC=${unsafe[$mode]} \
-    "$JAVA" -cp "$CP" dev.nightbench.NightbenchApplication db > "$W/$mode-db.log" 2>&1 &
+    "$JAVA" -cp "$CP" dev.nightbench.cli.Main db > "$W/$mode-db.log" 2>&1 &
   holder[$mode]=$!
 done
 # a failed run (set -e) must not leave the two database holders, their servers and the temp dir behind
@@ -28,7 +28,7 @@ for i in $(seq 1 "$N"); do
     t0=$(date +%s.%N)
     set +e
     (cd "$W" && NIGHTBENCH_DB_DIR=$W/$mode NIGHTBENCH_DB_PORT=${port[$mode]} \
-      "$JAVA" -cp "$CP" dev.nightbench.NightbenchApplication run --plan "$PLAN" --run-date "2001-01-0$i" \
+      "$JAVA" -cp "$CP" dev.nightbench.cli.Main run --plan "$PLAN" --run-date "2001-01-0$i" \
       > "$W/$mode-run-$i.log" 2>&1)
     code=$?
     set -e

@@ -1,18 +1,17 @@
 package dev.nightbench;
 
-import dev.nightbench.cli.Cli;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 import java.time.Clock;
 
-/** Nightbench: nightly LLM benchmarks. {@code main} hands the command line to {@link Cli}. */
+/**
+ * Nightbench's Spring configuration root: component scan and auto-configuration for every feature package. It
+ * holds no {@code main} and imports nothing of ours, so no package points back at the root; the command line
+ * ({@code dev.nightbench.cli.Main}) starts this context when a command needs it.
+ */
 @SpringBootApplication
 public class NightbenchApplication {
-
-    public static void main(String[] args) {
-        System.exit(new Cli(System.out, System.err, System::getenv).execute(args));
-    }
 
     @Bean
     Clock clock() {

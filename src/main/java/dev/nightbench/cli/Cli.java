@@ -2,7 +2,6 @@ package dev.nightbench.cli;
 
 import dev.nightbench.NightbenchApplication;
 import dev.nightbench.client.openai.OpenAiModelClient;
-import dev.nightbench.db.EmbeddedDatabase;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.plan.LoadedPlan;
@@ -29,7 +28,8 @@ import java.util.function.Function;
 
 /**
  * The command line. Parses and checks everything it can before starting Spring or a database, so bad input
- * exits 2 having written nothing.
+ * exits 2 having written nothing. Commands that need Spring ({@link Commands}) return an {@link Outcome}; this class
+ * prints it and exits with its code.
  *
  * <p>Exit codes: 0 success; 1 the job failed or was stopped; 2 bad input or usage (including a run refused
  * because the same plan and date is running or done); 3 a regression was found with
@@ -39,11 +39,11 @@ public final class Cli {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Cli.class);
 
-    public static final int OK = 0;
-    public static final int JOB_FAILED = 1;
-    public static final int BAD_INPUT = 2;
-    public static final int REGRESSION = 3;
-    public static final int MODEL_FAILED = 4;
+    public static final int OK = Outcome.Status.OK.exitCode();
+    public static final int JOB_FAILED = Outcome.Status.JOB_FAILED.exitCode();
+    public static final int BAD_INPUT = Outcome.Status.BAD_INPUT.exitCode();
+    public static final int REGRESSION = Outcome.Status.REGRESSION.exitCode();
+    public static final int MODEL_FAILED = Outcome.Status.MODEL_FAILED.exitCode();
 
     static final String USAGE = """
             Usage: nightbench COMMAND [OPTIONS]
@@ -156,26 +156,27 @@ public final class Cli {
                         Set.of("fail-on-regression", "fail-on-model-failure"), 0, usage));
                 case "restart" -> {
                     Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
-                    yield withSpring(c -> c.restart(id));
+                    yield withSpring(c -> c.restart(id, this::print));
                 }
                 case "runs" -> {
                     Args a = Args.parse(command, rest, Set.of("limit"), Set.of(), 0, usage);
                     int limit = positiveInt(a.option("limit"), 20, "--limit", usage);
-                    yield query(QueryContext.Runs.class, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class), limit, out),
+                    yield query(QueryContext.Runs.class, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class), limit),
                             c -> c.runs(limit));
                 }
                 case "report" -> {
                     Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
                     yield query(QueryContext.Reports.class, ctx -> ReadCommands.report(ctx.getBean(RunStore.class),
-                            ctx.getBean(ReportService.class), id, out, err), c -> c.report(id));
+                            ctx.getBean(ReportService.class), id), c -> c.report(id));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
-                case "db" -> db(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage), usage);
+                case "db" -> new DbCommand(out, err, env).run(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage),
+                        usage);
                 case "doctor" -> new DoctorCommand(out, env).run(Path.of(Args.parse(command, rest, Set.of("plan"), Set.of(),
                         0, usage).options().getOrDefault("plan", "jobs/demo.yaml")));
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
-                    yield withSpring(Commands::serve);
+                    yield withSpring(c -> c.serve(this::print));
                 }
                 default -> throw new IllegalStateException(command);
             };
@@ -223,7 +224,7 @@ public final class Cli {
         OpenAiModelClient.warmUpClassesInBackground(); // while Spring starts, not between the job's start and its first request
         LocalDate date = runDate;
         return withSpring(c -> c.run(loaded, date, args.option("label"), args.flag("fail-on-regression"),
-                args.flag("fail-on-model-failure")));
+                args.flag("fail-on-model-failure"), this::print));
     }
 
     private int validate(Args args, String usage) {
@@ -242,65 +243,6 @@ public final class Cli {
         if (loadCells > 0) {
             out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);
         }
-        return OK;
-    }
-
-    private int db(Args args, String usage) {
-        if (!args.positional().isEmpty()) {
-            if (!args.positional().getFirst().equals("stop")) {
-                throw new UsageException("unknown action '" + args.positional().getFirst() + "' for 'db' (only 'stop')", usage);
-            }
-            return dbStop(args.flag("force"));
-        }
-        if (args.flag("force")) {
-            throw new UsageException("--force goes with 'db stop'", usage);
-        }
-        Database db = Database.resolve(env);
-        if (db.embedded() == null) {
-            out.println("Nightbench is configured for an external database: " + db.url());
-            return OK;
-        }
-        EmbeddedDatabase e = db.embedded();
-        out.println("Embedded PostgreSQL " + (e.owner() ? "started" : "already running") + " in " + e.dataDirectory());
-        out.println("  JDBC:  " + e.jdbcUrl() + "  (user " + EmbeddedDatabase.USER + ", no password)");
-        out.println("  psql:  psql -h 127.0.0.1 -p " + e.port() + " -U " + EmbeddedDatabase.USER + " " + EmbeddedDatabase.DATABASE);
-        out.println("Press Ctrl-C to leave it (it stops then, unless another Nightbench process uses it).");
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            e.close();
-            done.countDown();
-        }));
-        try {
-            done.await();
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        return OK;
-    }
-
-    private int dbStop(boolean force) {
-        if (Database.externalConfigured(env)) {
-            out.println("Nightbench is configured for an external database: nothing to stop");
-            return OK;
-        }
-        Path dir = Database.embeddedDataDirectory(env);
-        EmbeddedDatabase.StopResult result = EmbeddedDatabase.stop(dir, force);
-        if (!result.wasRunning()) {
-            out.println("No embedded PostgreSQL is running in " + dir);
-            return OK;
-        }
-        if (!result.clients().isEmpty() && !force) {
-            err.println("nightbench db stop: the embedded PostgreSQL in " + dir + " is in use by "
-                    + String.join(", ", result.clients()) + "; wait for them, or --force to cut them off");
-            return JOB_FAILED;
-        }
-        if (!result.stopped()) {
-            err.println("nightbench db stop: the embedded PostgreSQL in " + dir + " did not stop; see "
-                    + EmbeddedDatabase.serverLog(dir));
-            return JOB_FAILED;
-        }
-        out.println("Stopped the embedded PostgreSQL in " + dir
-                + (result.clients().isEmpty() ? "" : " (cut off " + String.join(", ", result.clients()) + ")"));
         return OK;
     }
 
@@ -339,13 +281,13 @@ public final class Cli {
      * A command that only reads the history: answered from the small {@link QueryContext} when the schema is
      * current, else from the full context, which migrates first.
      */
-    private int query(Class<?> context, Function<ConfigurableApplicationContext, Integer> quick,
-                      Function<Commands, Integer> full) {
+    private int query(Class<?> context, Function<ConfigurableApplicationContext, Outcome> quick,
+                      Function<Commands, Outcome> full) {
         Database db = Database.resolve(env);
         Thread hook = new Thread(db::close, "nightbench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return QueryContext.run(context, db, quick).orElseGet(() -> withSpring(db, full));
+            return QueryContext.run(context, db, quick).map(this::print).orElseGet(() -> withSpring(db, full));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -356,15 +298,15 @@ public final class Cli {
         }
     }
 
-    private int withSpring(Function<Commands, Integer> body) {
+    private int withSpring(Function<Commands, Outcome> body) {
         return withSpring(Database.resolve(env), body);
     }
 
     /**
-     * Starts Spring on the configured (or embedded) database, runs {@code body}, and shuts down. SIGTERM or
-     * Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
+     * Starts Spring on the configured (or embedded) database, runs {@code body}, prints its outcome and shuts down.
+     * SIGTERM or Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
      */
-    private int withSpring(Database db, Function<Commands, Integer> body) {
+    private int withSpring(Database db, Function<Commands, Outcome> body) {
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
         int[] exitCode = {JOB_FAILED};
         CountDownLatch commandDone = new CountDownLatch(1);
@@ -393,7 +335,7 @@ public final class Cli {
                     .properties(FlywayWhenNeeded.properties(db))
                     .build();
             context[0] = app.run();
-            exitCode[0] = body.apply(context[0].getBean(Commands.class));
+            exitCode[0] = print(body.apply(context[0].getBean(Commands.class))); // before the shutdown hook may halt
             return exitCode[0];
         } finally {
             commandDone.countDown();
@@ -407,6 +349,16 @@ public final class Cli {
                 // the hook is closing everything
             }
         }
+    }
+
+    /** Prints a command's lines, in order, each on its stream; returns its exit code. */
+    private int print(Outcome outcome) {
+        outcome.lines().forEach(this::print);
+        return outcome.exitCode();
+    }
+
+    private void print(Outcome.Line line) {
+        (line.toStderr() ? err : out).println(line.text());
     }
 
     /** Where the database is meant to be, without credentials. */

@@ -1,124 +1,110 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.cli.Outcome.Line;
+import dev.nightbench.cli.Outcome.Status;
 import dev.nightbench.plan.LoadedPlan;
-import dev.nightbench.plan.Plan;
+import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.run.JobParams;
+import dev.nightbench.run.RunLauncher;
+import dev.nightbench.run.RunLauncher.Launch;
 import dev.nightbench.run.Scheduler;
+import dev.nightbench.run.ServeProperties;
 import dev.nightbench.run.UnfinishedRuns;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.JobInstance;
-import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** The commands that need the database, run inside the Spring context. */
+/**
+ * The commands that need the database, run inside the Spring context. Each returns an {@link Outcome} that
+ * {@link Cli} prints; the few lines that must appear before long work starts (a dead run being recovered, a restart
+ * beginning, each of {@code serve}'s runs) go to the {@code now} consumer Cli passes in. Nothing here prints.
+ */
 @Component
 class Commands {
 
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
-    private final JobOperator jobOperator;
-    private final JobRepository jobRepository;
-    private final Job job;
+    private final RunLauncher launcher;
     private final RunStore runs;
     private final ReportService reports;
     private final UnfinishedRuns unfinishedRuns;
-    private final Clock clock;
     private final Scheduler scheduler;
-    private final PrintStream out = System.out;
-    private final Path reportsDir;
+    private final NightbenchProperties properties;
 
-    Commands(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBenchmarkJob, RunStore runs,
-             ReportService reports, UnfinishedRuns unfinishedRuns, Clock clock, Scheduler scheduler,
-             @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
-        this.reportsDir = reportsDir;
-        this.jobOperator = jobOperator;
-        this.jobRepository = jobRepository;
-        this.job = nightlyBenchmarkJob;
+    Commands(RunLauncher launcher, RunStore runs, ReportService reports, UnfinishedRuns unfinishedRuns,
+             Scheduler scheduler, NightbenchProperties properties) {
+        this.launcher = launcher;
         this.runs = runs;
         this.reports = reports;
         this.unfinishedRuns = unfinishedRuns;
-        this.clock = clock;
         this.scheduler = scheduler;
+        this.properties = properties;
     }
 
-    int run(LoadedPlan loaded, LocalDate runDate, String label, boolean failOnRegression, boolean failOnModelFailure) {
-        Plan plan = loaded.plan();
-        boolean adHoc = runDate == null;
-        LocalDate date = adHoc ? LocalDate.now(clock.withZone(ZoneId.systemDefault())) : runDate;
-        JobParams params = new JobParams(plan.name(), plan.source(), plan.hash(), date,
-                adHoc ? clock.instant().toString() : null, label, failOnModelFailure);
-        JobExecution execution;
-        try {
-            execution = jobOperator.start(job, params.toJobParameters());
-        } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
-            JobInstance existing = jobRepository.getJobInstance(job.getName(), params.toJobParameters());
-            Optional<UnfinishedRuns.Night> dead = existing == null ? Optional.empty()
-                    : unfinishedRuns.ofJobInstance(existing.getInstanceId()).filter(n -> !unfinishedRuns.runningElsewhere(n));
-            if (dead.isPresent()) {
-                return continueNight("run", dead.get(), failOnRegression);
-            }
-            return refuseExisting(plan, date, params);
-                } catch (Exception e) {
-            return unfinished("run", e);
-        }
-        return finishOrReport("run", execution, failOnRegression);
+    Outcome run(LoadedPlan loaded, LocalDate runDate, String label, boolean failOnRegression, boolean failOnModelFailure,
+                Consumer<Line> now) {
+        JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure);
+        return launched("run", launcher.start(params), failOnRegression, now);
+    }
+
+    private Outcome launched(String command, Launch launch, boolean failOnRegression, Consumer<Line> now) {
+        return switch (launch) {
+            case Launch.Ran ran -> finishOrReport(command, ran.execution(), failOnRegression);
+            case Launch.NotRun notRun -> unfinished(command, notRun.cause());
+            case Launch.Exists exists -> exists.dead().isPresent()
+                    ? continueNight(command, exists.dead().get(), failOnRegression, now) : refuseExisting(exists);
+        };
     }
 
     /** Spring Batch 6 refuses any existing instance; say which case this is and what to do. */
-    private int refuseExisting(Plan plan, LocalDate date, JobParams params) {
-        JobInstance instance = jobRepository.getJobInstance(job.getName(), params.toJobParameters());
-        JobExecution last = instance == null ? null : jobRepository.getLastJobExecution(instance);
-        Long runId = instance == null ? null : runs.runIdForJobInstance(instance.getInstanceId()).orElse(null);
+    private static Outcome refuseExisting(Launch.Exists exists) {
+        JobExecution last = exists.last();
+        Long runId = exists.runId();
+        String plan = exists.params().planName();
+        LocalDate date = exists.params().runDate();
         String run = runId == null ? "" : " (run " + runId + ")";
+        String message;
         if (last != null && last.getStatus().isRunning()) {
-            System.err.printf("nightbench run: plan '%s' for %s is already running%s. Wait for it; if its process died, "
-                    + "'nightbench restart%s' recovers and finishes it.%n", plan.name(), date, run,
+            message = String.format("nightbench run: plan '%s' for %s is already running%s. Wait for it; if its process "
+                    + "died, 'nightbench restart%s' recovers and finishes it.", plan, date, run,
                     runId == null ? "" : " " + runId);
         } else if (last != null && last.getStatus() != BatchStatus.COMPLETED) {
-            System.err.printf("nightbench run: plan '%s' for %s already has a %s run%s. Finish it with "
-                    + "'nightbench restart%s', or use another --run-date.%n", plan.name(), date, last.getStatus(), run,
+            message = String.format("nightbench run: plan '%s' for %s already has a %s run%s. Finish it with "
+                    + "'nightbench restart%s', or use another --run-date.", plan, date, last.getStatus(), run,
                     runId == null ? "" : " " + runId);
         } else {
-            System.err.printf("nightbench run: plan '%s' already has a completed run for %s%s. Use another --run-date, "
-                    + "or omit it for an ad-hoc run.%n", plan.name(), date, run);
+            message = String.format("nightbench run: plan '%s' already has a completed run for %s%s. Use another "
+                    + "--run-date, or omit it for an ad-hoc run.", plan, date, run);
         }
-        return Cli.BAD_INPUT;
+        return Outcome.of(Status.BAD_INPUT, Line.err(message));
     }
 
     /** The job could not even record its end: say what happened and how to finish it, in one paragraph. */
-    private static int unfinished(String command, Exception e) {
+    private static Outcome unfinished(String command, Exception e) {
         log.error(Logs.FILE_ONLY, "nightbench {}: the job could not finish", command, e);
         if (databaseFault(e)) {
-            System.err.println("nightbench " + command + ": lost the database while running (" + rootMessage(e).replaceAll("\\.$", "") + "). "
+            return Outcome.of(Status.JOB_FAILED, Line.err("nightbench " + command + ": lost the database while running ("
+                    + rootMessage(e).replaceAll("\\.$", "") + "). "
                     + "Nothing already committed is lost: every finished cell stays stored and the run is left "
-                    + "unfinished. Once the database is back, 'nightbench restart' finishes it." + Logs.details());
-        } else {
-            System.err.println("nightbench " + command + ": the job could not run: " + rootMessage(e).replaceAll("\\.$", "") + "."
-                    + Logs.details());
+                    + "unfinished. Once the database is back, 'nightbench restart' finishes it." + Logs.details()));
         }
-        return Cli.JOB_FAILED;
+        return Outcome.of(Status.JOB_FAILED, Line.err("nightbench " + command + ": the job could not run: "
+                + rootMessage(e).replaceAll("\\.$", "") + "." + Logs.details()));
     }
 
     /** {@link #finish} reads the run back; a database lost by then is reported like one lost while running. */
-    private int finishOrReport(String command, JobExecution execution, boolean failOnRegression) {
+    private Outcome finishOrReport(String command, JobExecution execution, boolean failOnRegression) {
         try {
             return finish(execution, failOnRegression);
         } catch (RuntimeException e) {
@@ -147,104 +133,117 @@ class Commands {
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
-    int restart(Long runId) {
+    Outcome restart(Long runId, Consumer<Line> now) {
         Optional<RunStore.RunSummary> run = runId == null ? Optional.empty() : runs.find(runId);
         if (runId != null && run.isEmpty()) {
-            System.err.println("nightbench restart: no run with id " + runId);
-            return Cli.BAD_INPUT;
+            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench restart: no run with id " + runId));
         }
         // from Spring Batch's job instances, so a night killed before its runs row existed is found too
         Optional<UnfinishedRuns.Night> night = run.isPresent()
                 ? unfinishedRuns.ofJobInstance(run.get().jobInstanceId()) : unfinishedRuns.newest();
         if (night.isEmpty()) {
-            System.err.println(runId != null ? "nightbench restart: run " + runId + " is already COMPLETED; nothing to restart."
-                    : "nightbench restart: no failed, stopped or unfinished run to restart");
-            return Cli.BAD_INPUT;
+            return Outcome.of(Status.BAD_INPUT, Line.err(runId != null
+                    ? "nightbench restart: run " + runId + " is already COMPLETED; nothing to restart."
+                    : "nightbench restart: no failed, stopped or unfinished run to restart"));
         }
-        return continueNight("restart", night.get(), false);
+        return continueNight("restart", night.get(), false, now);
     }
 
     /** Recovers a night left running by a dead process, then restarts it: the pairs not yet committed are run. */
-    private int continueNight(String command, UnfinishedRuns.Night night, boolean failOnRegression) {
+    private Outcome continueNight(String command, UnfinishedRuns.Night night, boolean failOnRegression,
+                                  Consumer<Line> now) {
         String what = night.describe();
         JobExecution last = night.last();
         if (night.running()) {
             if (unfinishedRuns.runningElsewhere(night)) {
-                System.err.printf("nightbench %s: %s is still running in another Nightbench process.%n", command, what);
-                return Cli.BAD_INPUT;
+                return Outcome.of(Status.BAD_INPUT, Line.err(String.format(
+                        "nightbench %s: %s is still running in another Nightbench process.", command, what)));
             }
-            out.printf("%s was left %s by a process that is gone (job execution %d); marking it FAILED so it can "
-                    + "be restarted.%n", capitalized(what), last.getStatus(), last.getId());
+            now.accept(Line.out(String.format("%s was left %s by a process that is gone (job execution %d); marking it "
+                    + "FAILED so it can be restarted.", capitalized(what), last.getStatus(), last.getId())));
             last = unfinishedRuns.recover(night);
         }
-        out.printf("Restarting %s: finishing the pairs not yet committed.%n", night.runId() == null ? what
-                : what + " (plan '" + night.planName() + "', " + night.runDate() + ")");
-        JobExecution previous = last;
-        JobExecution execution;
-        try {
-            execution = jobOperator.restart(previous);
-        } catch (Exception e) {
-            return unfinished(command, e);
-        }
-        return finishOrReport(command, execution, failOnRegression);
+        now.accept(Line.out(String.format("Restarting %s: finishing the pairs not yet committed.",
+                night.runId() == null ? what : what + " (plan '" + night.planName() + "', " + night.runDate() + ")")));
+        return launched(command, launcher.restart(last), failOnRegression, now);
     }
 
     private static String capitalized(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private int finish(JobExecution execution, boolean failOnRegression) {
+    private Outcome finish(JobExecution execution, boolean failOnRegression) {
         Optional<RunStore.RunSummary> run = runs.runIdForJobInstance(execution.getJobInstanceId()).flatMap(runs::find);
         BatchStatus status = execution.getStatus();
         if (run.isEmpty()) {
-            System.err.println("nightbench: the job ended " + status + " before the run was registered: "
-                    + execution.getAllFailureExceptions().stream().map(Throwable::getMessage).toList());
-            return Cli.JOB_FAILED;
+            return Outcome.of(Status.JOB_FAILED, Line.err("nightbench: the job ended " + status
+                    + " before the run was registered: "
+                    + execution.getAllFailureExceptions().stream().map(Throwable::getMessage).toList()));
         }
         RunStore.RunSummary r = run.get();
         if (status == BatchStatus.STOPPED) {
-            System.err.printf("Run %d stopped after %d ok and %d failed requests; 'nightbench restart %d' finishes it.%n",
-                    r.runId(), r.okRequests(), r.failedRequests(), r.runId());
-            return Cli.JOB_FAILED;
+            return Outcome.of(Status.JOB_FAILED, Line.err(String.format("Run %d stopped after %d ok and %d failed "
+                    + "requests; 'nightbench restart %d' finishes it.", r.runId(), r.okRequests(), r.failedRequests(),
+                    r.runId())));
         }
+        Outcome.Builder out = Outcome.builder();
         List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
-        out.printf("Run %d %s: %d ok, %d failed, %d skipped requests%s.%n", r.runId(), status, r.okRequests(),
-                r.failedRequests(), Tallies.skipped(tallies), r.simulated() ? " (SIMULATED endpoint)" : "");
-        Tallies.lines(tallies).forEach(out::println);
+        out.out(String.format("Run %d %s: %d ok, %d failed, %d skipped requests%s.", r.runId(), status, r.okRequests(),
+                r.failedRequests(), Tallies.skipped(tallies), r.simulated() ? " (SIMULATED endpoint)" : ""));
+        Tallies.lines(tallies).forEach(out::out);
         for (RunStore.ModelState m : runs.models(r.runId())) {
             if (m.availability().isFailure()) {
-                out.printf("  MODEL %s %s: %s%n", m.modelAlias(), m.availability().value().toUpperCase(), m.failureReason());
+                out.out(String.format("  MODEL %s %s: %s", m.modelAlias(), m.availability().value().toUpperCase(),
+                        m.failureReason()));
             }
         }
         if (status != BatchStatus.COMPLETED) {
             String why = execution.getAllFailureExceptions().stream().map(Commands::rootMessage).distinct()
                     .reduce((a, b) -> a + "; " + b).orElse(execution.getExitStatus().getExitDescription());
-            System.err.printf("Run %d ended %s: %s%nFinish it with: nightbench restart %d%n", r.runId(), status, why,
-                    r.runId());
-            return Cli.JOB_FAILED;
+            return out.err(String.format("Run %d ended %s: %s", r.runId(), status, why))
+                    .err(String.format("Finish it with: nightbench restart %d", r.runId())).end(Status.JOB_FAILED);
         }
-        out.println("Report: " + reportDir(r));
+        out.out("Report: " + properties.reportsDir().resolve(r.runDate() + "_" + r.runId()));
         if (failOnRegression && reports.hasRegressions(r.runId())) {
-            System.err.printf("Run %d regressed against its baseline (see the report; SQL: SELECT * FROM run_regressions "
-                    + "WHERE run_id = %d).%n", r.runId(), r.runId());
-            return Cli.REGRESSION;
+            return out.err(String.format("Run %d regressed against its baseline (see the report; SQL: SELECT * FROM "
+                    + "run_regressions WHERE run_id = %d).", r.runId(), r.runId())).end(Status.REGRESSION);
         }
-        return r.failedModels() > 0 ? Cli.MODEL_FAILED : Cli.OK;
+        return out.end(r.failedModels() > 0 ? Status.MODEL_FAILED : Status.OK);
     }
 
-    private Path reportDir(RunStore.RunSummary r) {
-        return reportsDir.resolve(r.runDate() + "_" + r.runId());
+    Outcome runs(int limit) {
+        return ReadCommands.runs(runs, limit);
     }
 
-    int runs(int limit) {
-        return ReadCommands.runs(runs, limit, out);
+    Outcome report(Long runId) {
+        return ReadCommands.report(runs, reports, runId);
     }
 
-    int report(Long runId) {
-        return ReadCommands.report(runs, reports, runId, out, System.err);
-    }
-
-    int serve() {
-        return scheduler.serveUntilStopped((plan, label) -> run(plan, null, label, false, false));
+    /**
+     * Checks the schedules (a valid cron and a valid plan each: exit 2 otherwise), then serves them until the
+     * process is stopped; each run's outcome is printed through {@code now} as it ends.
+     */
+    Outcome serve(Consumer<Line> now) {
+        List<ServeProperties.Schedule> schedules = properties.serve().schedules();
+        if (schedules.isEmpty()) {
+            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench serve: no schedule configured. Set "
+                    + "NIGHTBENCH_SERVE_SCHEDULES_0_CRON and NIGHTBENCH_SERVE_SCHEDULES_0_PLAN (or "
+                    + "nightbench.serve.schedules in application.yaml)."));
+        }
+        for (int i = 0; i < schedules.size(); i++) {
+            ServeProperties.Schedule s = schedules.get(i);
+            if (s.cron() == null || !CronExpression.isValidExpression(s.cron()) || s.plan() == null) {
+                return Outcome.of(Status.BAD_INPUT, Line.err(String.format("nightbench serve: schedule %d needs a valid "
+                        + "cron (6 fields: second minute hour day month weekday) and a plan; got cron='%s' plan='%s'",
+                        i, s.cron(), s.plan())));
+            }
+            new PlanLoader().loadWithSnapshot(Path.of(s.plan())); // fail fast at startup on a bad plan (exit 2)
+        }
+        scheduler.serveUntilStopped((plan, launch) -> {
+            Outcome outcome = launched("run", launch, false, now);
+            outcome.lines().forEach(now);
+            log.info("Scheduled run of {} ended with exit code {}", plan.plan().source(), outcome.exitCode());
+        });
+        return Outcome.of(Status.OK);
     }
 }

@@ -5,10 +5,8 @@ import dev.nightbench.doctor.Doctor;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 import javax.sql.DataSource;
 import java.io.PrintStream;
@@ -46,25 +44,18 @@ final class DoctorCommand {
             doctor.add(Check.fail("plan", e.problems().size() + " problem(s) (nightbench validate --plan " + planPath
                     + "):" + problems));
         }
-        String reports = null;
+        ConfigurableEnvironment settings = null; // the context's, with application.yaml; else without Spring
         try (Database db = Database.resolve(env);
              ConfigurableApplicationContext context = QueryContext.start(QueryContext.Runs.class, db)) {
             doctor.database(context.getBean(DataSource.class), db.url());
-            reports = context.getEnvironment().getProperty("nightbench.reports-dir");
+            settings = context.getEnvironment();
         } catch (RuntimeException e) {
             doctor.add(Check.fail("database", Commands.rootMessage(e)));
         }
-        doctor.reports(Path.of(reports != null ? reports : reportsDirWithoutSpring()));
+        doctor.reports(NightbenchProperties.reportsDir(settings));
         long failed = doctor.checks().stream().filter(c -> !c.ok()).count();
         out.println(failed == 0 ? "All " + doctor.checks().size() + " checks passed."
                 : failed + " of " + doctor.checks().size() + " checks failed.");
         return failed == 0 ? Cli.OK : Cli.JOB_FAILED;
-    }
-
-    /** {@code nightbench.reports-dir} from the environment or system properties, bound as Spring binds it. */
-    private static String reportsDirWithoutSpring() {
-        StandardEnvironment environment = new StandardEnvironment();
-        ConfigurationPropertySources.attach(environment);
-        return Binder.get(environment).bind("nightbench.reports-dir", String.class).orElse("reports");
     }
 }

@@ -48,10 +48,10 @@ final class QueryContext {
     static final class Runs {
     }
 
-    /** {@code report}: the run store and the report service with its repository. */
+    /** {@code report}: the run store and the report service with its repository and settings. */
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class})
-    @Import(RunStore.class)
+    @Import({RunStore.class, NightbenchConfiguration.class})
     @ComponentScan(basePackageClasses = ReportService.class)
     static final class Reports {
     }
@@ -59,9 +59,9 @@ final class QueryContext {
     /**
      * Starts the context {@code source} on {@code db}, and runs {@code body} in it when the schema is current.
      *
-     * @return the command's exit code, or empty when the schema needs migrating (nothing was done)
+     * @return the command's outcome, or empty when the schema needs migrating (nothing was done)
      */
-    static Optional<Integer> run(Class<?> source, Database db, Function<ConfigurableApplicationContext, Integer> body) {
+    static <T> Optional<T> run(Class<?> source, Database db, Function<ConfigurableApplicationContext, T> body) {
         try (ConfigurableApplicationContext context = start(source, db)) {
             Migrations.Status schema = Migrations.check(context.getBean(DataSource.class));
             if (!schema.current()) {

@@ -1,9 +1,10 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.cli.Outcome.Line;
+import dev.nightbench.cli.Outcome.Status;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.RunStore;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,33 +18,32 @@ final class ReadCommands {
     private ReadCommands() {
     }
 
-    static int runs(RunStore runs, int limit, PrintStream out) {
+    static Outcome runs(RunStore runs, int limit) {
         List<RunStore.RunSummary> list = runs.recent(limit);
         if (list.isEmpty()) {
-            out.println("No runs yet. Start one with: nightbench run --plan jobs/demo.yaml");
-            return Cli.OK;
+            return Outcome.of(Status.OK, Line.out("No runs yet. Start one with: nightbench run --plan jobs/demo.yaml"));
         }
-        out.printf("%-6s %-20s %-10s %-10s %6s %7s %7s %9s %6s %-20s %s%n", "RUN", "PLAN", "DATE", "STATUS", "OK",
-                "FAILED", "SKIPPED", "RETRIED", "MODELS", "STARTED", "LABEL");
+        Outcome.Builder out = Outcome.builder();
+        out.out(String.format("%-6s %-20s %-10s %-10s %6s %7s %7s %9s %6s %-20s %s", "RUN", "PLAN", "DATE", "STATUS", "OK",
+                "FAILED", "SKIPPED", "RETRIED", "MODELS", "STARTED", "LABEL"));
         for (RunStore.RunSummary r : list) {
             List<RunStore.ModelTally> tallies = runs.modelTallies(r.runId());
-            out.printf("%-6d %-20s %-10s %-10s %6d %7d %7d %9s %6s %-20s %s%n", r.runId(), r.planName(), r.runDate(),
+            out.out(String.format("%-6d %-20s %-10s %-10s %6d %7d %7d %9s %6s %-20s %s", r.runId(), r.planName(), r.runDate(),
                     r.status(), r.okRequests(), r.failedRequests(), Tallies.skipped(tallies), Tallies.retried(tallies),
                     r.failedModels() == 0 ? "ok" : r.failedModels() + " bad",
                     r.startedAt().toString().substring(0, 19).replace('T', ' '),
-                    (r.label() == null ? "" : r.label()) + (r.simulated() ? " [simulated]" : ""));
+                    (r.label() == null ? "" : r.label()) + (r.simulated() ? " [simulated]" : "")));
         }
-        return Cli.OK;
+        return out.end(Status.OK);
     }
 
-    static int report(RunStore runs, ReportService reports, Long runId, PrintStream out, PrintStream err) {
+    static Outcome report(RunStore runs, ReportService reports, Long runId) {
         Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
         if (run.isEmpty()) {
-            err.println("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId));
-            return Cli.BAD_INPUT;
+            return Outcome.of(Status.BAD_INPUT,
+                    Line.err("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId)));
         }
         Path dir = reports.write(run.get().runId());
-        out.println("Report: " + dir);
-        return Cli.OK;
+        return Outcome.of(Status.OK, Line.out("Report: " + dir));
     }
 }

@@ -6,8 +6,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import java.awt.AWTError;
@@ -36,9 +35,11 @@ import java.util.stream.Collectors;
  * <p>Writing a report first compares the run with its baseline ({@link TrendSettings}) and stores the result in
  * {@code comparisons}, replacing any earlier result, so any run's report and comparison can be regenerated from
  * the database at any time, and {@link #hasRegressions(long)} answers from what was stored.
+ *
+ * <p>Its settings come as beans of their own, {@link TrendSettings} and the {@link Directory}, branches of the
+ * application's one settings tree, so {@code report} never sees the tree's root.
  */
 @Service
-@EnableConfigurationProperties(TrendSettings.class)
 public class ReportService {
 
     private static final Logger log = LoggerFactory.getLogger(ReportService.class);
@@ -55,8 +56,17 @@ public class ReportService {
     private final TrendSettings settings;
     private final Path reportsDir;
 
-    ReportService(ReportRepository repository, ComparisonStore comparisons, TrendSettings settings,
-                  @Value("${nightbench.reports-dir:reports}") Path reportsDir) {
+    /** Where reports are written: {@code nightbench.reports-dir} (default {@code reports}). */
+    public record Directory(Path path) {
+    }
+
+    @Autowired
+    ReportService(ReportRepository repository, ComparisonStore comparisons, TrendSettings settings, Directory reportsDir) {
+        this(repository, comparisons, settings, reportsDir.path());
+    }
+
+    /** Without Spring, as the tests build it. */
+    ReportService(ReportRepository repository, ComparisonStore comparisons, TrendSettings settings, Path reportsDir) {
         this.repository = repository;
         this.comparisons = comparisons;
         this.settings = settings;

@@ -1,12 +1,13 @@
 package dev.nightbench.report;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How a run is compared with its baseline and how far back the trend charts look, from
  * {@code nightbench.report.*} (e.g. {@code NIGHTBENCH_REPORT_MODE=LAST_N}, {@code NIGHTBENCH_REPORT_LAST_N=7}).
+ * Bound as the {@code report} branch of the application's one settings tree and handed to the report service as a
+ * bean of its own, so {@code report} never sees the tree's root.
  *
  * @param mode        which earlier run(s) are the baseline (default {@link BaselineMode#PREVIOUS})
  * @param lastN       how many completed runs {@link BaselineMode#LAST_N} pools (default 7)
@@ -15,7 +16,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param alpha       significance level of the two-sided tests (default 0.05)
  * @param trendRuns   how many runs of the plan, this one included, the trend charts show (default 30)
  */
-@ConfigurationProperties("nightbench.report")
 public record TrendSettings(@DefaultValue("PREVIOUS") BaselineMode mode, @DefaultValue("7") int lastN,
                             Long pinnedRunId, @DefaultValue("0.10") double threshold,
                             @DefaultValue("0.05") double alpha, @DefaultValue("30") int trendRuns) {

@@ -1,16 +1,15 @@
 package dev.nightbench.run;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.util.List;
 
 /**
- * What {@code serve} runs and when, e.g. {@code NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *"} and
- * {@code NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml}.
+ * What {@code serve} runs and when, from {@code nightbench.serve.*}, e.g.
+ * {@code NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *"} and {@code NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml}.
+ * Bound as the {@code serve} branch of the application's one settings tree and handed to {@link Scheduler} as a
+ * bean of its own, so {@code run} never sees the tree's root.
  *
  * @param schedules plans with a Spring cron expression (second minute hour day month weekday)
  */
-@ConfigurationProperties("nightbench.serve")
 public record ServeProperties(List<Schedule> schedules) {
 
     public ServeProperties {

@@ -4,6 +4,9 @@ import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.RunParams;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.report.TrendSettings;
+import dev.nightbench.run.RunLauncher;
+import dev.nightbench.run.ServeProperties;
 import dev.nightbench.run.UnfinishedRuns;
 import dev.nightbench.run.Scheduler;
 import dev.nightbench.store.RunStatus;
@@ -40,9 +43,11 @@ class CommandsRegressionTest {
     private final JobOperator jobOperator = mock(JobOperator.class);
     private final RunStore runs = mock(RunStore.class);
     private final ReportService reports = mock(ReportService.class);
-    private final Commands commands = new Commands(jobOperator, mock(JobRepository.class), mock(Job.class), runs,
-            reports, mock(UnfinishedRuns.class), Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC),
-            mock(Scheduler.class), java.nio.file.Path.of("reports"));
+    private final Commands commands = new Commands(new RunLauncher(jobOperator, mock(JobRepository.class),
+            mock(Job.class), mock(UnfinishedRuns.class), runs,
+            Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC)), runs, reports,
+            mock(UnfinishedRuns.class), mock(Scheduler.class),
+            new NightbenchProperties(Path.of("reports"), TrendSettings.defaults(), new ServeProperties(List.of())));
     private final LoadedPlan plan = mock(LoadedPlan.class);
 
     @BeforeEach
@@ -63,14 +68,16 @@ class CommandsRegressionTest {
     void aRegressionWithFailOnRegressionExits3() {
         when(reports.hasRegressions(RUN_ID)).thenReturn(true);
 
-        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, true, false)).isEqualTo(Cli.REGRESSION);
+        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, true, false, line -> { }).exitCode())
+                .isEqualTo(Cli.REGRESSION);
     }
 
     @Test
     void aRegressionWithoutTheFlagExits0() {
         when(reports.hasRegressions(RUN_ID)).thenReturn(true);
 
-        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, false, false)).isEqualTo(Cli.OK);
+        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, false, false, line -> { }).exitCode())
+                .isEqualTo(Cli.OK);
         verify(reports, never()).hasRegressions(RUN_ID);
     }
 
@@ -78,6 +85,7 @@ class CommandsRegressionTest {
     void noRegressionWithTheFlagExits0() {
         when(reports.hasRegressions(RUN_ID)).thenReturn(false);
 
-        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, true, false)).isEqualTo(Cli.OK);
+        assertThat(commands.run(plan, LocalDate.of(2026, 11, 22), null, true, false, line -> { }).exitCode())
+                .isEqualTo(Cli.OK);
     }
 }

@@ -1,6 +1,7 @@
 package dev.nightbench.report;
 
 import dev.nightbench.store.ComparisonStore;
+import dev.nightbench.cli.NightbenchConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,7 +17,10 @@ import java.time.LocalDate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The report's beans in a Spring context with Boot's JDBC auto-configuration, as the application wires them. */
+/**
+ * The report's beans in a Spring context with Boot's JDBC auto-configuration and the application's settings tree
+ * ({@link NightbenchConfiguration}), as the application wires them.
+ */
 class ReportWiringTest {
 
     @TempDir
@@ -34,7 +38,8 @@ class ReportWiringTest {
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
                         JdbcClientAutoConfiguration.class))
-                .withUserConfiguration(ReportService.class, ReportRepository.class, ComparisonStore.class)
+                .withUserConfiguration(ReportService.class, ReportRepository.class, ComparisonStore.class,
+                        NightbenchConfiguration.class)
                 .withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=postgres",
                         "nightbench.reports-dir=" + reports, "nightbench.report.threshold=0.6")
                 .run(context -> {

@@ -1,21 +1,17 @@
 package dev.nightbench.report;
 
+import dev.nightbench.cli.NightbenchConfiguration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TrendSettingsTest {
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(TrendSettings.class)
-    static class Settings {
-    }
-
-    private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Settings.class);
+    /** Bound as the application binds it: the {@code report} branch of the one settings tree. */
+    private final ApplicationContextRunner context = new ApplicationContextRunner()
+            .withUserConfiguration(NightbenchConfiguration.class);
 
     @Test
     void withoutPropertiesTheBaselineIsThePreviousRunAtTenPercentAndAlphaFivePercent() {

@@ -23,7 +23,7 @@ public final class ChildJvm {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto"));
         command.addAll(jvmOptions);
-        command.add("dev.nightbench.NightbenchApplication");
+        command.add("dev.nightbench.cli.Main");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

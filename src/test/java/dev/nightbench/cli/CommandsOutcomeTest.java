@@ -10,6 +10,7 @@ import dev.nightbench.run.RunLauncher;
 import dev.nightbench.run.Scheduler;
 import dev.nightbench.run.ServeProperties;
 import dev.nightbench.run.UnfinishedRuns;
+import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class CommandsOutcomeTest {
         when(jobOperator.start(any(Job.class), any(JobParameters.class))).thenReturn(execution);
         when(runs.runIdForJobInstance(3L)).thenReturn(Optional.of(7L));
         when(runs.find(7L)).thenReturn(Optional.of(new RunStore.RunSummary(7, 3, "nightly", NIGHT, null, false,
-                "STOPPED", 0, 4, 2, 0, Instant.now(), null)));
+                RunStatus.STOPPED, 0, 4, 2, 0, Instant.now(), null)));
 
         Outcome outcome = commands.run(plan, NIGHT, null, false, false, printedAtOnce::add);
 

@@ -26,8 +26,8 @@ import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ResponseObserver;
-import dev.nightbench.plan.ConnectionPolicy;
-import dev.nightbench.plan.RunParams;
+import dev.nightbench.client.ConnectionPolicy;
+import dev.nightbench.client.Timeouts;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
@@ -78,7 +78,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * over, before anything is extracted from it. A non-streamed answer is reported as one chunk, time-stamped when
  * the parsed response is returned.
  *
- * <p><b>Timeouts</b> ({@link RunParams.Timeouts}). Connect is OkHttp's connect timeout. The others are enforced by
+ * <p><b>Timeouts</b> ({@link Timeouts}). Connect is OkHttp's connect timeout. The others are enforced by
  * a watchdog that cancels the OkHttp call, so each failure is classified by what was actually late:
  * <ul>
  *   <li>first token: from t0 until the first chunk carrying content or reasoning (streaming only);</li>
@@ -164,7 +164,7 @@ public final class OpenAiModelClient implements ModelClient {
     private final okhttp3.OkHttpClient okHttp;
     private final ConnectionPolicy connection;
     private final KeyRedactor redactor;
-    private final RunParams.Timeouts timeouts;
+    private final Timeouts timeouts;
     private final NanoClock clock;
     private final Clock wallClock;
     private final String apiKey;
@@ -178,12 +178,12 @@ public final class OpenAiModelClient implements ModelClient {
      * @param timeouts     request timeouts
      * @param clock        nano-time source of every timestamp reported
      */
-    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock) {
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, Timeouts timeouts, NanoClock clock) {
         this(baseUrl, apiKeyOrNull, timeouts, clock, Clock.systemUTC());
     }
 
     /** As above, with the wall clock used to turn an HTTP-date {@code Retry-After} into a duration. */
-    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts, NanoClock clock,
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, Timeouts timeouts, NanoClock clock,
                              Clock wallClock) {
         this(baseUrl, apiKeyOrNull, timeouts, ConnectionPolicy.KEEP_ALIVE, clock, wallClock);
     }
@@ -193,7 +193,7 @@ public final class OpenAiModelClient implements ModelClient {
      *
      * @param connection keep connections alive and reuse them, or send {@code Connection: close} and never reuse
      */
-    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, RunParams.Timeouts timeouts,
+    public OpenAiModelClient(URI baseUrl, String apiKeyOrNull, Timeouts timeouts,
                              ConnectionPolicy connection, NanoClock clock, Clock wallClock) {
         if (!"false".equalsIgnoreCase(System.getProperty(WARMUP_PROPERTY))) {
             warmUpClasses();

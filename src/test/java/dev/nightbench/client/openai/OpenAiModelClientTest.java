@@ -1,6 +1,7 @@
 package dev.nightbench.client.openai;
 
 import dev.nightbench.client.ChatMessage;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
@@ -11,7 +12,6 @@ import dev.nightbench.client.sim.SimRequest;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class OpenAiModelClientTest {
 
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(2),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     private SimulatedServer server;
@@ -300,7 +300,7 @@ class OpenAiModelClientTest {
     @Test
     void aServerThatNeverAnswersTimesOutWaitingForTheFirstToken() {
         server.script("hang", Script.hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
                 Duration.ofSeconds(5), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("hang", true));
@@ -313,7 +313,7 @@ class OpenAiModelClientTest {
     @Test
     void aStreamThatSendsOnlyTheRoleThenHangsTimesOutWaitingForTheFirstToken() {
         server.script("role-then-hang", Script.stream().role().hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
                 Duration.ofMillis(100), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("role-then-hang", true));
@@ -325,7 +325,7 @@ class OpenAiModelClientTest {
     @Test
     void aStreamThatStallsAfterTheFirstTokenTimesOutAsIdle() {
         server.script("stall", Script.stream().role().delay(20).content("a").delay(50).content(" b").hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofMillis(300), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("stall", true));
@@ -343,7 +343,7 @@ class OpenAiModelClientTest {
             slow.delay(50).content(" w");
         }
         server.script("slow", slow.finish("stop").done());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofMillis(500));
 
         Outcome o = call(client(timeouts, null), request("slow", true));
@@ -356,7 +356,7 @@ class OpenAiModelClientTest {
     @Test
     void aNonStreamingRequestIsLimitedOnlyByTheTotalTimeout() {
         server.script("slow-json", Script.stream().role().delay(400).content("late").finish("stop").done());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(100),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(100),
                 Duration.ofMillis(100), Duration.ofSeconds(5));
 
         Outcome o = call(client(timeouts, null), request("slow-json", false));
@@ -401,7 +401,7 @@ class OpenAiModelClientTest {
                     }
                 }
                 assumeTrue(backlogFull, "this OS does not drop connections beyond the accept backlog");
-                RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofMillis(300), Duration.ofSeconds(5),
+                Timeouts timeouts = new Timeouts(Duration.ofMillis(300), Duration.ofSeconds(5),
                         Duration.ofSeconds(5), Duration.ofSeconds(10));
                 OpenAiModelClient client = track(new OpenAiModelClient(
                         URI.create("http://127.0.0.1:" + full.getLocalPort() + "/v1"), null, timeouts,
@@ -656,7 +656,7 @@ class OpenAiModelClientTest {
         }
     }
 
-    private OpenAiModelClient client(RunParams.Timeouts timeouts, String apiKey) {
+    private OpenAiModelClient client(Timeouts timeouts, String apiKey) {
         return track(new OpenAiModelClient(server.baseUrl(), apiKey, timeouts, NanoClock.SYSTEM));
     }
 

@@ -177,7 +177,7 @@ class OpenAiModelClientTest {
         assertThat(got.promptWords()).isEqualTo(4);
         assertThat(got.rawBody()).contains("\"top_k\":5").contains("\"seed\":42");
         assertThat(got.header("Authorization")).isEqualTo("Bearer sk-test-secret");
-        assertThat(got.header(OpenAiModelClient.CALL_HEADER)).isNull();
+        assertThat(got.header(Watchdog.CALL_HEADER)).isNull();
         assertThat(got.header("Accept-Encoding")).isEqualTo("identity"); // no compression buffering the events
     }
 
@@ -222,16 +222,6 @@ class OpenAiModelClientTest {
     }
 
     @Test
-    void retryAfterParsingAcceptsSecondsAndDatesAndIgnoresGarbage() {
-        Instant now = Instant.parse("2025-01-01T02:00:00Z");
-        assertThat(OpenAiModelClient.parseRetryAfter("3", now)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(OpenAiModelClient.parseRetryAfter("0.5", now)).isEqualTo(Duration.ofMillis(500));
-        assertThat(OpenAiModelClient.parseRetryAfter("Wed, 01 Jan 2025 01:59:00 GMT", now)).isEqualTo(Duration.ZERO);
-        assertThat(OpenAiModelClient.parseRetryAfter("soon", now)).isNull();
-        assertThat(OpenAiModelClient.parseRetryAfter(null, now)).isNull();
-    }
-
-    @Test
     void anUnknownModelIsAClientErrorNamingTheModel() {
         Outcome o = chat("no-such-model", true);
 
@@ -250,7 +240,7 @@ class OpenAiModelClientTest {
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.HTTP_4XX);
         assertThat(o.failure.getMessage()).doesNotContain(key).contains("***");
-        assertThat(o.failure.getMessage().length()).isLessThan(OpenAiModelClient.MAX_ERROR_TEXT + 50);
+        assertThat(o.failure.getMessage().length()).isLessThan(FailureClassifier.MAX_ERROR_TEXT + 50);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.nightbench.bench;
 
 import dev.nightbench.client.ChatMessage;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;

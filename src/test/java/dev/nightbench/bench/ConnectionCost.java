@@ -1,14 +1,14 @@
 package dev.nightbench.bench;
 
 import dev.nightbench.client.ChatMessage;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ConnectionPolicy;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.client.ConnectionPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.nightbench.bench;
 
 import dev.nightbench.client.ChatMessage;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.measure.Measurement;

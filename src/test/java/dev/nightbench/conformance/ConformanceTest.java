@@ -1,15 +1,15 @@
 package dev.nightbench.conformance;
 
 import dev.nightbench.client.ChatMessage;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ConnectionPolicy;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.conformance.ConformanceServer.AfterAnswer;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.client.ConnectionPolicy;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

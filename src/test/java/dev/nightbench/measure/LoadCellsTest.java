@@ -1,8 +1,8 @@
 package dev.nightbench.measure;
 
 import dev.nightbench.client.ModelClient;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimModel;

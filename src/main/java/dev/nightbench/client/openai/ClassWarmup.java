@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Loads and links the classes a first request needs, once per JVM and without any network: a client built as
- * {@link OpenAiModelClient} builds it, over {@link InMemorySocket}s, sends one non-streamed and one streamed chat
- * through its whole path: our parameters, the SDK's request preparation (which reflects over the parameters with
+ * Loads and links the classes a first request needs, once per JVM and without any network: an
+ * {@link OpenAiModelClient} over {@link InMemorySocket}s sends one non-streamed and one streamed chat through the
+ * client's whole path: our parameters, the SDK's request preparation (which reflects over the parameters with
  * kotlin-reflect to find the model name), its JSON body, our interceptor and watchdog, OkHttp's call and HTTP/1.1
  * codec, the SDK's parsing of a non-streamed answer, and the event-stream reader. Without it the first request of a
  * fresh JVM pays for this class loading between t0 and its first token, and the job stores that as the model's
@@ -60,7 +60,7 @@ final class ClassWarmup {
         try {
             exercise();
             log.debug("Client classes warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Exception | LinkageError e) { // the SDK is Kotlin: it may throw checked exceptions it does not declare
             log.debug("Client class warm-up failed (harmless): {}", e.toString());
         }
     }
@@ -84,7 +84,7 @@ final class ClassWarmup {
             client.chat(whole, IGNORE);
             step = "a streamed chat (as above, then the event-stream reader)";
             client.chat(sample, IGNORE);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Exception | LinkageError e) { // the SDK is Kotlin: it may throw checked exceptions it does not declare
             throw new IllegalStateException("The client's class warm-up failed at " + step + " on openai-java "
                     + sdkVersion() + ": " + e + ". An SDK upgrade changed what the warm-up relies on; fix "
                     + ClassWarmup.class.getSimpleName() + " so a fresh JVM's first request does not pay for class "

@@ -1,9 +1,9 @@
 package dev.nightbench.client.openai;
 
 import dev.nightbench.client.FailureClass;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

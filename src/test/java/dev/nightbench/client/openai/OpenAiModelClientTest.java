@@ -1,12 +1,12 @@
 package dev.nightbench.client.openai;
 
 import dev.nightbench.client.ChatMessage;
-import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimRequest;
 import dev.nightbench.client.sim.SimulatedServer;

@@ -490,7 +490,7 @@ public final class CellExecutor {
         Long seed = params.containsKey("seed") ? ((Number) params.get("seed")).longValue() : run.seed();
         Map<String, Object> extra = new HashMap<>(params);
         REQUEST_KEYS.forEach(extra::remove);
-        return new ChatRequest(model.model(), prompt.toMessages(), maxTokens, temperature, seed, run.stream(), extra);
+        return new ChatRequest(model.model(), PlanToClient.messages(prompt), maxTokens, temperature, seed, run.stream(), extra);
     }
 
     /** The row for a request not sent: its model failed, or its sweep stopped. */

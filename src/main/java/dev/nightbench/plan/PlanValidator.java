@@ -1,6 +1,5 @@
 package dev.nightbench.plan;
 
-import dev.nightbench.client.ChatMessage;
 import dev.nightbench.plan.RawPlan.RawEndpoint;
 import dev.nightbench.plan.RawPlan.RawMessage;
 import dev.nightbench.plan.RawPlan.RawModel;
@@ -371,7 +370,7 @@ final class PlanValidator {
             problems.add(plan, at.child("system"), "is empty; remove it or give a system prompt");
             ok = false;
         }
-        List<ChatMessage> messages = new ArrayList<>();
+        List<PromptMessage> messages = new ArrayList<>();
         if (p.messages() != null) {
             if (p.messages().isEmpty()) {
                 problems.add(plan, at.child("messages"), "is empty; list at least one message");
@@ -397,7 +396,7 @@ final class PlanValidator {
                     problems.add(plan, mp.child("content"), "required: the message text");
                     ok = false;
                 }
-                messages.add(new ChatMessage(m.role(), m.content()));
+                messages.add(new PromptMessage(m.role(), m.content()));
             }
         }
         return ok ? new PromptSpec(p.id(), p.text(), messages, p.system()) : null;

@@ -1,7 +1,5 @@
 package dev.nightbench.plan;
 
-import dev.nightbench.client.ChatMessage;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,20 +11,20 @@ import java.util.List;
  * @param messages explicit chat messages, or empty when {@code text} is given
  * @param system   optional system prompt, sent first
  */
-public record PromptSpec(String id, String text, List<ChatMessage> messages, String system) {
+public record PromptSpec(String id, String text, List<PromptMessage> messages, String system) {
 
     public PromptSpec {
         messages = messages == null ? List.of() : List.copyOf(messages);
     }
 
     /** The messages to send, system prompt first. */
-    public List<ChatMessage> toMessages() {
-        List<ChatMessage> out = new ArrayList<>();
+    public List<PromptMessage> toMessages() {
+        List<PromptMessage> out = new ArrayList<>();
         if (system != null && !system.isBlank()) {
-            out.add(new ChatMessage("system", system));
+            out.add(new PromptMessage("system", system));
         }
         if (text != null) {
-            out.add(new ChatMessage("user", text));
+            out.add(new PromptMessage("user", text));
         }
         out.addAll(messages);
         return List.copyOf(out);
@@ -35,7 +33,7 @@ public record PromptSpec(String id, String text, List<ChatMessage> messages, Str
     /** The canonical text stored in the prompts table (used for the text hash). */
     public String canonicalText() {
         StringBuilder sb = new StringBuilder();
-        for (ChatMessage m : toMessages()) {
+        for (PromptMessage m : toMessages()) {
             sb.append(m.role()).append(": ").append(m.content()).append('\n');
         }
         return sb.toString();

@@ -6,6 +6,7 @@ import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.SimulatedModels;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.ClientCalibration;
+import dev.nightbench.measure.PlanToClient;
 import dev.nightbench.plan.RunParams;
 
 /**
@@ -21,7 +22,8 @@ final class CalibrationTarget implements ClientCalibration.Target {
 
     CalibrationTarget(RunParams.Timeouts timeouts) {
         this.server = new SimulatedServer().keepSent(0).register(MODEL, SimulatedModels.instant()).start();
-        this.client = new OpenAiModelClient(server.baseUrl(), null, timeouts, NanoClock.SYSTEM);
+        this.client = new OpenAiModelClient(server.baseUrl(), null, PlanToClient.timeouts(timeouts),
+                NanoClock.SYSTEM);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.SimulatedServer;
+import dev.nightbench.measure.PlanToClient;
 import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
@@ -46,7 +47,8 @@ public final class ClientFactory {
             }
             String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
             byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
-                    plan.run().timeouts(), endpoint.connection(plan.run()), NanoClock.SYSTEM, Clock.systemUTC()));
+                    PlanToClient.timeouts(plan.run().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
+                    NanoClock.SYSTEM, Clock.systemUTC()));
         }
         Map<String, ModelClient> byModel = new HashMap<>();
         for (ModelSpec m : plan.models()) {

@@ -3,10 +3,10 @@ package dev.nightbench.bench;
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.RunParams;
 
 import java.net.URI;
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class ColdStartProbe {
         URI baseUrl = URI.create(args[0]);
         String id = args[1];
         long start = System.nanoTime();
-        try (OpenAiModelClient client = new OpenAiModelClient(baseUrl, null, RunParams.Timeouts.defaults(),
+        try (OpenAiModelClient client = new OpenAiModelClient(baseUrl, null, Timeouts.defaults(),
                 NanoClock.SYSTEM)) {
             double constructorMs = (System.nanoTime() - start) / 1e6;
             Measurement first = measure(client, id + "a");

@@ -2,13 +2,13 @@ package dev.nightbench.bench;
 
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ConnectionPolicy;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.ConnectionPolicy;
-import dev.nightbench.plan.RunParams;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import java.util.Map;
  */
 public final class ConnectionCost {
 
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(5),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     private ConnectionCost() {
@@ -77,8 +77,8 @@ public final class ConnectionCost {
         System.out.println("|---|---:|---:|---:|---:|");
         for (ConnectionPolicy policy : ConnectionPolicy.values()) {
             double[] v = ttft.get(policy).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf("| %s | %d | %.3f | %.3f | %.3f |%n", policy.value(), v.length, percentile(v, 0.5),
-                    percentile(v, 0.95), Arrays.stream(v).average().orElse(Double.NaN));
+            System.out.printf("| %s | %d | %.3f | %.3f | %.3f |%n", policy.name().toLowerCase(java.util.Locale.ROOT),
+                    v.length, percentile(v, 0.5), percentile(v, 0.95), Arrays.stream(v).average().orElse(Double.NaN));
         }
     }
 

@@ -4,11 +4,11 @@ import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.RunParams;
 
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  */
 final class StreamThroughput {
 
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(5),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     record Result(double nightbenchRps, long nightbenchOk, long nightbenchFailed, double cpuMsPerRequest,

@@ -4,10 +4,10 @@ import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.measure.Measurement;
-import dev.nightbench.plan.RunParams;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TimingAccuracy {
 
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(5),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     /** What one run measured, in milliseconds. */

@@ -2,14 +2,14 @@ package dev.nightbench.conformance;
 
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ConnectionPolicy;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.conformance.ConformanceServer.AfterAnswer;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.ConnectionPolicy;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConformanceTest {
 
-    static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+    static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(5), Duration.ofSeconds(10));
     static final ChatRequest REQUEST = new ChatRequest(ConformanceServer.MODEL,
             List.of(new ChatMessage("user", "What is six times seven?")), 64, 0.0, 1L, true, Map.of());

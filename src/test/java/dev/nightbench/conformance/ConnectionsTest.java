@@ -1,10 +1,10 @@
 package dev.nightbench.conformance;
 
+import dev.nightbench.client.ConnectionPolicy;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.conformance.ConformanceServer.AfterAnswer;
 import dev.nightbench.measure.Measurement;
-import dev.nightbench.plan.ConnectionPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -2,10 +2,10 @@ package dev.nightbench.measure;
 
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.SimulatedModels;
 import dev.nightbench.client.sim.SimulatedServer;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -40,7 +40,7 @@ class ClientCalibrationTest {
     private static ClientCalibration.Target instantTarget(AtomicInteger started) {
         started.incrementAndGet();
         SimulatedServer server = new SimulatedServer().keepSent(0).register("instant", SimulatedModels.instant()).start();
-        ModelClient client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM);
+        ModelClient client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM);
         return new ClientCalibration.Target() {
             @Override
             public ModelClient client() {

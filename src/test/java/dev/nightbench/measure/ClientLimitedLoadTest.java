@@ -2,13 +2,13 @@ package dev.nightbench.measure;
 
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedModels;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.plan.Plan;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class ClientLimitedLoadTest {
                 .register("instant", SimulatedModels.instant())
                 .script("slow", Script.stream().role().delay(300).content("ok").finish("stop").usage(3, 1).done())
                 .start();
-        client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM);
+        client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM);
     }
 
     @AfterEach

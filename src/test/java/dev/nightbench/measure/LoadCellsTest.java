@@ -3,6 +3,7 @@ package dev.nightbench.measure;
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.RequestStatus;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimModel;
@@ -11,7 +12,6 @@ import dev.nightbench.measure.CellExecutor.Attempt;
 import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.plan.LoadSpec;
 import dev.nightbench.plan.Plan;
-import dev.nightbench.plan.RunParams;
 import dev.nightbench.plan.Slo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +69,7 @@ class LoadCellsTest {
 
     private CellExecutor executor(Plan plan, SweepState sweeps) {
         server.start();
-        client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM);
+        client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM);
         return new CellExecutor(plan, alias -> client, new CircuitBreakers(1_000), RetryPolicy.none(),
                 Clock.systemUTC(), d -> { }, new Random(1), NanoClock.SYSTEM, sweeps);
     }
@@ -191,7 +191,7 @@ class LoadCellsTest {
         CircuitBreakers breakers = new CircuitBreakers(3);
         breakers.open("slow", "unavailable: not listed");
         server.start();
-        client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM);
+        client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM);
         CellExecutor executor = new CellExecutor(plan(Slo.NONE, "slow"), alias -> client, breakers, RetryPolicy.none(),
                 Clock.systemUTC(), d -> { }, new Random(1), NanoClock.SYSTEM, new SweepState());
 
@@ -207,7 +207,7 @@ class LoadCellsTest {
         // every request to the model fails with 503: 3 attempts each, until 5 failed requests open the breaker
         server.register("down", request -> Script.status(503).after(20));
         server.start();
-        client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM);
+        client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM);
         CircuitBreakers breakers = new CircuitBreakers(5);
         CellExecutor executor = new CellExecutor(plan(Slo.NONE, "down"), alias -> client, breakers,
                 RetryPolicy.defaults(), Clock.systemUTC(), d -> { }, new Random(1), NanoClock.SYSTEM, new SweepState());

@@ -1,6 +1,5 @@
 package dev.nightbench.plan;
 
-import dev.nightbench.client.ChatMessage;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -235,7 +234,7 @@ public final class PlanFixtures {
     public static final class PromptBuilder {
         private String id = "capital";
         private String text = "What is the capital of France?";
-        private List<ChatMessage> messages = List.of();
+        private List<PromptMessage> messages = List.of();
         private String system;
 
         public PromptBuilder withId(String id) {
@@ -256,9 +255,9 @@ public final class PlanFixtures {
 
         /** Alternating user/assistant turns, starting with the user. */
         public PromptBuilder withConversation(String... turns) {
-            List<ChatMessage> m = new ArrayList<>();
+            List<PromptMessage> m = new ArrayList<>();
             for (int i = 0; i < turns.length; i++) {
-                m.add(new ChatMessage(i % 2 == 0 ? "user" : "assistant", turns[i]));
+                m.add(new PromptMessage(i % 2 == 0 ? "user" : "assistant", turns[i]));
             }
             this.messages = m;
             this.text = null;

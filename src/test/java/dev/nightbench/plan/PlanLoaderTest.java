@@ -1,6 +1,5 @@
 package dev.nightbench.plan;
 
-import dev.nightbench.client.ChatMessage;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
@@ -177,11 +176,11 @@ class PlanLoaderTest {
             assertThat(plan.models().get(1)).isEqualTo(
                     new ModelSpec("sim-fast", "sim", "sim-fast", List.of(), null, null, null, Map.of()));
             assertThat(plan.prompts().getFirst().toMessages()).containsExactly(
-                    new ChatMessage("system", "Answer in one sentence."),
-                    new ChatMessage("user", "What is the capital of France?"));
+                    new PromptMessage("system", "Answer in one sentence."),
+                    new PromptMessage("user", "What is the capital of France?"));
             assertThat(plan.prompts().get(1).messages()).containsExactly(
-                    new ChatMessage("user", "Hi"), new ChatMessage("assistant", "Hello"),
-                    new ChatMessage("user", "Tell me a joke"));
+                    new PromptMessage("user", "Hi"), new PromptMessage("assistant", "Hello"),
+                    new PromptMessage("user", "Tell me a joke"));
             assertThat(plan.run()).isEqualTo(new RunParams(2, 5, 100, 0.7, 7L, false,
                     new RunParams.Timeouts(Duration.ofMillis(500), Duration.ofSeconds(45), Duration.ofSeconds(90),
                             Duration.ofHours(2)), 4));

@@ -1,20 +1,20 @@
 package dev.nightbench.store;
 
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.Cell;
-import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CellExecutor.Attempt;
 import dev.nightbench.measure.CellExecutor.CellResult;
+import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RetryPolicy;
 import dev.nightbench.measure.SkipReason;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Plan;
-import dev.nightbench.plan.RunParams;
 import dev.nightbench.plan.Slo;
 import dev.nightbench.run.StoreRows;
 import dev.nightbench.support.TestDatabase;
@@ -78,7 +78,7 @@ class LoadAggregatesTest {
         Plan plan = aPlan().withModels("flaky").withSlo(new Slo(null, null, 5_000.0, 0.05, 95)).build();
         CellResult result;
         try (SimulatedServer server = new SimulatedServer().script("flaky", i -> i % 4 == 3 ? Script.status(500).after(30) : ok).start();
-             OpenAiModelClient client = new OpenAiModelClient(server.baseUrl(), null, RunParams.Timeouts.defaults(), NanoClock.SYSTEM)) {
+             OpenAiModelClient client = new OpenAiModelClient(server.baseUrl(), null, Timeouts.defaults(), NanoClock.SYSTEM)) {
             CellExecutor executor = new CellExecutor(plan, alias -> client, new CircuitBreakers(1_000), RetryPolicy.none(),
                     Clock.systemUTC(), d -> { }, new Random(1), NanoClock.SYSTEM, new SweepState());
             result = executor.execute(new Cell(0, "measure", "flaky", Cell.ALL_PROMPTS, Cell.CONCURRENCY, 4, 40, null, false));

@@ -13,7 +13,7 @@ import java.util.function.Function;
 /**
  * Tells the client, per attempt of a call, what OkHttp did with connections: whether it opened a fresh one or took
  * a pooled one, and whether the response headers arrived. That is what decides whether a failed exchange was
- * never seen by the server (a stale pooled connection, see {@link OpenAiModelClient}). One listener per call, on
+ * never seen by the server (a stale pooled connection, see {@link CallInterceptor}). One listener per call, on
  * the calling thread; a call that is not the client's own (no {@link Use} found) is not observed.
  */
 final class ConnectionEvents implements EventListener.Factory {

@@ -8,10 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A socket that never touches the network: connecting does nothing, writes are dropped and reads return one
- * canned response. It lets {@link OpenAiModelClient#warmUpClasses()} run a whole OkHttp exchange (connection,
+ * canned response. It lets {@link ClassWarmup} run whole exchanges through the SDK and OkHttp (connection,
  * HTTP/1.1 codec, chunked body) in memory, so a fresh JVM's first real request does not load those classes
  * between t0 and its first token.
  */
@@ -26,12 +27,16 @@ final class InMemorySocket extends Socket {
         this.in = new ByteArrayInputStream(response);
     }
 
-    /** A factory handing out sockets that all answer {@code response}. */
-    static SocketFactory factory(byte[] response) {
+    /**
+     * A factory whose sockets answer the {@code responses} in turn: the first socket the first response, and so on,
+     * starting over after the last.
+     */
+    static SocketFactory factory(byte[]... responses) {
+        AtomicInteger next = new AtomicInteger();
         return new SocketFactory() {
             @Override
             public Socket createSocket() {
-                return new InMemorySocket(response);
+                return new InMemorySocket(responses[Math.floorMod(next.getAndIncrement(), responses.length)]);
             }
 
             @Override

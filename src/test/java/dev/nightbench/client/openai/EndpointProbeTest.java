@@ -3,7 +3,7 @@ package dev.nightbench.client.openai;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
-import dev.nightbench.plan.RunParams;
+import dev.nightbench.client.Timeouts;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,7 +26,7 @@ class EndpointProbeTest {
 
     @Test
     void aSilentServerFailsTheProbeOnTheFirstTokenTimeoutAndTheMessageNamesIt() throws IOException {
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(400),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(400),
                 Duration.ofSeconds(5), Duration.ofSeconds(6));
         try (LoopbackServer silent = new LoopbackServer(null);
              OpenAiModelClient client = new OpenAiModelClient(silent.base(), null, timeouts, NanoClock.SYSTEM)) {
@@ -43,7 +43,7 @@ class EndpointProbeTest {
 
     @Test
     void aServerThatSendsHeadersButNoListFailsOnTheTotalTimeoutAndSaysSo() throws IOException {
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
                 Duration.ofSeconds(5), Duration.ofMillis(900));
         String headersOnly = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"da";
         try (LoopbackServer stalling = new LoopbackServer(headersOnly);

@@ -6,12 +6,12 @@ import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimRequest;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class OpenAiModelClientTest {
 
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(2),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     private SimulatedServer server;
@@ -177,7 +177,7 @@ class OpenAiModelClientTest {
         assertThat(got.promptWords()).isEqualTo(4);
         assertThat(got.rawBody()).contains("\"top_k\":5").contains("\"seed\":42");
         assertThat(got.header("Authorization")).isEqualTo("Bearer sk-test-secret");
-        assertThat(got.header(OpenAiModelClient.CALL_HEADER)).isNull();
+        assertThat(got.header(Watchdog.CALL_HEADER)).isNull();
         assertThat(got.header("Accept-Encoding")).isEqualTo("identity"); // no compression buffering the events
     }
 
@@ -222,16 +222,6 @@ class OpenAiModelClientTest {
     }
 
     @Test
-    void retryAfterParsingAcceptsSecondsAndDatesAndIgnoresGarbage() {
-        Instant now = Instant.parse("2025-01-01T02:00:00Z");
-        assertThat(OpenAiModelClient.parseRetryAfter("3", now)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(OpenAiModelClient.parseRetryAfter("0.5", now)).isEqualTo(Duration.ofMillis(500));
-        assertThat(OpenAiModelClient.parseRetryAfter("Wed, 01 Jan 2025 01:59:00 GMT", now)).isEqualTo(Duration.ZERO);
-        assertThat(OpenAiModelClient.parseRetryAfter("soon", now)).isNull();
-        assertThat(OpenAiModelClient.parseRetryAfter(null, now)).isNull();
-    }
-
-    @Test
     void anUnknownModelIsAClientErrorNamingTheModel() {
         Outcome o = chat("no-such-model", true);
 
@@ -250,7 +240,7 @@ class OpenAiModelClientTest {
 
         assertThat(o.failure.failure()).isEqualTo(FailureClass.HTTP_4XX);
         assertThat(o.failure.getMessage()).doesNotContain(key).contains("***");
-        assertThat(o.failure.getMessage().length()).isLessThan(OpenAiModelClient.MAX_ERROR_TEXT + 50);
+        assertThat(o.failure.getMessage().length()).isLessThan(FailureClassifier.MAX_ERROR_TEXT + 50);
     }
 
     @Test
@@ -300,7 +290,7 @@ class OpenAiModelClientTest {
     @Test
     void aServerThatNeverAnswersTimesOutWaitingForTheFirstToken() {
         server.script("hang", Script.hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
                 Duration.ofSeconds(5), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("hang", true));
@@ -313,7 +303,7 @@ class OpenAiModelClientTest {
     @Test
     void aStreamThatSendsOnlyTheRoleThenHangsTimesOutWaitingForTheFirstToken() {
         server.script("role-then-hang", Script.stream().role().hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300),
                 Duration.ofMillis(100), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("role-then-hang", true));
@@ -325,7 +315,7 @@ class OpenAiModelClientTest {
     @Test
     void aStreamThatStallsAfterTheFirstTokenTimesOutAsIdle() {
         server.script("stall", Script.stream().role().delay(20).content("a").delay(50).content(" b").hang());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofMillis(300), Duration.ofSeconds(10));
 
         Outcome o = call(client(timeouts, null), request("stall", true));
@@ -343,7 +333,7 @@ class OpenAiModelClientTest {
             slow.delay(50).content(" w");
         }
         server.script("slow", slow.finish("stop").done());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofMillis(500));
 
         Outcome o = call(client(timeouts, null), request("slow", true));
@@ -356,7 +346,7 @@ class OpenAiModelClientTest {
     @Test
     void aNonStreamingRequestIsLimitedOnlyByTheTotalTimeout() {
         server.script("slow-json", Script.stream().role().delay(400).content("late").finish("stop").done());
-        RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(100),
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(100),
                 Duration.ofMillis(100), Duration.ofSeconds(5));
 
         Outcome o = call(client(timeouts, null), request("slow-json", false));
@@ -401,7 +391,7 @@ class OpenAiModelClientTest {
                     }
                 }
                 assumeTrue(backlogFull, "this OS does not drop connections beyond the accept backlog");
-                RunParams.Timeouts timeouts = new RunParams.Timeouts(Duration.ofMillis(300), Duration.ofSeconds(5),
+                Timeouts timeouts = new Timeouts(Duration.ofMillis(300), Duration.ofSeconds(5),
                         Duration.ofSeconds(5), Duration.ofSeconds(10));
                 OpenAiModelClient client = track(new OpenAiModelClient(
                         URI.create("http://127.0.0.1:" + full.getLocalPort() + "/v1"), null, timeouts,
@@ -656,7 +646,7 @@ class OpenAiModelClientTest {
         }
     }
 
-    private OpenAiModelClient client(RunParams.Timeouts timeouts, String apiKey) {
+    private OpenAiModelClient client(Timeouts timeouts, String apiKey) {
         return track(new OpenAiModelClient(server.baseUrl(), apiKey, timeouts, NanoClock.SYSTEM));
     }
 

@@ -7,10 +7,10 @@ import dev.nightbench.client.ChatRequest;
 import dev.nightbench.client.ModelClientException;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.client.Timeouts;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.measure.RequestMeter;
-import dev.nightbench.plan.RunParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SimulatedServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RunParams.Timeouts TIMEOUTS = new RunParams.Timeouts(Duration.ofSeconds(2),
+    private static final Timeouts TIMEOUTS = new Timeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20));
 
     private final List<AutoCloseable> resources = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.nightbench.run;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -45,7 +44,7 @@ class RunListener implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution jobExecution) {
-        MDC.put(RunMdc.JOB_EXECUTION, String.valueOf(jobExecution.getId()));
+        RunMdc.jobExecution(jobExecution.getId());
         if (!locks.acquire(jobExecution.getJobInstanceId())) {
             throw new IllegalStateException("another Nightbench process is running this run (job instance "
                     + jobExecution.getJobInstanceId() + ")");

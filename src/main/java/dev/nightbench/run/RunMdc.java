@@ -16,6 +16,10 @@ final class RunMdc {
     private RunMdc() {
     }
 
+    static void jobExecution(long jobExecutionId) {
+        MDC.put(JOB_EXECUTION, String.valueOf(jobExecutionId));
+    }
+
     static void run(long runId) {
         MDC.put(RUN_ID, String.valueOf(runId));
     }

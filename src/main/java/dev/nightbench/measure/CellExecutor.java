@@ -11,6 +11,7 @@ import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.plan.RunParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -336,7 +338,7 @@ public final class CellExecutor {
                     : ceilings.at((int) cell.loadLevel());
             Instant startedAt = clock.instant();
             inFlight.monitor.start();
-            try (ExecutorService threads = Executors.newThreadPerTaskExecutor(LOAD_THREADS)) {
+            try (ExecutorService threads = Executors.newThreadPerTaskExecutor(withLogContext(LOAD_THREADS))) {
                 List<Future<?>> tasks = Cell.RATE.equals(cell.loadMode()) ? openLoop(threads) : closedLoop(threads);
                 for (Future<?> task : tasks) {
                     join(task);
@@ -480,6 +482,24 @@ public final class CellExecutor {
                 throw new IllegalStateException("load worker failed", e.getCause());
             }
         }
+    }
+
+    /**
+     * Load workers log with the log context (MDC: run id, model) of the thread that runs the cell: copied into each
+     * worker when it starts and cleared when it ends.
+     */
+    private static ThreadFactory withLogContext(ThreadFactory threads) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return task -> threads.newThread(() -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                task.run();
+            } finally {
+                MDC.clear();
+            }
+        });
     }
 
     /** The request for a model and prompt: the run's parameters, overridden by the model's own. */

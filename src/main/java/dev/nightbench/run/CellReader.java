@@ -5,45 +5,46 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
- * Emits the run's measure cells in their stable order and keeps its position in the step's execution
- * context, so a restarted step resumes at the first cell not committed.
+ * Emits a step's cells in their stable order and keeps its position in the step's execution context under
+ * {@code NAME.read}, so a restarted step resumes at the first cell not committed.
+ *
+ * <p>Not final, with public methods: it is a {@code @StepScope} bean, handed out as a class-based proxy that
+ * is still an {@link org.springframework.batch.infrastructure.item.ItemStream}, so the step registers it as one.
  */
-final class CellReader implements ItemStreamReader<Cell> {
+class CellReader implements ItemStreamReader<Cell> {
 
-    static final String POSITION = "cells.read";
-
-    private final Supplier<List<Cell>> cells;
-    private List<Cell> list;
+    private final String positionKey;
+    private final List<Cell> cells;
     private int position;
 
-    CellReader(Supplier<List<Cell>> cells) {
-        this.cells = cells;
+    /** @param name the reader's name in the step's execution context ("cells" for the measure step) */
+    CellReader(String name, List<Cell> cells) {
+        this.positionKey = name + ".read";
+        this.cells = List.copyOf(cells);
     }
 
     @Override
     public void open(ExecutionContext context) {
-        list = cells.get();
-        position = context.getInt(POSITION, 0);
+        position = context.getInt(positionKey, 0);
     }
 
     @Override
     public Cell read() {
-        return position < list.size() ? list.get(position++) : null;
+        return position < cells.size() ? cells.get(position++) : null;
     }
 
     @Override
     public void update(ExecutionContext context) {
-        context.putInt(POSITION, position);
+        context.putInt(positionKey, position);
     }
 
-    int total() {
-        return list == null ? 0 : list.size();
+    public int total() {
+        return cells.size();
     }
 
-    int position() {
+    public int position() {
         return position;
     }
 }

@@ -4,7 +4,6 @@ import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -12,28 +11,32 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Opens the run's session before the job (or a restart of it) and, after it, records the outcome on the
- * runs row and closes the session. The run id sits in the log context (MDC) for the job's duration.
+ * Around the job (or a restart of it): takes the run's lock, opens the run's session before the first step (so a
+ * restart refuses a changed plan at once) and restores what earlier executions learned; after the job, records
+ * the outcome on the runs row. The run id comes from the job execution context ({@link RunContext}); the session
+ * is closed by the job scope, after this listener. The run id sits in the log context (MDC) for the job's duration.
  */
 @Component
 class RunListener implements JobExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(RunListener.class);
 
-    private final RunSessions sessions;
+    private final RunSession session;
     private final RunStore runs;
     private final RunSteps steps;
     private final RunLocks locks;
     private final GracefulStop gracefulStop;
     private final Clock clock;
 
-    RunListener(RunSessions sessions, RunStore runs, RunSteps steps, RunLocks locks, GracefulStop gracefulStop,
+    /** @param session the job-scoped session (a proxy resolving to the current job execution's) */
+    RunListener(RunSession session, RunStore runs, RunSteps steps, RunLocks locks, GracefulStop gracefulStop,
                 Clock clock) {
         this.gracefulStop = gracefulStop;
-        this.sessions = sessions;
+        this.session = session;
         this.runs = runs;
         this.steps = steps;
         this.locks = locks;
@@ -42,25 +45,40 @@ class RunListener implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution jobExecution) {
-        MDC.put("job", String.valueOf(jobExecution.getId()));
+        RunMdc.jobExecution(jobExecution.getId());
         if (!locks.acquire(jobExecution.getJobInstanceId())) {
             throw new IllegalStateException("another Nightbench process is running this run (job instance "
                     + jobExecution.getJobInstanceId() + ")");
         }
         gracefulStop.started(jobExecution.getId());
-        RunSession session = sessions.open(jobExecution.getId(), JobParams.from(jobExecution.getJobParameters()));
-        runs.runIdForJobInstance(jobExecution.getJobInstanceId()).ifPresent(runId -> {
-            session.runId(runId);
-            MDC.put("run", String.valueOf(runId));
+        Optional<Long> registered = registeredRunId(jobExecution);
+        session.plan(); // opens the session: reads and checks the plan, builds the clients
+        registered.ifPresent(runId -> {
+            RunMdc.run(runId);
             steps.restoreModelStates(session);
             log.info("Restarting run {} (job execution {})", runId, jobExecution.getId());
         });
     }
 
+    /**
+     * The run id a restart continues, from the job execution context (copied from the execution it restarts). A run
+     * registered by an earlier Nightbench, which did not keep it there, is looked up once by its job instance and
+     * kept in the context from then on.
+     */
+    private Optional<Long> registeredRunId(JobExecution jobExecution) {
+        Optional<Long> runId = RunContext.runId(jobExecution.getExecutionContext());
+        if (runId.isPresent()) {
+            return runId;
+        }
+        runId = runs.runIdForJobInstance(jobExecution.getJobInstanceId());
+        runId.ifPresent(id -> jobExecution.getExecutionContext().putLong(RunContext.RUN_ID, id));
+        return runId;
+    }
+
     @Override
     public void afterJob(JobExecution jobExecution) {
         try {
-            runs.runIdForJobInstance(jobExecution.getJobInstanceId()).ifPresent(runId -> {
+            RunContext.runId(jobExecution.getExecutionContext()).ifPresent(runId -> {
                 failOnModelFailures(jobExecution, runId);
                 String message = jobExecution.getAllFailureExceptions().stream()
                         .map(RunListener::describe).distinct().collect(Collectors.joining("; "));
@@ -68,11 +86,9 @@ class RunListener implements JobExecutionListener {
                         clock.instant());
             });
         } finally {
-            sessions.close(jobExecution.getId());
             locks.release(jobExecution.getJobInstanceId());
             gracefulStop.ended(jobExecution.getId());
-            MDC.remove("job");
-            MDC.remove("run");
+            RunMdc.clear();
         }
     }
 

@@ -5,15 +5,24 @@ import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Plan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 import java.util.Map;
 
 /**
- * What one job execution works with: the plan, its run id, a client per model, the circuit breakers and the
- * state of the load sweeps.
- * Created when the job starts (or restarts) and closed when it ends.
+ * What one job execution works with: the plan, a client per model, the circuit breakers and the state of the
+ * load sweeps; the run id lives in the job execution context ({@link RunContext}), read through here.
+ * A {@code @JobScope} bean ({@link RunSessionConfiguration}), built by {@link RunSessionFactory} when the job
+ * starts (or restarts) and closed by Spring Batch when the job scope ends, which closes the clients.
+ *
+ * <p>Not final, with public methods: the job scope hands out a class-based proxy that resolves to the current
+ * job execution's session.
  */
-public final class RunSession implements AutoCloseable {
+public class RunSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunSession.class);
 
     private final Plan plan;
     private final String snapshot;
@@ -22,10 +31,10 @@ public final class RunSession implements AutoCloseable {
     private final CircuitBreakers breakers;
     private final SweepState sweeps;
     private final CellExecutor executor;
-    private volatile long runId = -1;
+    private final ExecutionContext jobContext;
 
     RunSession(Plan plan, String snapshot, Map<String, ModelClient> clients, AutoCloseable resources, CircuitBreakers breakers,
-               SweepState sweeps, CellExecutor executor) {
+               SweepState sweeps, CellExecutor executor, ExecutionContext jobContext) {
         this.plan = plan;
         this.snapshot = snapshot;
         this.clients = Map.copyOf(clients);
@@ -33,6 +42,7 @@ public final class RunSession implements AutoCloseable {
         this.breakers = breakers;
         this.sweeps = sweeps;
         this.executor = executor;
+        this.jobContext = jobContext;
     }
 
     public Plan plan() {
@@ -60,19 +70,24 @@ public final class RunSession implements AutoCloseable {
         return executor;
     }
 
+    /** The run id from the job execution context. */
     public long runId() {
-        if (runId < 0) {
-            throw new IllegalStateException("the run is not registered yet");
-        }
-        return runId;
+        return RunContext.runId(jobContext)
+                .orElseThrow(() -> new IllegalStateException("the run is not registered yet"));
     }
 
-    void runId(long id) {
-        this.runId = id;
+    /** Keeps the registered run's id and plan hash in the job execution context (saved by the caller). */
+    public void registered(long runId) {
+        RunContext.registered(jobContext, runId, plan.hash());
     }
 
+    /** Closes the run's clients (and the simulated endpoint, when the plan uses it); a failure is only logged. */
     @Override
-    public void close() throws Exception {
-        resources.close();
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            log.warn("Closing the run's clients failed: {}", e.toString());
+        }
     }
 }

@@ -63,7 +63,8 @@ class RunSteps {
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
         CrashPoints.reached("registerRun.after-insert");
-        session.runId(runId);
+        session.registered(runId);
+        RunMdc.run(runId);
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
         log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{})", runId, plan.name(), plan.models().size(),
                 plan.prompts().size(), plan.run().rounds(), loadCells == 0 ? "" : ", " + loadCells + " load cells",
@@ -124,33 +125,47 @@ class RunSteps {
     }
 
     /**
-     * Step 3: warm-up requests, one cell per model; returns false when all are done. Cold start = the TTFT of the
-     * first warm-up request that succeeded ({@link #coldStart}); a model without one gets the reason instead.
+     * Step 3 (processor): a model's warm-up cell, unless an earlier execution already committed it. Cold start = the
+     * TTFT of the first warm-up request that succeeded ({@link #coldStart}); a model without one (its breaker is
+     * open, or no request succeeded) gets the reason instead.
      */
-    boolean warmUpNext(RunSession session) {
+    WarmUp warmUp(RunSession session, Cell cell) {
         long runId = session.runId();
-        if (session.plan().run().warmup() <= 0) {
-            for (ModelSpec m : session.plan().models()) {
-                runs.setColdStart(runId, m.alias(), null, "no warm-up requests planned (run.warmup: 0)");
-            }
-            return false;
+        if (requests.cellStored(runId, cell.phase(), cell.index())) {
+            return null;
         }
-        for (Cell cell : CellPlanner.warmupCells(session.plan())) {
-            if (requests.cellStored(runId, cell.phase(), cell.index())) {
-                continue;
-            }
-            var open = session.breakers().openReason(cell.modelAlias());
-            if (open.isPresent()) {
-                runs.setColdStart(runId, cell.modelAlias(), null, "not warmed up: " + open.get());
-                continue;
-            }
-            CellResult result = session.executor().execute(cell);
-            requests.insert(rows(session, result));
-            ColdStart cold = coldStart(result.attempts());
-            runs.setColdStart(runId, cell.modelAlias(), cold.ms(), cold.note());
-            return true;
+        var open = session.breakers().openReason(cell.modelAlias());
+        if (open.isPresent()) {
+            return new WarmUp(cell, null, new ColdStart(null, "not warmed up: " + open.get()));
         }
-        return false;
+        CellResult result = session.executor().execute(cell);
+        return new WarmUp(cell, result, coldStart(result.attempts()));
+    }
+
+    /** Step 3 (writer): the warm-up rows and each model's cold start, in the chunk's transaction. */
+    void writeWarmUps(RunSession session, List<? extends WarmUp> warmUps) {
+        long runId = session.runId();
+        for (WarmUp w : warmUps) {
+            if (w.result() != null) {
+                requests.insert(rows(session, w.result()));
+            }
+            runs.setColdStart(runId, w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
+        }
+    }
+
+    /** Step 3 with {@code run.warmup: 0}: no warm-up cells, so every model gets the note instead of a cold start. */
+    void noWarmUpPlanned(RunSession session) {
+        if (session.plan().run().warmup() > 0) {
+            return;
+        }
+        long runId = session.runId();
+        for (ModelSpec m : session.plan().models()) {
+            runs.setColdStart(runId, m.alias(), null, "no warm-up requests planned (run.warmup: 0)");
+        }
+    }
+
+    /** A warm-up cell's outcome: its result (null when it was not run) and its model's cold start. */
+    record WarmUp(Cell cell, CellResult result, ColdStart coldStart) {
     }
 
     /** A model's cold start, or why it has none. */

@@ -66,6 +66,18 @@ class LayoutTest {
                     "org.springframework.batch.core.scope.context.StepSynchronizationManager")
             .as("run state comes from Spring Batch's scopes, never a static step lookup");
 
+    /**
+     * The CLI's own output goes through {@code cli}; everything else logs. Two exceptions, on purpose: the measure
+     * step's progress line redraws itself on a terminal, and a crash point (test fault injection) halts the JVM at
+     * once, before a logger could flush.
+     */
+    static final ArchRule NO_CONSOLE_OUTSIDE_CLI = noClasses()
+            .that().resideOutsideOfPackage("dev.nightbench.cli..")
+            .and().doNotHaveFullyQualifiedName("dev.nightbench.run.MeasureProgress")
+            .and().doNotHaveFullyQualifiedName("dev.nightbench.run.CrashPoints")
+            .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+            .as("no System.out or System.err outside the CLI's own output");
+
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.nightbench");
@@ -88,6 +100,11 @@ class LayoutTest {
     @Test
     void noStepReadsItsStateThroughAStaticLookup() {
         NO_STATIC_STEP_LOOKUP.check(MAIN);
+    }
+
+    @Test
+    void onlyTheCliWritesToTheConsole() {
+        NO_CONSOLE_OUTSIDE_CLI.check(MAIN);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.db.Migrations;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.store.ComparisonStore;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class QueryContext {
     /** {@code report}: the run store and the report service with its repository and settings. */
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class})
-    @Import({RunStore.class, NightbenchConfiguration.class})
+    @Import({RunStore.class, ComparisonStore.class, NightbenchConfiguration.class})
     @ComponentScan(basePackageClasses = ReportService.class)
     static final class Reports {
     }

@@ -324,7 +324,7 @@ public class ReportService {
         v.put("held", l.held());
         v.put("slo_broken", l.sloBroken());
         v.put("skip_reason", l.skipReason());
-        v.put("lag_behind", "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(ReportContent.LAG_SHARE) : null);
+        v.put("lag_behind", "rate".equals(l.loadMode()) && !l.skipped() ? l.lagging(LoadContent.LAG_SHARE) : null);
         v.put("client_limited", l.clientLimited());
         v.put("client_limit_reason", l.clientLimitReason());
     }

@@ -1,0 +1,117 @@
+package dev.nightbench.plan;
+
+import dev.nightbench.plan.IdValidator.Origin;
+import dev.nightbench.plan.RawPlan.RawEndpoint;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks the plan's {@code endpoints:}: each has a unique name, a known type, an absolute http(s) base URL without
+ * credentials (none for the built-in simulator), the NAME of the variable that holds its key, and a known connection
+ * policy when it overrides the run's.
+ */
+final class EndpointValidator {
+
+    static final String TYPE_OPENAI = "openai";
+    static final String TYPE_SIMULATED = "simulated";
+
+    private final Source plan;
+    private final Problems problems;
+    private final IdValidator idChecks;
+    private final RunValidator runs;
+
+    EndpointValidator(Source plan, Problems problems, IdValidator idChecks, RunValidator runs) {
+        this.plan = plan;
+        this.problems = problems;
+        this.idChecks = idChecks;
+        this.runs = runs;
+    }
+
+    List<Endpoint> endpoints(List<RawEndpoint> raw) {
+        FieldPath at = FieldPath.of("endpoints");
+        List<Endpoint> out = new ArrayList<>();
+        if (raw == null) {
+            problems.add(plan, at, "required: list at least one endpoint"
+                    + " (name and base_url, or name and type: simulated)");
+            return out;
+        }
+        if (raw.isEmpty()) {
+            problems.add(plan, at, "is empty; list at least one endpoint");
+        }
+        Map<String, Origin> seen = new LinkedHashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            FieldPath ep = at.index(i);
+            RawEndpoint e = raw.get(i);
+            if (e == null) {
+                problems.add(plan, ep, "empty entry; expected name and base_url");
+                continue;
+            }
+            boolean ok = idChecks.endpointName(e.name(), ep.child("name"), seen);
+            boolean simulated = false;
+            String type = e.type() == null ? TYPE_OPENAI : e.type().strip().toLowerCase(Locale.ROOT);
+            if (type.equals(TYPE_SIMULATED)) {
+                simulated = true;
+            } else if (!type.equals(TYPE_OPENAI)) {
+                problems.add(plan, ep.child("type"), "unknown type '" + e.type() + "'; allowed: "
+                        + TYPE_OPENAI + " (the default: any OpenAI-compatible server), " + TYPE_SIMULATED
+                        + " (Nightbench's built-in simulator)");
+                ok = false;
+            }
+            URI baseUrl = null;
+            if (simulated) {
+                if (e.baseUrl() != null) {
+                    problems.add(plan, ep.child("base_url"), "a simulated endpoint takes no base_url; remove it,"
+                            + " or remove 'type: simulated' to call a real server");
+                    ok = false;
+                }
+            } else {
+                baseUrl = url(e.baseUrl(), ep.child("base_url"));
+                ok &= baseUrl != null;
+            }
+            if (e.apiKeyEnv() != null && !EnvInterpolator.VARIABLE_NAME.matcher(e.apiKeyEnv()).matches()) {
+                // never echo the value: it may be the key itself
+                problems.add(plan, ep.child("api_key_env"), "must be the NAME of an environment variable that holds"
+                        + " the key (letters, digits and '_', e.g. OPENAI_API_KEY), not the key itself");
+                ok = false;
+            }
+            ConnectionPolicy connection = e.connection() == null ? null : runs.connection(e.connection(),
+                    ep.child("connection"), RunParams.defaults().connection());
+            if (ok) {
+                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection));
+            }
+        }
+        return out;
+    }
+
+    private URI url(String text, FieldPath at) {
+        String example = "an absolute http:// or https:// URL including the /v1 path, e.g. http://localhost:11434/v1";
+        if (text == null) {
+            problems.add(plan, at, "required: " + example + " (or 'type: simulated' for the built-in simulator)");
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            problems.add(plan, at, "'" + text + "' is not a valid URL (" + e.getReason() + "); expected " + example);
+            return null;
+        }
+        if (uri.getRawUserInfo() != null) {
+            problems.add(plan, at, "must not contain credentials; put the key in an environment variable"
+                    + " and name it in api_key_env");
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            problems.add(plan, at, "'" + text + "' is not " + example);
+            return null;
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.nightbench.plan;
+
+import dev.nightbench.plan.IdValidator.Origin;
+import dev.nightbench.plan.RawPlan.RawMessage;
+import dev.nightbench.plan.RawPlan.RawPrompt;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks the plan's {@code prompts:} and the lines of its {@code prompts_file}: each prompt has a valid unique id and
+ * either a text or a conversation of messages with known roles, nothing empty; a file's prompts get ids p01, p02...
+ */
+final class PromptValidator {
+
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+
+    private final Source plan;
+    private final Problems problems;
+    private final IdValidator idChecks;
+
+    PromptValidator(Source plan, Problems problems, IdValidator idChecks) {
+        this.plan = plan;
+        this.problems = problems;
+        this.idChecks = idChecks;
+    }
+
+    List<PromptSpec> prompts(RawPlan raw, WorkshopFiles.Prompts filePrompts) {
+        List<PromptSpec> out = new ArrayList<>();
+        Map<String, Origin> ids = new LinkedHashMap<>();
+        FieldPath at = FieldPath.of("prompts");
+        if (raw.prompts() == null && raw.promptsFile() == null) {
+            problems.add(plan, at, "required: list prompts, or name a prompts_file");
+        }
+        if (raw.prompts() != null && raw.prompts().isEmpty() && raw.promptsFile() == null) {
+            problems.add(plan, at, "is empty; list at least one prompt");
+        }
+        if (raw.prompts() != null) {
+            for (int i = 0; i < raw.prompts().size(); i++) {
+                FieldPath pp = at.index(i);
+                RawPrompt p = raw.prompts().get(i);
+                if (p == null) {
+                    problems.add(plan, pp, "empty entry; expected an id and a text (or messages)");
+                    continue;
+                }
+                PromptSpec spec = prompt(pp, p, ids);
+                if (spec != null) {
+                    out.add(spec);
+                }
+            }
+        }
+        if (filePrompts != null) {
+            List<String> texts = filePrompts.texts();
+            int width = Math.max(2, String.valueOf(texts.size()).length());
+            for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                if (text == null) {
+                    continue;
+                }
+                FieldPath pp = FieldPath.of(i);
+                String id = "p" + String.format("%0" + width + "d", i + 1);
+                boolean ok = idChecks.id(filePrompts.source(), id, pp, "prompt id", ids);
+                if (text.isBlank()) {
+                    problems.add(filePrompts.source(), pp, "is an empty prompt");
+                    ok = false;
+                }
+                if (ok) {
+                    out.add(new PromptSpec(id, text, List.of(), null));
+                }
+            }
+        }
+        return out;
+    }
+
+    private PromptSpec prompt(FieldPath at, RawPrompt p, Map<String, Origin> ids) {
+        boolean ok = idChecks.id(plan, p.id(), at.child("id"), "prompt id", ids);
+        if (p.text() != null && p.messages() != null) {
+            problems.add(plan, at.child("messages"), "give either text or messages, not both");
+            return null;
+        }
+        if (p.text() == null && p.messages() == null) {
+            problems.add(plan, at, "required: text (one user message) or messages (a conversation)");
+            return null;
+        }
+        if (p.text() != null && p.text().isBlank()) {
+            problems.add(plan, at.child("text"), "is empty");
+            ok = false;
+        }
+        if (p.system() != null && p.system().isBlank()) {
+            problems.add(plan, at.child("system"), "is empty; remove it or give a system prompt");
+            ok = false;
+        }
+        List<PromptMessage> messages = new ArrayList<>();
+        if (p.messages() != null) {
+            if (p.messages().isEmpty()) {
+                problems.add(plan, at.child("messages"), "is empty; list at least one message");
+                ok = false;
+            }
+            for (int i = 0; i < p.messages().size(); i++) {
+                FieldPath mp = at.child("messages").index(i);
+                RawMessage m = p.messages().get(i);
+                if (m == null) {
+                    problems.add(plan, mp, "empty entry; expected role and content");
+                    ok = false;
+                    continue;
+                }
+                if (m.role() == null) {
+                    problems.add(plan, mp.child("role"), "required: one of system, user, assistant");
+                    ok = false;
+                } else if (!ROLES.contains(m.role())) {
+                    problems.add(plan, mp.child("role"), "unknown role '" + m.role()
+                            + "'; allowed: system, user, assistant");
+                    ok = false;
+                }
+                if (m.content() == null) {
+                    problems.add(plan, mp.child("content"), "required: the message text");
+                    ok = false;
+                }
+                messages.add(new PromptMessage(m.role(), m.content()));
+            }
+        }
+        return ok ? new PromptSpec(p.id(), p.text(), messages, p.system()) : null;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.nightbench.report;
+
+import dev.nightbench.report.ReportDocument.Span;
+import dev.nightbench.report.ReportDocument.TableBuilder;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.nightbench.report.ReportDocument.code;
+import static dev.nightbench.report.ReportDocument.strong;
+import static dev.nightbench.report.ReportDocument.text;
+
+/**
+ * The report's "Compared with the baseline" section ({@link TrendReport}): which runs the baseline is and how the
+ * tests decide, what changed in the plan since then, the count of verdicts, one line per model with each metric's
+ * change, and the table of every metric that regressed or improved. Its own class because it is the longest section
+ * and the one --fail-on-regression readers go to first.
+ */
+final class BaselineContent {
+
+    private static final Metric[] METRICS = Metric.values();
+
+    private BaselineContent() {
+    }
+
+    static void comparison(ReportDocument doc, TrendReport trend) {
+        doc.add(new ReportDocument.Heading(2, "Compared with the baseline"));
+        TrendSettings s = trend.settings();
+        if (trend.baseline().isEmpty()) {
+            doc.add(new ReportDocument.Paragraph(List.of(text("No comparison: " + trend.noBaseline() + "."))));
+            return;
+        }
+        String runs = trend.baseline().stream().map(b -> "run " + b.runId() + " (" + b.runDate() + ")")
+                .collect(Collectors.joining(", "));
+        String how = switch (s.mode()) {
+            case PREVIOUS -> "the previous completed run of the plan";
+            case LAST_N -> "the last " + s.lastN() + " completed runs of the plan, samples pooled ("
+                    + trend.baseline().size() + " found)";
+            case PINNED -> "a pinned run (nightbench.report.pinned-run-id)";
+        };
+        doc.add(new ReportDocument.Paragraph(List.of(strong("Baseline: "), text(runs + ", " + how + "."))));
+        doc.add(new ReportDocument.Paragraph(List.of(strong("Tests: "), text(MannWhitneyU.NAME
+                + " on the per-request samples of ttft_ms, tpot_ms, e2e_ms and decode_tps; " + FisherExact.NAME
+                + " on success rate. A metric regressed when its median moved against the user by more than "
+                + String.format(Locale.ROOT, "%.0f %%", s.threshold() * 100) + " and p < " + s.alpha()
+                + "; improved likewise the other way; fewer than " + Comparison.MIN_SAMPLES
+                + " samples on a side is insufficient data (unchanged)."))));
+        doc.add(new ReportDocument.Paragraph(List.of(strong("Multiple comparisons: "), text("the per-prompt "
+                + "comparisons are corrected with " + BenjaminiHochberg.NAME + " at " + s.alpha() + " across this "
+                + "run's per-prompt comparisons of each metric, and the load levels' comparisons likewise among "
+                + "themselves: such a verdict needs its adjusted p (p BH) below " + s.alpha() + ", which keeps the "
+                + "expected share of chance findings among those flagged at or below " + Format.percent(s.alpha())
+                + ". The per-model comparisons of the latency cells (all prompts pooled) are tested on their own at "
+                + "p < " + s.alpha() + ". All of them count for --fail-on-regression (exit 3). A load level is "
+                + "compared per model only, all prompts pooled: its prompts are cycled, so a prompt's share of a "
+                + "level is a few requests that are not independent."))));
+        doc.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
+                + " measured requests in this run, " + trend.baselineRequests() + " in the baseline"
+                + (trend.changes().changedPrompts().isEmpty() && trend.changes().addedPrompts().isEmpty() ? ""
+                : ", on the prompts both have with the same text") + "."))));
+        planChanges(doc, trend.changes());
+
+        long regressed = trend.count(Verdict.REGRESSED);
+        long improved = trend.count(Verdict.IMPROVED);
+        List<Span> summary = new ArrayList<>();
+        summary.add(regressed > 0 ? new Span(regressed + " regressed", ReportDocument.Style.BAD)
+                : strong("0 regressed"));
+        summary.add(text(", "));
+        summary.add(improved > 0 ? new Span(improved + " improved", ReportDocument.Style.GOOD) : text("0 improved"));
+        summary.add(text(", " + trend.count(Verdict.UNCHANGED) + " unchanged (" + trend.insufficient()
+                + " with insufficient data) of " + trend.comparisons().size() + " comparisons."));
+        doc.add(new ReportDocument.Note(summary, regressed > 0));
+
+        perModel(doc, trend);
+        changed(doc, trend);
+    }
+
+    private static void planChanges(ReportDocument doc, PlanChanges c) {
+        if (!c.any()) {
+            return;
+        }
+        doc.add(new ReportDocument.Note(List.of(strong("Plan changed"), text(" since the baseline. Nothing below is "
+                + "mixed into the comparison: only prompts with the same text on both sides and models present on both "
+                + "sides are compared, pooled figures included.")), true));
+        List<List<Span>> items = new ArrayList<>();
+        if (!c.planHashChangedIn().isEmpty()) {
+            items.add(List.of(text("plan hash differs from baseline run(s) " + join(c.planHashChangedIn()))));
+        }
+        item(items, "prompts whose text changed: ", c.changedPrompts());
+        item(items, "prompts added: ", c.addedPrompts());
+        item(items, "prompts removed: ", c.removedPrompts());
+        item(items, "models added: ", c.addedModels());
+        item(items, "models removed: ", c.removedModels());
+        item(items, "models now served by another endpoint or server model (still compared): ", c.retargetedModels());
+        doc.add(new ReportDocument.Bullets(items));
+    }
+
+    private static void item(List<List<Span>> items, String label, List<String> values) {
+        if (!values.isEmpty()) {
+            items.add(List.of(text(label + String.join(", ", values))));
+        }
+    }
+
+    private static String join(List<?> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    /** One line per model (all prompts pooled): each metric's change and verdict. */
+    private static void perModel(ReportDocument doc, TrendReport trend) {
+        Map<String, Map<Metric, Comparison>> byModel = new LinkedHashMap<>();
+        for (TrendAnalysis.Row r : trend.comparisons()) {
+            if (SampleSet.ALL_PROMPTS.equals(r.key().promptId())) {
+                byModel.computeIfAbsent(r.key().modelAlias() + Format.load(r.key().loadMode(), r.key().loadLevel()),
+                        k -> new EnumMap<>(Metric.class)).put(r.comparison().metric(), r.comparison());
+            }
+        }
+        if (byModel.isEmpty()) {
+            return;
+        }
+        doc.add(new ReportDocument.Heading(3, "Per model, all prompts pooled"));
+        TableBuilder t = new TableBuilder().text("Model");
+        for (Metric m : METRICS) {
+            t.number(m.column());
+        }
+        byModel.forEach((model, comparisons) -> {
+            Object[] cells = new Object[METRICS.length + 1];
+            cells[0] = model;
+            for (int i = 0; i < METRICS.length; i++) {
+                cells[i + 1] = verdictCell(comparisons.get(METRICS[i]));
+            }
+            t.row(cells);
+        });
+        doc.add(t.build());
+    }
+
+    private static List<Span> verdictCell(Comparison c) {
+        if (c == null) {
+            return List.of(text(Format.NONE));
+        }
+        if (c.insufficientData()) {
+            return List.of(text("n < " + Comparison.MIN_SAMPLES));
+        }
+        return List.of(text(Format.change(c.changePct()) + " "), verdict(c.verdict()));
+    }
+
+    private static Span verdict(Verdict v) {
+        return switch (v) {
+            case REGRESSED -> new Span("regressed", ReportDocument.Style.BAD);
+            case IMPROVED -> new Span("improved", ReportDocument.Style.GOOD);
+            case UNCHANGED -> text("unchanged");
+        };
+    }
+
+    /** Every regressed or improved metric, per model and per model and prompt. */
+    private static void changed(ReportDocument doc, TrendReport trend) {
+        doc.add(new ReportDocument.Heading(3, "Regressed and improved metrics"));
+        TableBuilder t = new TableBuilder().text("Verdict").text("Model").text("Prompt").text("Metric")
+                .number("Baseline median").number("Current median").number("Change").number("p").number("p BH")
+                .number("n baseline").number("n current").text("Test");
+        for (Verdict wanted : List.of(Verdict.REGRESSED, Verdict.IMPROVED)) {
+            for (TrendAnalysis.Row r : trend.comparisons()) {
+                Comparison c = r.comparison();
+                if (c.verdict() != wanted) {
+                    continue;
+                }
+                t.row(verdict(c.verdict()), r.key().modelAlias() + Format.load(r.key().loadMode(), r.key().loadLevel()),
+                        SampleSet.ALL_PROMPTS.equals(r.key().promptId()) ? text("all (pooled)") : text(r.key().promptId()),
+                        code(c.metric().column()), Format.value(c.metric(), c.baselineMedian()),
+                        Format.value(c.metric(), c.currentMedian()), Format.change(c.changePct()), Format.p(c.pValue()),
+                        Format.p(c.pAdjusted()), String.valueOf(c.nBaseline()), String.valueOf(c.nCurrent()), shortTest(c.test()));
+            }
+        }
+        if (t.isEmpty()) {
+            doc.add(new ReportDocument.Paragraph(List.of(text("No metric regressed or improved beyond the threshold "
+                    + "and beyond noise."))));
+        } else {
+            doc.add(t.build());
+        }
+    }
+
+    /** "Mann-Whitney U" for the full name stored in comparisons.test (the "Tests:" line gives it in full). */
+    private static String shortTest(String test) {
+        int paren = test.indexOf(" (");
+        return paren > 0 ? test.substring(0, paren) : test;
+    }
+}

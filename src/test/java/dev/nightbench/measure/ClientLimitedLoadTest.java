@@ -96,7 +96,9 @@ class ClientLimitedLoadTest {
         log.info("starved: {}", c);
         assertThat(result.attempts()).hasSize(400);
         assertThat(c.limited()).isTrue();
-        assertThat(c.reason()).isNotBlank().containsAnyOf("client CPU", "scheduling lag", "on the wire");
+        // whichever of ClientLimitRules' starvation signals fired first on this host (all name the client's own limit)
+        assertThat(c.reason()).isNotBlank().containsAnyOf("client CPU", "waited for a core", "scheduling lag",
+                "on the wire");
         assertThat(c.schedLagMsP95()).isNotNull();
         assertThat(c.inFlightMax()).isBetween(1, 8);
     }

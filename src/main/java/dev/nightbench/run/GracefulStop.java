@@ -7,12 +7,15 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * SIGTERM or Ctrl-C stops running jobs gracefully: the measure step finishes the cell in flight, commits
- * it and ends STOPPED, so {@code restart} continues from there.
+ * it and ends STOPPED, so {@code restart} continues from there. From the first stop on, the process is
+ * {@link #stopping() stopping}: {@code serve} starts no further run and returns once the running one has ended.
  */
 @Component
 public class GracefulStop {
@@ -21,6 +24,8 @@ public class GracefulStop {
 
     private final JobOperator jobOperator;
     private final Set<Long> active = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
 
     GracefulStop(@Lazy JobOperator jobOperator) {
         this.jobOperator = jobOperator;
@@ -37,12 +42,30 @@ public class GracefulStop {
         }
     }
 
+    /** Whether the process has been asked to stop: no new run may start. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** {@code action} runs once, when the process is first asked to stop (before running jobs are stopped). */
+    public void onStop(Runnable action) {
+        onStop.add(action);
+        if (stopping) {
+            action.run();
+        }
+    }
+
     /**
-     * Asks every running job of this process to stop and waits for them, at most {@code timeout}.
+     * Marks the process stopping, asks every running job of this process to stop and waits for them, at most
+     * {@code timeout}.
      *
      * @return whether a job was running
      */
     public boolean stopAndWait(Duration timeout) {
+        if (!stopping) {
+            stopping = true;
+            onStop.forEach(Runnable::run);
+        }
         if (active.isEmpty()) {
             return false;
         }

@@ -18,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code serve}: runs plans on cron schedules, one run at a time, until the process is stopped. Each run is started
  * here, through the {@link RunLauncher}, as an ad-hoc run with the schedule's label. A plan that fails validation at
  * its hour is logged and skipped; the server stays up for the next one. The schedules are checked by the caller
- * before (a valid cron and a plan each).
+ * before (a valid cron and a plan each). Once the process is asked to stop ({@link GracefulStop}) no further run
+ * starts, even when a schedule falls due while the running one is stopping, and {@link #serveUntilStopped} returns
+ * as soon as the running one has ended and been reported.
  */
 @Component
 public class Scheduler implements AutoCloseable {
@@ -27,11 +29,14 @@ public class Scheduler implements AutoCloseable {
 
     private final ServeProperties properties;
     private final RunLauncher launcher;
+    private final GracefulStop gracefulStop;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Scheduler(ServeProperties properties, RunLauncher launcher) {
+    Scheduler(ServeProperties properties, RunLauncher launcher, GracefulStop gracefulStop) {
         this.properties = properties;
         this.launcher = launcher;
+        this.gracefulStop = gracefulStop;
+        gracefulStop.onStop(stopped::countDown);
     }
 
     /** Told how each scheduled run ended, e.g. to print it; it starts nothing. */
@@ -45,6 +50,10 @@ public class Scheduler implements AutoCloseable {
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         scheduler.setPoolSize(1); // one run at a time; a late run waits for the one before it
         scheduler.setThreadNamePrefix("nightbench-serve-");
+        // on stop: drop schedules not yet due, and wait for the running run to end and be reported
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduler.setWaitForTasksToCompleteOnShutdown(true);
+        scheduler.setAwaitTerminationSeconds(120);
         scheduler.initialize();
         try {
             for (ServeProperties.Schedule s : properties.schedules()) {
@@ -62,6 +71,10 @@ public class Scheduler implements AutoCloseable {
     }
 
     private void runOnce(ServeProperties.Schedule s, RunEnded ended) {
+        if (gracefulStop.stopping()) {
+            log.info("Not starting the scheduled run of {}: Nightbench is stopping", s.plan());
+            return;
+        }
         try {
             LoadedPlan plan = new PlanLoader().loadWithSnapshot(Path.of(s.plan()));
             RunLauncher.Launch launch = launcher.start(launcher.params(plan.plan(), null, s.label(), false));

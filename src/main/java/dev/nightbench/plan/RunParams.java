@@ -23,6 +23,12 @@ public record RunParams(int warmup, int rounds, int maxTokens, double temperatur
 
     /** {@code run.answer_max_bytes} when the plan gives none: 64 KiB. */
     public static final int DEFAULT_ANSWER_MAX_BYTES = 64 * 1024;
+    /**
+     * The smallest {@code run.answer_max_bytes} a plan may ask for, 8 KiB: at least the 2,000 characters (at most
+     * 6,000 UTF-8 bytes) that {@code requests.response_prefix} keeps, so the prefix is always a start of the stored
+     * answer and never shorter than it was before whole answers were kept.
+     */
+    public static final int MIN_ANSWER_MAX_BYTES = 8 * 1024;
     /** The largest {@code run.answer_max_bytes} a plan may ask for: 16 MiB. */
     public static final int MAX_ANSWER_MAX_BYTES = 16 * 1024 * 1024;
 

@@ -61,7 +61,8 @@ final class RunValidator {
             return fallback;
         }
         try {
-            return (int) Sizes.parse(text, RunParams.MAX_ANSWER_MAX_BYTES);
+            return (int) Sizes.parse(text, RunParams.MIN_ANSWER_MAX_BYTES, RunParams.MAX_ANSWER_MAX_BYTES,
+                    "every answer's first 2,000 characters (up to 6,000 bytes) are kept whole for requests.response_prefix");
         } catch (IllegalArgumentException e) {
             problems.add(plan, at, e.getMessage());
             return fallback;

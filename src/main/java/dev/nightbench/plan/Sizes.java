@@ -19,10 +19,12 @@ final class Sizes {
     }
 
     /**
-     * @param max the largest size allowed, in bytes
+     * @param min    the smallest size allowed, in bytes
+     * @param max    the largest size allowed, in bytes
+     * @param whyMin why nothing smaller is allowed, appended to the message
      * @throws IllegalArgumentException with a message saying what was expected
      */
-    static long parse(String text, long max) {
+    static long parse(String text, long min, long max, String whyMin) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(EXPECTED + ", got '" + text + "'");
@@ -34,8 +36,9 @@ final class Sizes {
             case "kib", "kb", "k" -> n * 1024;
             default -> n * 1024 * 1024;
         };
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("must be more than zero bytes, got '" + text + "'");
+        if (bytes < min) {
+            throw new IllegalArgumentException("must be at least " + min + " bytes (" + min / 1024 + "KiB): " + whyMin
+                    + ", got '" + text + "'");
         }
         if (bytes > max) {
             throw new IllegalArgumentException("must be at most " + max + " bytes (" + max / (1024 * 1024)

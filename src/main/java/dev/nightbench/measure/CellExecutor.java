@@ -131,7 +131,8 @@ public final class CellExecutor {
                         SweepState sweeps, ClientCeilings ceilings) {
         this.plan = plan;
         this.clientForModel = clientForModel;
-        this.retrying = new RetryingRequests(breakers, retry, clock, sleeper, random, nanos);
+        this.retrying = new RetryingRequests(breakers, retry, clock, sleeper, random, nanos,
+                plan.run().answerMaxBytes(), AnswerBudget.quarterOfHeap());
         this.load = new LoadCellDriver(plan, breakers, clock, nanos, sweeps, ceilings, retrying);
     }
 
@@ -139,6 +140,7 @@ public final class CellExecutor {
         ModelSpec model = plan.model(cell.modelAlias()).orElseThrow(
                 () -> new IllegalArgumentException("cell " + cell.index() + ": model '" + cell.modelAlias() + "' is not in the plan"));
         ModelClient client = clientForModel.apply(model.alias());
+        retrying.newCell();
         if (cell.isLoad()) {
             return load.run(cell, model, client);
         }
@@ -157,8 +159,8 @@ public final class CellExecutor {
     public static ChatRequest requestFor(ModelSpec model, PromptSpec prompt, RunParams run) {
         Map<String, Object> params = model.params();
         Integer maxTokens = params.containsKey("max_tokens") ? ((Number) params.get("max_tokens")).intValue() : run.maxTokens();
-        Double temperature = params.containsKey("temperature") ? ((Number) params.get("temperature")).doubleValue() : run.temperature();
-        Long seed = params.containsKey("seed") ? ((Number) params.get("seed")).longValue() : run.seed();
+        Double temperature = model.temperature(run);
+        Long seed = model.seed(run);
         Map<String, Object> extra = new HashMap<>(params);
         REQUEST_KEYS.forEach(extra::remove);
         return new ChatRequest(model.model(), PlanToClient.messages(prompt), maxTokens, temperature, seed, run.stream(), extra);

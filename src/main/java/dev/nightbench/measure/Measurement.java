@@ -40,7 +40,9 @@ import java.util.List;
  * @param errorMessage     failure (or skip) message, null when ok
  * @param httpStatus       HTTP status when known
  * @param retryAfterMs     the server's Retry-After in ms, when given
- * @param responseText     the answer text, bounded to a prefix
+ * @param responseText     the answer's content, whole up to the plan's {@code run.answer_max_bytes} (UTF-8 bytes),
+ *                         redacted; null when the request was not sent
+ * @param responseTruncated true when the answer went on beyond what {@code responseText} keeps
  * @param streamed         true when the request streamed
  * @param reconnects       times the request was re-sent on a fresh connection because a reused (pooled) connection
  *                         failed before any byte of the response arrived; not failed attempts (METRICS.md)
@@ -54,7 +56,7 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
                           Double gapMaxMs, String finishReason, FailureClass failure, SkipReason skip,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                          boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
+                          boolean responseTruncated, boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
 
     public Measurement {
         if (failure != null && skip != null) {
@@ -67,7 +69,7 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
     /** The row for a request not sent: only when, why and whether it would have streamed. */
     public static Measurement skipped(Instant at, SkipReason reason, String message, boolean streamed) {
         return new Measurement(at, null, null, null, null, null, null, null, null, null, null, null, null, null, 0,
-                null, null, null, null, null, null, reason, message, null, null, null, streamed, 0, null, List.of());
+                null, null, null, null, null, null, reason, message, null, null, null, false, streamed, 0, null, List.of());
     }
 
     /** This attempt, having waited {@code ms} of retry backoff before it was sent. */
@@ -75,7 +77,15 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
                 gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
-                responseText, streamed, reconnects, ms, flags);
+                responseText, responseTruncated, streamed, reconnects, ms, flags);
+    }
+
+    /** This attempt with its answer text replaced by {@code text}, a start of it, and flagged truncated. */
+    public Measurement withResponseCut(String text) {
+        return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
+                tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
+                gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
+                text, true, streamed, reconnects, backoffMs, flags);
     }
 
     /** The METRICS.md status ({@code requests.status}): the failure's, {@code skipped}, or {@code ok}. */

@@ -12,7 +12,8 @@ import java.util.function.UnaryOperator;
  * Times one request attempt and turns it into a {@link Measurement} with every figure defined in METRICS.md.
  *
  * <p>Why it looks like this: the callbacks run on the thread that reads the response, between two socket
- * reads, so they only store primitives (arrival times in a growable {@code long[]}, a bounded text prefix);
+ * reads, so they only store primitives (arrival times in a growable {@code long[]}) and the answer's content up to
+ * the plan's {@code run.answer_max_bytes} (UTF-8), noting whether anything was cut;
  * all the maths happens afterwards in {@link #toMeasurement}. One meter per attempt; not thread-safe (one
  * reading thread calls it, then the same thread asks for the measurement).
  *
@@ -38,7 +39,7 @@ import java.util.function.UnaryOperator;
  */
 public final class RequestMeter implements ResponseObserver {
 
-    /** Characters of answer text kept for {@link Measurement#responseText()} unless told otherwise. */
+    /** Bytes (UTF-8) of answer text kept for {@link Measurement#responseText()} unless told otherwise. */
     public static final int DEFAULT_TEXT_LIMIT = 2000;
 
     static final double CHARS_PER_TOKEN = 4.0;
@@ -62,6 +63,8 @@ public final class RequestMeter implements ResponseObserver {
     private int tokenChunks;
     private long textChars;
     private final StringBuilder text;
+    private long textBytes;
+    private boolean textCut;
 
     private String finishReason;
     private Integer promptTokens;
@@ -73,7 +76,7 @@ public final class RequestMeter implements ResponseObserver {
 
     /**
      * @param streamed  whether the request streams (decides which figures are defined)
-     * @param textLimit how many characters of the answer to keep
+     * @param textLimit how many bytes (UTF-8) of the answer's content to keep; more is cut and flagged
      */
     public RequestMeter(boolean streamed, int textLimit) {
         this(streamed, textLimit, UnaryOperator.identity());
@@ -121,10 +124,7 @@ public final class RequestMeter implements ResponseObserver {
                 firstContentNanos = nanos;
             }
             textChars += content.length();
-            int room = textLimit - text.length();
-            if (room > 0) {
-                text.append(content, 0, Math.min(room, content.length()));
-            }
+            keep(content);
         }
         if (hasReasoning) {
             textChars += reasoning.length();
@@ -136,6 +136,26 @@ public final class RequestMeter implements ResponseObserver {
         }
         tokenChunkChars[tokenChunks] = (hasContent ? content.length() : 0) + (hasReasoning ? reasoning.length() : 0);
         tokenChunkNanos[tokenChunks++] = nanos;
+    }
+
+    /** Appends the content while it fits in {@code textLimit} bytes; the first char that does not ends the text. */
+    private void keep(String content) {
+        if (textCut) {
+            return;
+        }
+        char previous = text.isEmpty() ? 0 : text.charAt(text.length() - 1);
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            int b = AnswerText.bytes(c, previous);
+            if (textBytes + b > textLimit) {
+                text.append(content, 0, i);
+                textCut = true;
+                return;
+            }
+            textBytes += b;
+            previous = c;
+        }
+        text.append(content);
     }
 
     @Override
@@ -206,6 +226,11 @@ public final class RequestMeter implements ResponseObserver {
         }
         Double e2eTps = outputTokens != null && e2eMs != null && e2eMs > 0 ? outputTokens / (e2eMs / 1000.0) : null;
 
+        String kept = text.toString();
+        String redacted = redaction.apply(kept);
+        // the mask may be longer than what it hides: the limit holds for the text as stored
+        String answer = redacted.equals(kept) ? kept : AnswerText.cut(redacted, textLimit);
+
         Gaps gaps = streamed ? gaps() : Gaps.NONE;
         List<String> flags = streamed && t0 != UNSET
                 ? Plausibility.flags(t0, tokenChunkNanos, tokenChunkChars, tokenChunks, outputTokens, decodeTps)
@@ -218,7 +243,7 @@ public final class RequestMeter implements ResponseObserver {
                 failure == null ? null : failure.getMessage(),
                 failure == null ? null : failure.httpStatus(),
                 failure == null || failure.retryAfter() == null ? null : failure.retryAfter().toMillis(),
-                redaction.apply(text.toString()), streamed, reconnects, null, flags);
+                answer, textCut || answer.length() < redacted.length(), streamed, reconnects, null, flags);
     }
 
     /** Nano time of t0 as the client reported it, or {@link Long#MIN_VALUE} when the request was never sent. */

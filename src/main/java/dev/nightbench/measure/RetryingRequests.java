@@ -45,9 +45,17 @@ final class RetryingRequests {
     private final CellExecutor.Sleeper sleeper;
     private final RandomGenerator random;
     private final NanoClock nanos;
+    private final int answerMaxBytes;
+    private final AnswerBudget answers;
 
+    /**
+     * @param answerMaxBytes UTF-8 bytes of each answer kept ({@code run.answer_max_bytes})
+     * @param answers        the memory budget of a cell's answers
+     */
     RetryingRequests(CircuitBreakers breakers, RetryPolicy retry, Clock clock, CellExecutor.Sleeper sleeper,
-                     RandomGenerator random, NanoClock nanos) {
+                     RandomGenerator random, NanoClock nanos, int answerMaxBytes, AnswerBudget answers) {
+        this.answerMaxBytes = answerMaxBytes;
+        this.answers = answers;
         this.breakers = breakers;
         this.retry = retry;
         this.clock = clock;
@@ -82,8 +90,8 @@ final class RetryingRequests {
         long lastClosed = UNSET;
         Double backoffMs = null; // the backoff actually waited before this attempt, stored on its row
         for (int attempt = 1; ; attempt++) {
-            RequestMeter meter = new RequestMeter(request.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact);
-            Measurement m = measureOnce(client, request, meter, inFlight);
+            RequestMeter meter = new RequestMeter(request.stream(), answerMaxBytes, client::redact);
+            Measurement m = answers.keep(model, measureOnce(client, request, meter, inFlight));
             if (backoffMs != null) {
                 m = m.withBackoffMs(backoffMs);
             }
@@ -142,6 +150,11 @@ final class RetryingRequests {
                 inFlight.exit(meter);
             }
         }
+    }
+
+    /** A new cell starts: the answers of the one before were written and let go. */
+    void newCell() {
+        answers.newCell();
     }
 
     /** The row for a request not sent: its model failed, or its sweep stopped. */

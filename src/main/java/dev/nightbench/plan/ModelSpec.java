@@ -37,6 +37,16 @@ public record ModelSpec(String alias, String endpoint, String model, List<String
         this(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params, null);
     }
 
+    /** The temperature its requests are sent with: its own {@code params.temperature}, else the run's. */
+    public double temperature(RunParams run) {
+        return params.containsKey("temperature") ? ((Number) params.get("temperature")).doubleValue() : run.temperature();
+    }
+
+    /** The seed its requests are sent with: its own {@code params.seed}, else the run's; null when none is sent. */
+    public Long seed(RunParams run) {
+        return params.containsKey("seed") ? ((Number) params.get("seed")).longValue() : run.seed();
+    }
+
     /** The same model with this load. */
     public ModelSpec withLoad(LoadSpec load) {
         return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,

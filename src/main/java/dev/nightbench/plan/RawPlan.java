@@ -43,7 +43,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     record RawRun(Integer warmup, Integer rounds, Integer maxTokens, Double temperature, Long seed, Boolean stream,
-                  Integer failAfter, RawTimeouts timeouts, String connection) {
+                  Integer failAfter, RawTimeouts timeouts, String connection, String answerMaxBytes) {
     }
 
     /** Durations stay text here so a bad one is reported with its line rather than failing the parse. */

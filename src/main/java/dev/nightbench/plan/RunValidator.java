@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Checks the plan's {@code run:} section (warm-up, rounds, max_tokens, fail_after, temperature, seed, stream, the
- * timeouts and the connection policy) and fills in the defaults of {@link RunParams#defaults()} for what it leaves
+ * timeouts, the connection policy and the answer bound) and fills in the defaults of {@link RunParams#defaults()} for what it leaves
  * out. Also checks an endpoint's own connection policy, which overrides the run's.
  */
 final class RunValidator {
@@ -51,7 +51,22 @@ final class RunValidator {
         }
         ConnectionPolicy connection = raw.connection() == null ? d.connection()
                 : connection(raw.connection(), at.child("connection"), d.connection());
-        return new RunParams(warmup, rounds, maxTokens, temperature, seed, stream, t, failAfter, connection);
+        int answerMaxBytes = answerMaxBytes(raw.answerMaxBytes(), d.answerMaxBytes(), at.child("answer_max_bytes"));
+        return new RunParams(warmup, rounds, maxTokens, temperature, seed, stream, t, failAfter, connection,
+                answerMaxBytes);
+    }
+
+    private int answerMaxBytes(String text, int fallback, FieldPath at) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return (int) Sizes.parse(text, RunParams.MIN_ANSWER_MAX_BYTES, RunParams.MAX_ANSWER_MAX_BYTES,
+                    "every answer's first 2,000 characters (up to 6,000 bytes) are kept whole for requests.response_prefix");
+        } catch (IllegalArgumentException e) {
+            problems.add(plan, at, e.getMessage());
+            return fallback;
+        }
     }
 
     ConnectionPolicy connection(String text, FieldPath at, ConnectionPolicy fallback) {

@@ -11,8 +11,8 @@ import static dev.nightbench.report.ReportDocument.text;
  * baseline, per-model latency figures (serial cells), the load levels and sweeps, failures, trend charts, sample
  * answers and per-prompt figures. Every figure is named as in METRICS.md. Each section is its own class
  * ({@link RunInfoContent}, {@link BaselineContent}, {@link ModelsContent}, {@link LoadContent},
- * {@link FailuresContent}, {@link TrendsContent}, {@link SamplesContent}, {@link PromptsContent}); this one only
- * puts them in order and closes with the figures' definitions.
+ * {@link FailuresContent}, {@link TrendsContent}, {@link SamplesContent}, {@link AnswersContent},
+ * {@link PromptsContent}); this one only puts them in order and closes with the figures' definitions.
  */
 final class ReportContent {
 
@@ -21,9 +21,10 @@ final class ReportContent {
 
     /**
      * @param chartProblem why the charts are missing, or null
+     * @param answers      the answers' repeatability and changes against the newest baseline run
      */
     static ReportDocument build(ReportData data, TrendReport trend, List<TrendCharts.Chart> charts,
-                                List<LoadCharts.Chart> loadCharts, String chartProblem) {
+                                List<LoadCharts.Chart> loadCharts, String chartProblem, AnswersContent.Answers answers) {
         ReportData.Run run = data.run();
         ReportDocument doc = new ReportDocument("Nightbench run " + run.runId() + ": " + run.planName());
         RunInfoContent.banner(doc, run);
@@ -34,6 +35,7 @@ final class ReportContent {
         FailuresContent.failures(doc, data);
         TrendsContent.trends(doc, data, trend, charts, chartProblem);
         SamplesContent.samples(doc, data);
+        AnswersContent.answers(doc, answers);
         PromptsContent.prompts(doc, data);
         doc.add(new ReportDocument.Paragraph(List.of(text("Figures are defined in METRICS.md: TTFT = t0 to the first "
                 + "chunk carrying a token, content or reasoning_content; TTFO = t0 to the first content token (differs "

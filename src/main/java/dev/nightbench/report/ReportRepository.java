@@ -106,6 +106,11 @@ class ReportRepository {
         return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
     }
 
+    /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
+    AnswersContent.Answers answers(long runId, Long baselineRunId) {
+        return AnswersQueries.load(jdbc, runId, baselineRunId);
+    }
+
     /** Retries, flagged requests, TTFO of reasoning models and missing cold starts of the run (V7). */
     Visibility visibility(long runId) {
         return Visibility.load(jdbc, runId);

@@ -110,7 +110,9 @@ public class ReportService {
             log.warn("Charts for run {} could not be drawn: {}", runId, chartProblem);
         }
         long drawn = System.nanoTime();
-        ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem);
+        AnswersContent.Answers answers = repository.answers(runId,
+                trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
+        ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
         VisibilityContent.insert(doc, repository.visibility(runId));
         try {
             Files.createDirectories(dir);

@@ -10,8 +10,10 @@ import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.store.AnswerStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
+import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.RequestRow;
 import dev.nightbench.store.RequestStore;
 import dev.nightbench.store.RunStatus;
@@ -40,15 +42,17 @@ class RunSteps {
 
     private final RunStore runs;
     private final RequestStore requests;
+    private final AnswerStore answers;
     private final SummaryStore summaries;
     private final LoadPhaseStore loadPhases;
     private final ReportService reports;
     private final Clock clock;
 
-    RunSteps(RunStore runs, RequestStore requests, SummaryStore summaries, LoadPhaseStore loadPhases,
-             ReportService reports, Clock clock) {
+    RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
+             LoadPhaseStore loadPhases, ReportService reports, Clock clock) {
         this.runs = runs;
         this.requests = requests;
+        this.answers = answers;
         this.summaries = summaries;
         this.loadPhases = loadPhases;
         this.reports = reports;
@@ -148,6 +152,7 @@ class RunSteps {
         for (WarmUp w : warmUps) {
             if (w.result() != null) {
                 requests.insert(rows(session, w.result()));
+                answers.insert(StoreRows.answers(runId, w.result()));
             }
             runs.setColdStart(runId, w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
         }
@@ -203,13 +208,19 @@ class RunSteps {
         return session.executor().execute(cell);
     }
 
-    /** Step 4 (writer): the cells' request rows and, for load cells, their phases, in the chunk's transaction. */
+    /**
+     * Step 4 (writer): the cells' request rows, their whole answers and, for load cells, their phases, in the chunk's
+     * transaction.
+     */
     void write(RunSession session, List<? extends CellResult> results) {
         List<RequestRow> rows = new ArrayList<>();
+        List<AnswerRow> answerRows = new ArrayList<>();
         for (CellResult r : results) {
             rows.addAll(rows(session, r));
+            answerRows.addAll(StoreRows.answers(session.runId(), r));
         }
         requests.insert(rows);
+        answers.insert(answerRows);
         for (CellResult r : results) {
             if (r.load() != null) {
                 loadPhases.insert(StoreRows.loadPhase(session.runId(), r.cell(), r.load()));

@@ -7,6 +7,7 @@ import dev.nightbench.measure.CellExecutor.LoadPhase;
 import dev.nightbench.measure.ClientCalibration;
 import dev.nightbench.measure.ClientLoad;
 import dev.nightbench.measure.Measurement;
+import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.ClientCalibrationStore;
 import dev.nightbench.store.LoadPhaseStatus;
 import dev.nightbench.store.LoadPhaseStore;
@@ -44,8 +45,33 @@ public final class StoreRows {
                 m.startedAt(), a.scheduledLagMs(), m.streamed(), simulated, m.prepMs(), m.ttftMs(), m.ttfoMs(),
                 m.e2eMs(), m.totalMs(), m.promptTokens(), m.outputTokens(), m.tokensSource(),
                 m.outputTokensEstimate(), m.tokensDiffPct(), m.tpotMs(), m.decodeTps(), m.e2eTps(), m.chunkCount(),
-                m.gapMeanMs(), m.gapP50Ms(), m.gapP95Ms(), m.gapMaxMs(), m.finishReason(), m.responseText(),
+                m.gapMeanMs(), m.gapP50Ms(), m.gapP95Ms(), m.gapMaxMs(), m.finishReason(), prefix(m.responseText()),
                 m.reconnects(), m.backoffMs(), m.flags());
+    }
+
+    /** What {@code requests.response_prefix} keeps of an answer: its first {@link RequestRow#PREFIX_CHARS} chars. */
+    static String prefix(String answer) {
+        return answer == null || answer.length() <= RequestRow.PREFIX_CHARS ? answer
+                : answer.substring(0, RequestRow.PREFIX_CHARS);
+    }
+
+    /**
+     * The whole answers of a cell's attempts, as {@code answers} rows: every attempt that succeeded (an empty answer
+     * too: it is what the model said), and a failed attempt that received some content before it failed (a cut
+     * stream's partial answer, flagged by its request's status); never a skipped request.
+     */
+    public static List<AnswerRow> answers(long runId, CellResult result) {
+        List<AnswerRow> rows = new ArrayList<>();
+        Cell cell = result.cell();
+        for (Attempt a : result.attempts()) {
+            Measurement m = a.measurement();
+            String text = m.responseText();
+            if (m.ok() ? text != null : m.failure() != null && text != null && !text.isEmpty()) {
+                rows.add(new AnswerRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(), text,
+                        m.responseTruncated()));
+            }
+        }
+        return rows;
     }
 
     /** A load cell as a whole, as its {@code load_phases} row. */

@@ -60,11 +60,11 @@ public class RunStore {
             Endpoint e = plan.endpoint(m.endpoint()).orElseThrow();
             jdbc.sql("""
                             INSERT INTO run_models (run_id, model_alias, ordinal, endpoint_name, base_url, server_model,
-                                capabilities, size_mb, price_input_per_1k, price_output_per_1k, simulated)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                capabilities, size_mb, price_input_per_1k, price_output_per_1k, simulated, temperature, seed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(runId, m.alias(), ordinal++, e.name(), e.baseUrl() == null ? null : redact(e.baseUrl().toString()),
                             m.model(), m.capabilities().toArray(String[]::new), m.sizeMb(), m.priceInputPer1k(),
-                            m.priceOutputPer1k(), e.simulated())
+                            m.priceOutputPer1k(), e.simulated(), m.temperature(plan.run()), m.seed(plan.run()))
                     .update();
         }
         ordinal = 0;

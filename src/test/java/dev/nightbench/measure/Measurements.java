@@ -39,6 +39,7 @@ public final class Measurements {
     private Integer httpStatus;
     private Long retryAfterMs;
     private String responseText;
+    private boolean responseTruncated;
     private boolean streamed;
     private int reconnects;
     private Double backoffMs;
@@ -55,7 +56,7 @@ public final class Measurements {
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
                 gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
-                responseText, streamed, reconnects, backoffMs, flags);
+                responseText, responseTruncated, streamed, reconnects, backoffMs, flags);
     }
 
     /** The attempt succeeded (the default). */
@@ -178,6 +179,12 @@ public final class Measurements {
 
     public Measurements retryAfterMs(Long v) {
         this.retryAfterMs = v;
+        return this;
+    }
+
+    /** The answer was longer than the text kept. */
+    public Measurements responseTruncated(boolean v) {
+        this.responseTruncated = v;
         return this;
     }
 

@@ -54,6 +54,10 @@ class CrashRestartTest {
             assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(6);
             assertThat(jdbc.sql("SELECT count(DISTINCT (model_alias, prompt_id, round)) FROM measured_requests")
                     .query(Long.class).single()).isEqualTo(6);
+            // every answer stored exactly once, with its request: none from the request in flight, none doubled
+            assertThat(jdbc.sql("SELECT count(*) FROM answers").query(Long.class).single()).isEqualTo(6);
+            assertThat(jdbc.sql("SELECT count(DISTINCT (model_alias, prompt_id, round)) FROM measured_answers")
+                    .query(Long.class).single()).isEqualTo(6);
             assertThat(server.requestCount()).isEqualTo(7); // 6 + the one in flight when killed, never stored
             assertThat(jdbc.sql("SELECT status FROM runs").query(String.class).single()).isEqualTo("COMPLETED");
             assertThat(jdbc.sql("SELECT requests FROM summaries WHERE prompt_id = '*'").query(Integer.class).list())

@@ -10,6 +10,7 @@ import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.store.CheckStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
 import dev.nightbench.store.RequestRow;
@@ -44,9 +45,11 @@ class RunSteps {
     private final LoadPhaseStore loadPhases;
     private final ReportService reports;
     private final Clock clock;
+    private final CheckStore checks;
 
     RunSteps(RunStore runs, RequestStore requests, SummaryStore summaries, LoadPhaseStore loadPhases,
-             ReportService reports, Clock clock) {
+             ReportService reports, Clock clock, CheckStore checks) {
+        this.checks = checks;
         this.runs = runs;
         this.requests = requests;
         this.summaries = summaries;
@@ -62,6 +65,7 @@ class RunSteps {
         CrashPoints.reached("registerRun.before-insert");
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
+        checks.register(StoreRows.plannedChecks(runId, plan));
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);
@@ -203,13 +207,19 @@ class RunSteps {
         return session.executor().execute(cell);
     }
 
-    /** Step 4 (writer): the cells' request rows and, for load cells, their phases, in the chunk's transaction. */
+    /**
+     * Step 4 (writer): the cells' request rows, the check results of their answers and, for load cells, their phases,
+     * in the chunk's transaction.
+     */
     void write(RunSession session, List<? extends CellResult> results) {
         List<RequestRow> rows = new ArrayList<>();
+        List<CheckStore.CheckResultRow> checked = new ArrayList<>();
         for (CellResult r : results) {
             rows.addAll(rows(session, r));
+            checked.addAll(StoreRows.checkResults(session.runId(), r, session.checks()));
         }
         requests.insert(rows);
+        checks.insert(checked);
         for (CellResult r : results) {
             if (r.load() != null) {
                 loadPhases.insert(StoreRows.loadPhase(session.runId(), r.cell(), r.load()));

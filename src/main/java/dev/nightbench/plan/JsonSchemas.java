@@ -80,7 +80,7 @@ public final class JsonSchemas {
             List<Error> errors = meta.validate(node);
             if (!errors.isEmpty()) {
                 return "the meta-schema rejects it: " + errors.stream().limit(3)
-                        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+                        .map(e -> where(e) + ": " + e.getMessage())
                         .collect(Collectors.joining("; "));
             }
             REGISTRY.getSchema(node);
@@ -96,5 +96,11 @@ public final class JsonSchemas {
             s = s.substring(0, s.length() - 1);
         }
         return s.replaceFirst("^https?://", "");
+    }
+
+    /** The failing value's JSON pointer, "/" for the whole document. */
+    private static String where(Error e) {
+        String at = String.valueOf(e.getInstanceLocation());
+        return at.isEmpty() ? "/" : at;
     }
 }

@@ -72,7 +72,7 @@ final class JsonCheck implements Check {
             return CheckOutcome.pass(what + ", valid against the schema");
         }
         return CheckOutcome.fail(what + " fails the schema: " + errors.stream().limit(2)
-                .map(e -> e.getInstanceLocation() + ": " + e.getMessage()).collect(Collectors.joining("; "))
+                .map(e -> where(e) + ": " + e.getMessage()).collect(Collectors.joining("; "))
                 + (errors.size() > 2 ? " (+" + (errors.size() - 2) + " more)" : ""));
     }
 
@@ -84,5 +84,11 @@ final class JsonCheck implements Check {
             return "array";
         }
         return v.isString() ? "string" : v.isNumber() ? "number" : v.isBoolean() ? "boolean" : "null";
+    }
+
+    /** The failing value's JSON pointer, "/" for the whole document. */
+    private static String where(Error e) {
+        String at = String.valueOf(e.getInstanceLocation());
+        return at.isEmpty() ? "/" : at;
     }
 }

@@ -66,6 +66,9 @@ class QualityJobTest extends JobTestSupport {
         assertThat(jdbc.sql("SELECT reason FROM failed_checks WHERE run_id = ? AND model_alias = 'sim-large'"
                 + " AND prompt_id = 'sum' AND kind = 'numeric' AND round = 1").param(runId).query(String.class).single())
                 .isEqualTo("first number 17, expected 42");
+        assertThat(jdbc.sql("SELECT reason FROM failed_checks WHERE run_id = ? AND model_alias = 'sim-large'"
+                + " AND prompt_id = 'city-json' AND round = 3").param(runId).query(String.class).single())
+                .isEqualTo("JSON object fails the schema: /: required property 'country' not found");
         assertThat(jdbc.sql("SELECT reason FROM failed_checks WHERE run_id = ? AND model_alias = 'sim-medium'"
                 + " AND prompt_id = 'capital' AND round = 2").param(runId).query(String.class).single())
                 .isEqualTo("expected no 'Lyon', found at character 11");

@@ -57,14 +57,14 @@ final class QualityContent {
         TableBuilder failed = new TableBuilder().text("Model").text("Prompt").number("Round").text("Check")
                 .text("Reason").text("Answer (prefix)");
         for (QualityData.FailedCheck f : q.failed()) {
-            failed.row(f.modelAlias(), f.promptId(), f.round() == null ? "–" : f.round().toString(),
+            failed.row(f.modelAlias(), f.promptId(), f.round() == null ? Format.NONE : f.round().toString(),
                     "#" + f.checkIndex() + " " + f.description(), f.reason(), cut(f.responsePrefix()));
         }
         doc.add(failed.build());
     }
 
     private static String interval(QualityData.Rate r) {
-        return r.wilsonLow() == null ? "–" : Format.share(r.wilsonLow()) + " – " + Format.share(r.wilsonHigh());
+        return r.wilsonLow() == null ? Format.NONE : Format.share(r.wilsonLow()) + " – " + Format.share(r.wilsonHigh());
     }
 
     private static String cut(String answer) {

@@ -52,6 +52,7 @@ import java.util.function.Function;
  *   - id: capital                  # same alphabet as aliases
  *     text: "What is the capital of France?"
  *     system: "Answer in one sentence."       # optional
+ *     expect: [{contains: Paris}, {max_words: 20}]  # optional answer checks (CheckValidator, jobs/README.md)
  *   - id: chat-1
  *     messages: [{role: user, content: "Hi"}, {role: assistant, content: "Hello"},
  *                {role: user, content: "Tell me a joke"}]

@@ -86,7 +86,7 @@ import java.util.function.Function;
  * files are not interpolated.
  *
  * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
- * (models_file, then prompts_file), each part labelled and length-prefixed, line endings normalised to
+ * (models_file, then prompts_file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
  * {@code \n}: it changes when the plan's content does, not when the environment does.
  * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
  */

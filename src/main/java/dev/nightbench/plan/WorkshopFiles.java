@@ -20,7 +20,7 @@ final class WorkshopFiles {
     static final String MODELS_EXPECTED = "expected a JSON object mapping each alias to its details,"
             + " e.g. {\"phi-4-mini\": {\"capabilities\": [\"chat\"], \"size_mb\": 3600}}";
     static final String PROMPTS_EXPECTED = "expected a JSON array of prompt strings, e.g. [\"Hello\", \"2+2?\"]";
-    static final String PROMPT_ENTRY_EXPECTED = "expected a prompt string, or an object {\"text\": \"...\", \"expect\":"
+    static final String PROMPT_ENTRY_WITH_CHECKS = "an entry with checks is an object {\"text\": \"...\", \"expect\":"
             + " [{\"contains\": \"...\"}]}";
 
     record Models(Source source, Map<String, RawFileModel> byAlias) {
@@ -100,7 +100,8 @@ final class WorkshopFiles {
                     }
                 }
             } else {
-                problems.add(source, FieldPath.of(i), PROMPT_ENTRY_EXPECTED + ", got " + describe(entry));
+                problems.add(source, FieldPath.of(i), "expected a prompt string, got " + describe(entry) + "; "
+                        + PROMPT_ENTRY_WITH_CHECKS);
                 texts.add(null);
             }
         }

@@ -37,6 +37,7 @@ class LayoutTest {
             .layer("report").definedBy("dev.nightbench.report..")
             .layer("store").definedBy("dev.nightbench.store..")
             .layer("measure").definedBy("dev.nightbench.measure..")
+            .layer("quality").definedBy("dev.nightbench.quality..")
             .layer("plan").definedBy("dev.nightbench.plan..")
             .layer("client").definedBy("dev.nightbench.client..")
             .layer("db").definedBy("dev.nightbench.db..")
@@ -44,13 +45,14 @@ class LayoutTest {
             .whereLayer("client").mayNotAccessAnyLayer()
             .whereLayer("plan").mayNotAccessAnyLayer()
             .whereLayer("db").mayNotAccessAnyLayer()
+            .whereLayer("quality").mayOnlyAccessLayers("plan")
             .whereLayer("measure").mayOnlyAccessLayers("client", "plan")
             .whereLayer("store").mayOnlyAccessLayers("plan", "client")
             .whereLayer("report").mayOnlyAccessLayers("store", "measure", "plan", "client")
-            .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "plan", "client")
+            .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "plan", "client")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "plan",
-                    "client", "db")
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "quality",
+                    "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 
     static final ArchRule NO_LOOPS = slices().matching("dev.nightbench.(*)..").should().beFreeOfCycles()

@@ -1,6 +1,10 @@
 package dev.nightbench.plan;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An OpenAI-compatible endpoint. The API key is never held here, only the NAME of the environment
@@ -11,8 +15,28 @@ import java.net.URI;
  * @param apiKeyEnv name of the environment variable holding the API key, or null for none
  * @param simulated true for Nightbench's built-in loopback simulated endpoint ({@code type: simulated})
  * @param connection this endpoint's connection policy, or null for the run's ({@code run.connection})
+ * @param answers   simulated endpoint only: scripted answers by served model name, then prompt id; a model answers
+ *                  its n-th request for a prompt (warm-up included) with the (n mod size)-th text; empty for none
  */
-public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection) {
+public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection,
+                       Map<String, Map<String, List<String>>> answers) {
+
+    public Endpoint {
+        Map<String, Map<String, List<String>>> copy = new LinkedHashMap<>();
+        if (answers != null) {
+            answers.forEach((model, byPrompt) -> {
+                Map<String, List<String>> inner = new LinkedHashMap<>();
+                byPrompt.forEach((prompt, texts) -> inner.put(prompt, List.copyOf(texts)));
+                copy.put(model, Collections.unmodifiableMap(inner));
+            });
+        }
+        answers = Collections.unmodifiableMap(copy);
+    }
+
+    /** Without scripted answers. */
+    public Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection) {
+        this(name, baseUrl, apiKeyEnv, simulated, connection, null);
+    }
 
     /** Following the run's connection policy. */
     public Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated) {

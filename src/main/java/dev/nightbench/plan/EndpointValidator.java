@@ -82,11 +82,64 @@ final class EndpointValidator {
             }
             ConnectionPolicy connection = e.connection() == null ? null : runs.connection(e.connection(),
                     ep.child("connection"), RunParams.defaults().connection());
-            if (ok) {
-                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection));
+            Map<String, Map<String, List<String>>> answers = answers(e.answers(), simulated, ep.child("answers"));
+            if (ok && answers != null) {
+                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection, answers));
             }
         }
         return out;
+    }
+
+    /**
+     * A simulated endpoint's {@code answers:}: served model name → prompt id → a text or a list of texts. Which prompt
+     * ids exist is checked once the prompts are known ({@link PlanValidator}).
+     *
+     * @return the answers (empty when none), or null after a problem
+     */
+    private Map<String, Map<String, List<String>>> answers(Object raw, boolean simulated, FieldPath at) {
+        Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        String example = "a mapping of model name to {prompt id: answer text, or a list of texts used in turn}, e.g."
+                + " {sim-fast: {capital: Paris., sum: ['42', '41']}}";
+        if (!simulated) {
+            problems.add(plan, at, "only a simulated endpoint takes scripted answers; remove it");
+            return null;
+        }
+        if (!(raw instanceof Map<?, ?> byModel)) {
+            problems.add(plan, at, "expected " + example + ", got " + CheckValidator.describe(raw));
+            return null;
+        }
+        boolean ok = true;
+        for (Map.Entry<?, ?> m : byModel.entrySet()) {
+            String model = String.valueOf(m.getKey());
+            if (!(m.getValue() instanceof Map<?, ?> byPrompt) || byPrompt.isEmpty()) {
+                problems.add(plan, at.child(model), "expected " + example + ", got "
+                        + CheckValidator.describe(m.getValue()));
+                ok = false;
+                continue;
+            }
+            Map<String, List<String>> texts = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> p : byPrompt.entrySet()) {
+                String prompt = String.valueOf(p.getKey());
+                List<?> values = p.getValue() instanceof List<?> l ? l : java.util.Collections.singletonList(p.getValue());
+                List<String> strings = new ArrayList<>();
+                for (Object v : values) {
+                    if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                        strings.add(String.valueOf(v));
+                    }
+                }
+                if (values.isEmpty() || strings.size() != values.size()) {
+                    problems.add(plan, at.child(model).child(prompt), "expected an answer text or a non-empty list of"
+                            + " texts, got " + CheckValidator.describe(p.getValue()));
+                    ok = false;
+                }
+                texts.put(prompt, strings);
+            }
+            out.put(model, texts);
+        }
+        return ok ? out : null;
     }
 
     private URI url(String text, FieldPath at) {

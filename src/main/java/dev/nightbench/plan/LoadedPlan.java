@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param plan          the validated plan
  * @param rawText       the plan file's text before environment interpolation
- * @param includedFiles the files the plan includes (models_file, then prompts_file), as read
+ * @param includedFiles the files the plan includes (models_file, then prompts_file, then schema files), as read
  */
 public record LoadedPlan(Plan plan, String rawText, List<IncludedFile> includedFiles) {
 
@@ -20,7 +20,7 @@ public record LoadedPlan(Plan plan, String rawText, List<IncludedFile> includedF
     }
 
     /**
-     * @param key     the plan key that names the file: {@code models_file} or {@code prompts_file}
+     * @param key     the plan key that names the file: {@code models_file}, {@code prompts_file} or {@code schema_file}
      * @param path    the file as resolved against the plan's directory
      * @param rawText its text as read
      */

@@ -46,6 +46,16 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         this(name, source, endpoints, models, prompts, run, hash, null, null, null, null);
     }
 
+    /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
+    public Plan withHash(String newHash) {
+        return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry);
+    }
+
+    /** True when any prompt has {@code expect:} checks. */
+    public boolean hasChecks() {
+        return prompts.stream().anyMatch(p -> !p.expect().isEmpty());
+    }
+
     public Optional<Endpoint> endpoint(String endpointName) {
         return endpoints.stream().filter(e -> e.name().equals(endpointName)).findFirst();
     }

@@ -52,6 +52,7 @@ import java.util.function.Function;
  *   - id: capital                  # same alphabet as aliases
  *     text: "What is the capital of France?"
  *     system: "Answer in one sentence."       # optional
+ *     expect: [{contains: Paris}, {max_words: 20}]  # optional answer checks (CheckValidator, jobs/README.md)
  *   - id: chat-1
  *     messages: [{role: user, content: "Hi"}, {role: assistant, content: "Hello"},
  *                {role: user, content: "Tell me a joke"}]
@@ -85,7 +86,7 @@ import java.util.function.Function;
  * files are not interpolated.
  *
  * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
- * (models_file, then prompts_file), each part labelled and length-prefixed, line endings normalised to
+ * (models_file, then prompts_file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
  * {@code \n}: it changes when the plan's content does, not when the environment does.
  * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
  */
@@ -174,17 +175,38 @@ public final class PlanLoader {
                     includedBy(source, "prompts_file"), problems);
         }
 
-        String hash = hash(raw, included);
-        Plan plan = new PlanValidator(source, problems)
-                .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, hash);
+        List<IncludedFile> schemaFiles = new ArrayList<>();
+        Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles))
+                .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
         problems.throwIfAny();
-        return new LoadedPlan(plan, raw, included);
+        included.addAll(schemaFiles);
+        return new LoadedPlan(plan.withHash(hash(raw, included)), raw, included);
     }
 
     /** "the prompts_file of jobs/x.yaml (line 9)": said with every problem of an included file as a whole. */
     private static String includedBy(Source plan, String key) {
         Integer line = plan.lineOf(FieldPath.of(key));
         return "the " + key + " of " + plan.file() + (line == null ? "" : " (line " + line + ")");
+    }
+
+    /** A check's schema_file, resolved against the directory of the file naming it; each file read once. */
+    private static CheckValidator.SchemaFile schemaFile(Source from, String name, List<IncludedFile> read) {
+        Path dir = from.file().getParent();
+        Path path = (dir == null ? Path.of(name.strip()) : dir.resolve(name.strip())).normalize();
+        for (IncludedFile f : read) {
+            if (f.path().equals(path)) {
+                return new CheckValidator.SchemaFile(f, null);
+            }
+        }
+        String[] error = new String[1];
+        String text = read(path, message -> error[0] = message);
+        if (text == null) {
+            return new CheckValidator.SchemaFile(null, "cannot read '" + name + "' (" + path.toAbsolutePath() + "): "
+                    + error[0]);
+        }
+        IncludedFile f = new IncludedFile("schema_file", path, text);
+        read.add(f);
+        return new CheckValidator.SchemaFile(f, null);
     }
 
     private IncludedFile include(Source plan, String key, String name, Problems problems) {

@@ -17,9 +17,18 @@ final class PlanValidator {
     private final IdValidator idChecks;
     private final RunValidator runs;
 
+    private final CheckValidator checks;
+
+    /** A validator for a plan without schema files (a check naming one is reported as unreadable). */
     PlanValidator(Source plan, Problems problems) {
+        this(plan, problems, (source, name) -> new CheckValidator.SchemaFile(null, "cannot read '" + name + "'"));
+    }
+
+    PlanValidator(Source plan, Problems problems,
+                  java.util.function.BiFunction<Source, String, CheckValidator.SchemaFile> schemaFiles) {
         this.plan = plan;
         this.problems = problems;
+        this.checks = new CheckValidator(problems, schemaFiles);
         this.loads = new LoadValidator(plan, problems);
         this.idChecks = new IdValidator(plan, problems);
         this.runs = new RunValidator(plan, problems);
@@ -36,7 +45,8 @@ final class PlanValidator {
         LoadValidator.Part planLoad = loads.part(raw.load(), loadAt);
         List<ModelSpec> models = new ModelValidator(plan, problems, idChecks, loads, planLoad)
                 .models(raw, endpoints, fileModels);
-        List<PromptSpec> prompts = new PromptValidator(plan, problems, idChecks).prompts(raw, filePrompts);
+        List<PromptSpec> prompts = new PromptValidator(plan, problems, idChecks, checks).prompts(raw, filePrompts);
+        scriptedPrompts(endpoints, raw, prompts);
         RunParams run = runs.run(raw.run());
         Slo slo = loads.slo(raw.slo());
         RetrySettings retry = loads.retry(raw.retry());
@@ -46,6 +56,23 @@ final class PlanValidator {
             return null;
         }
         return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry);
+    }
+
+    /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */
+    private void scriptedPrompts(List<Endpoint> endpoints, RawPlan raw, List<PromptSpec> prompts) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        prompts.forEach(p -> ids.add(p.id()));
+        for (int i = 0; i < endpoints.size(); i++) {
+            Endpoint e = endpoints.get(i);
+            int index = raw.endpoints().indexOf(raw.endpoints().stream().filter(r -> r != null
+                    && e.name().equals(r.name())).findFirst().orElse(null));
+            e.answers().forEach((model, byPrompt) -> byPrompt.keySet().forEach(id -> {
+                if (!ids.contains(id)) {
+                    problems.add(plan, FieldPath.of("endpoints", index, "answers", model, id), "no prompt has id '" + id
+                            + "'; prompt ids: " + String.join(", ", ids.stream().sorted().toList()));
+                }
+            }));
+        }
     }
 
     private String name(String name, String defaultName) {

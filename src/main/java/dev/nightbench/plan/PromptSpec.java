@@ -10,11 +10,23 @@ import java.util.List;
  * @param text     the user text, or null when {@code messages} is given
  * @param messages explicit chat messages, or empty when {@code text} is given
  * @param system   optional system prompt, sent first
+ * @param expect   the checks every measured answer to it gets ({@code expect:}), empty for none
  */
-public record PromptSpec(String id, String text, List<PromptMessage> messages, String system) {
+public record PromptSpec(String id, String text, List<PromptMessage> messages, String system, List<CheckSpec> expect) {
 
     public PromptSpec {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        expect = expect == null ? List.of() : List.copyOf(expect);
+    }
+
+    /** A prompt without checks. */
+    public PromptSpec(String id, String text, List<PromptMessage> messages, String system) {
+        this(id, text, messages, system, List.of());
+    }
+
+    /** The same prompt with these checks. */
+    public PromptSpec withExpect(List<CheckSpec> checks) {
+        return new PromptSpec(id, text, messages, system, checks);
     }
 
     /** The messages to send, system prompt first. */

@@ -22,10 +22,13 @@ final class PromptValidator {
     private final Problems problems;
     private final IdValidator idChecks;
 
-    PromptValidator(Source plan, Problems problems, IdValidator idChecks) {
+    private final CheckValidator checks;
+
+    PromptValidator(Source plan, Problems problems, IdValidator idChecks, CheckValidator checks) {
         this.plan = plan;
         this.problems = problems;
         this.idChecks = idChecks;
+        this.checks = checks;
     }
 
     List<PromptSpec> prompts(RawPlan raw, WorkshopFiles.Prompts filePrompts) {
@@ -67,8 +70,10 @@ final class PromptValidator {
                     problems.add(filePrompts.source(), pp, "is an empty prompt");
                     ok = false;
                 }
-                if (ok) {
-                    out.add(new PromptSpec(id, text, List.of(), null));
+                List<CheckSpec> expect = checks.checks(filePrompts.source(), pp.child("expect"),
+                        filePrompts.expects().get(i));
+                if (ok && expect != null) {
+                    out.add(new PromptSpec(id, text, List.of(), null, expect));
                 }
             }
         }
@@ -122,6 +127,7 @@ final class PromptValidator {
                 messages.add(new PromptMessage(m.role(), m.content()));
             }
         }
-        return ok ? new PromptSpec(p.id(), p.text(), messages, p.system()) : null;
+        List<CheckSpec> expect = checks.checks(plan, at.child("expect"), p.expect());
+        return ok && expect != null ? new PromptSpec(p.id(), p.text(), messages, p.system(), expect) : null;
     }
 }

@@ -16,7 +16,8 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry) {
 
-    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection) {
+    /** {@code answers} (simulated endpoints only) stays untyped: checked by {@link EndpointValidator}. */
+    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
@@ -36,7 +37,8 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                     @JsonProperty("output_per_1k") BigDecimal outputPer1k) {
     }
 
-    record RawPrompt(String id, String text, String system, List<RawMessage> messages) {
+    /** {@code expect} stays untyped: its entries have a shape per check kind, checked by {@link CheckValidator}. */
+    record RawPrompt(String id, String text, String system, List<RawMessage> messages, Object expect) {
     }
 
     record RawMessage(String role, String content) {

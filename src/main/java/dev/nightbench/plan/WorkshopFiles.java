@@ -20,11 +20,17 @@ final class WorkshopFiles {
     static final String MODELS_EXPECTED = "expected a JSON object mapping each alias to its details,"
             + " e.g. {\"phi-4-mini\": {\"capabilities\": [\"chat\"], \"size_mb\": 3600}}";
     static final String PROMPTS_EXPECTED = "expected a JSON array of prompt strings, e.g. [\"Hello\", \"2+2?\"]";
+    static final String PROMPT_ENTRY_WITH_CHECKS = "an entry with checks is an object {\"text\": \"...\", \"expect\":"
+            + " [{\"contains\": \"...\"}]}";
 
     record Models(Source source, Map<String, RawFileModel> byAlias) {
     }
 
-    record Prompts(Source source, List<String> texts) {
+    /**
+     * @param texts   each entry's prompt text in file order, null where the entry is unusable
+     * @param expects each entry's raw {@code expect} list (an object entry's), null where it has none
+     */
+    record Prompts(Source source, List<String> texts, List<Object> expects) {
     }
 
     private WorkshopFiles() {
@@ -76,16 +82,30 @@ final class WorkshopFiles {
             return null;
         }
         List<String> texts = new ArrayList<>();
+        List<Object> expects = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Object entry = entries.get(i);
+            expects.add(null);
             if (entry instanceof String s) {
                 texts.add(s);
+            } else if (entry instanceof Map<?, ?> m && m.get("text") instanceof String s) {
+                // an entry with checks: {"text": "...", "expect": [...]}; nothing else is allowed in it
+                texts.add(s);
+                expects.set(i, m.get("expect"));
+                for (Object key : m.keySet()) {
+                    if (!"text".equals(key) && !"expect".equals(key)) {
+                        problems.add(source, FieldPath.of(i, String.valueOf(key)),
+                                Binding.unknownKeyMessage(String.valueOf(key), List.of("text", "expect")));
+                        texts.set(i, null);
+                    }
+                }
             } else {
-                problems.add(source, FieldPath.of(i), "expected a prompt string, got " + describe(entry));
+                problems.add(source, FieldPath.of(i), "expected a prompt string, got " + describe(entry) + "; "
+                        + PROMPT_ENTRY_WITH_CHECKS);
                 texts.add(null);
             }
         }
-        return new Prompts(source, texts);
+        return new Prompts(source, texts, expects);
     }
 
     /** A file that is not JSON at all: the syntax error, which plan field includes the file, and what it should hold. */

@@ -11,8 +11,9 @@ import static dev.nightbench.report.ReportDocument.text;
  * baseline, per-model latency figures (serial cells), the load levels and sweeps, failures, trend charts, sample
  * answers and per-prompt figures. Every figure is named as in METRICS.md. Each section is its own class
  * ({@link RunInfoContent}, {@link BaselineContent}, {@link ModelsContent}, {@link LoadContent},
- * {@link FailuresContent}, {@link TrendsContent}, {@link SamplesContent}, {@link AnswersContent},
- * {@link PromptsContent}); this one only puts them in order and closes with the figures' definitions.
+ * {@link FailuresContent}, {@link QualityContent} (plans with checks only), {@link TrendsContent},
+ * {@link SamplesContent}, {@link AnswersContent}, {@link PromptsContent}); this one only puts them in order and closes
+ * with the figures' definitions.
  */
 final class ReportContent {
 
@@ -33,6 +34,7 @@ final class ReportContent {
         ModelsContent.models(doc, data);
         LoadContent.load(doc, data, loadCharts, chartProblem);
         FailuresContent.failures(doc, data);
+        QualityContent.quality(doc, data.quality());
         TrendsContent.trends(doc, data, trend, charts, chartProblem);
         SamplesContent.samples(doc, data);
         AnswersContent.answers(doc, answers);

@@ -10,7 +10,18 @@ import java.util.List;
 /** Everything a run's report shows about the run itself, read through the SQL views. */
 public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow> prompts, List<LoadLevel> loadLevels,
                          List<SweepResult> sweeps, List<Failure> failures, List<EndpointRow> endpoints,
-                         List<SampleAnswer> samples) {
+                         List<SampleAnswer> samples, QualityData quality) {
+
+    public ReportData {
+        quality = quality == null ? QualityData.NONE : quality;
+    }
+
+    /** A report without answer checks. */
+    public ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow> prompts, List<LoadLevel> loadLevels,
+                      List<SweepResult> sweeps, List<Failure> failures, List<EndpointRow> endpoints,
+                      List<SampleAnswer> samples) {
+        this(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples, null);
+    }
 
     public record Run(long runId, String planName, String planPath, String planHash, LocalDate runDate, String label,
                       boolean simulated, String host, String nightbenchVersion, String status, Instant startedAt,

@@ -103,7 +103,8 @@ class ReportRepository {
                         WHERE w.run_id = ?
                         ORDER BY rm.ordinal, w.model_alias, w.load_mode""")
                 .param(runId).query(ReportData.SweepResult.class).list();
-        return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples);
+        return new ReportData(run, slo, models, prompts, loadLevels, sweeps, failures, endpoints, samples,
+                QualityData.load(jdbc, runId));
     }
 
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */

@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.openai.OpenAiModelClient;
@@ -12,6 +13,7 @@ import dev.nightbench.plan.Plan;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -32,6 +34,16 @@ public final class ClientFactory {
     public record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
     }
 
+    /** The endpoint's {@code answers:}: each served model says the given texts to the given prompts. */
+    private static void scriptAnswers(SimulatedServer sim, Endpoint endpoint, Plan plan) {
+        endpoint.answers().forEach((model, byPrompt) -> {
+            Map<List<ChatMessage>, List<String>> byMessages = new LinkedHashMap<>();
+            byPrompt.forEach((promptId, texts) -> plan.prompt(promptId)
+                    .ifPresent(p -> byMessages.put(PlanToClient.messages(p), texts)));
+            sim.answers(model, byMessages);
+        });
+    }
+
     public Clients create(Plan plan) {
         SimulatedServer[] sim = new SimulatedServer[1];
         Map<String, ModelClient> byEndpoint = new LinkedHashMap<>();
@@ -41,6 +53,7 @@ public final class ClientFactory {
                 if (sim[0] == null) {
                     sim[0] = new SimulatedServer().withBuiltInModels().start();
                 }
+                scriptAnswers(sim[0], endpoint, plan);
                 baseUrl = sim[0].baseUrl().toString();
             } else {
                 baseUrl = endpoint.baseUrl().toString();

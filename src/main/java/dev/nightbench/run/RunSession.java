@@ -5,6 +5,7 @@ import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.Plan;
+import dev.nightbench.quality.QualityChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -32,6 +33,7 @@ public class RunSession implements AutoCloseable {
     private final SweepState sweeps;
     private final CellExecutor executor;
     private final ExecutionContext jobContext;
+    private final QualityChecks checks;
 
     RunSession(Plan plan, String snapshot, Map<String, ModelClient> clients, AutoCloseable resources, CircuitBreakers breakers,
                SweepState sweeps, CellExecutor executor, ExecutionContext jobContext) {
@@ -43,6 +45,12 @@ public class RunSession implements AutoCloseable {
         this.sweeps = sweeps;
         this.executor = executor;
         this.jobContext = jobContext;
+        this.checks = QualityChecks.of(plan);
+    }
+
+    /** The plan's answer checks, ready to run (regexes compiled, schemas loaded once per run). */
+    public QualityChecks checks() {
+        return checks;
     }
 
     public Plan plan() {

@@ -11,6 +11,7 @@ import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnswerStore;
+import dev.nightbench.store.CheckStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
 import dev.nightbench.store.AnswerRow;
@@ -47,9 +48,11 @@ class RunSteps {
     private final LoadPhaseStore loadPhases;
     private final ReportService reports;
     private final Clock clock;
+    private final CheckStore checks;
 
     RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
-             LoadPhaseStore loadPhases, ReportService reports, Clock clock) {
+             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks) {
+        this.checks = checks;
         this.runs = runs;
         this.requests = requests;
         this.answers = answers;
@@ -66,6 +69,7 @@ class RunSteps {
         CrashPoints.reached("registerRun.before-insert");
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
+        checks.register(StoreRows.plannedChecks(runId, plan));
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);
@@ -209,18 +213,21 @@ class RunSteps {
     }
 
     /**
-     * Step 4 (writer): the cells' request rows, their whole answers and, for load cells, their phases, in the chunk's
-     * transaction.
+     * Step 4 (writer): the cells' request rows, their whole answers, the check results of their answers and, for load
+     * cells, their phases, in the chunk's transaction.
      */
     void write(RunSession session, List<? extends CellResult> results) {
         List<RequestRow> rows = new ArrayList<>();
         List<AnswerRow> answerRows = new ArrayList<>();
+        List<CheckStore.CheckResultRow> checked = new ArrayList<>();
         for (CellResult r : results) {
             rows.addAll(rows(session, r));
             answerRows.addAll(StoreRows.answers(session.runId(), r));
+            checked.addAll(StoreRows.checkResults(session.runId(), r, session.checks()));
         }
         requests.insert(rows);
         answers.insert(answerRows);
+        checks.insert(checked);
         for (CellResult r : results) {
             if (r.load() != null) {
                 loadPhases.insert(StoreRows.loadPhase(session.runId(), r.cell(), r.load()));

@@ -8,6 +8,11 @@ import dev.nightbench.measure.ClientCalibration;
 import dev.nightbench.measure.ClientLoad;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.store.AnswerRow;
+import dev.nightbench.plan.CheckSpec;
+import dev.nightbench.plan.Plan;
+import dev.nightbench.plan.PromptSpec;
+import dev.nightbench.quality.QualityChecks;
+import dev.nightbench.store.CheckStore;
 import dev.nightbench.store.ClientCalibrationStore;
 import dev.nightbench.store.LoadPhaseStatus;
 import dev.nightbench.store.LoadPhaseStore;
@@ -69,6 +74,42 @@ public final class StoreRows {
             if (m.ok() ? text != null : m.failure() != null && text != null && !text.isEmpty()) {
                 rows.add(new AnswerRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(), text,
                         m.responseTruncated()));
+            }
+        }
+        return rows;
+    }
+
+    /** The plan's checks as the run's {@code run_checks} rows. */
+    public static List<CheckStore.PlannedCheck> plannedChecks(long runId, Plan plan) {
+        List<CheckStore.PlannedCheck> rows = new ArrayList<>();
+        for (PromptSpec p : plan.prompts()) {
+            for (int i = 0; i < p.expect().size(); i++) {
+                CheckSpec c = p.expect().get(i);
+                rows.add(new CheckStore.PlannedCheck(runId, p.id(), i, c.kind(), c.describe()));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The checks of every measured answer of a cell that succeeded, as {@code check_results} rows; warm-up cells and
+     * failed or skipped attempts get none. The answer is {@link Measurement#responseText()}.
+     */
+    public static List<CheckStore.CheckResultRow> checkResults(long runId, CellResult result, QualityChecks checks) {
+        Cell cell = result.cell();
+        List<CheckStore.CheckResultRow> rows = new ArrayList<>();
+        if (!RequestRow.MEASURE.equals(cell.phase()) || checks.isEmpty()) {
+            return rows;
+        }
+        for (Attempt a : result.attempts()) {
+            Measurement m = a.measurement();
+            if (!m.ok()) {
+                continue;
+            }
+            String promptId = a.promptId() != null ? a.promptId() : cell.promptId();
+            for (QualityChecks.Result r : checks.check(promptId, m.responseText())) {
+                rows.add(new CheckStore.CheckResultRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(),
+                        promptId, r.index(), r.kind(), r.passed(), r.reason()));
             }
         }
         return rows;

@@ -3,6 +3,7 @@ package dev.nightbench.store;
 import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.RequestStatus;
 import dev.nightbench.measure.SkipReason;
+import dev.nightbench.plan.CheckKind;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 
@@ -41,6 +42,16 @@ class DatabaseValuesTest {
         }
         assertThat(SkipReason.MODEL_FAILED.code()).isEqualTo("skipped");
         assertThat(SkipReason.SWEEP_STOPPED.code()).isEqualTo("sweep_stopped");
+    }
+
+    @Test
+    void checkKindsAreTheValuesOfTheRunChecksKindCheckAndReadBack() {
+        assertThat(Arrays.stream(CheckKind.values()).map(CheckKind::value)).containsExactly("contains", "not_contains",
+                "regex", "equals", "one_of", "numeric", "json", "max_chars", "max_words");
+        for (CheckKind k : CheckKind.values()) {
+            assertThat(CheckKind.from(k.value())).isSameAs(k);
+        }
+        assertThatThrownBy(() -> CheckKind.from("startswith")).hasMessageContaining("unknown check kind 'startswith'");
     }
 
     @Test

@@ -113,6 +113,20 @@ public final class SimulatedServer implements AutoCloseable {
         return register(name, request -> byIndex.apply(request.index()));
     }
 
+    /**
+     * Makes a model say these texts to these conversations ({@link ScriptedAnswers}), with the timing of the model
+     * registered under that name, or of {@value SimulatedModels#FAST} for a new name.
+     *
+     * @param answers texts by conversation; a conversation's n-th request gets text n mod size
+     */
+    public SimulatedServer answers(String name, Map<List<ChatMessage>, List<String>> answers) {
+        SimModel timing = models.getOrDefault(name, SimulatedModels.builtIn(SimulatedModels.FAST, 1,
+                SimulatedModels.DEFAULT_SEED));
+        Map<String, List<String>> byKey = new java.util.HashMap<>();
+        answers.forEach((messages, texts) -> byKey.put(ScriptedAnswers.key(messages), List.copyOf(texts)));
+        return register(name, new ScriptedAnswers(timing, byKey));
+    }
+
     /** Registers the built-in models with the slowdown factors of {@value SimulatedModels#SLOWDOWN_ENV}. */
     public SimulatedServer withBuiltInModels() {
         return withBuiltInModels(SimulatedModels.slowdownFromEnv(), SimulatedModels.DEFAULT_SEED);

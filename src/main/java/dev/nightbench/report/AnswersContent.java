@@ -84,8 +84,12 @@ final class AnswersContent {
         } else {
             line.add(text(" at temperature " + number(r.temperature())
                     + (r.seed() == null ? " without a seed" : " with seed " + r.seed())));
-            line.add(r.temperature() == 0 ? new Span(": not repeatable", ReportDocument.Style.BAD)
-                    : text(" (expected above temperature 0)"));
+            if (r.temperature() == 0) {
+                line.add(text(": "));
+                line.add(new Span("not repeatable", ReportDocument.Style.BAD));
+            } else {
+                line.add(text(" (expected above temperature 0)"));
+            }
         }
         return line;
     }

@@ -18,6 +18,7 @@ public record AnswerRow(long runId, String phase, int cellIndex, int requestInde
         if (text == null) {
             throw new IllegalArgumentException("an answer row needs its text (empty for an empty answer)");
         }
+        text = PgText.storable(text);
     }
 
     /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code text}, as {@code answers.sha256} stores it. */

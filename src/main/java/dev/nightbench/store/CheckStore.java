@@ -67,7 +67,7 @@ public class CheckStore {
             ps.setInt(i++, r.checkIndex());
             ps.setString(i++, r.kind().value());
             ps.setBoolean(i++, r.passed());
-            ps.setString(i, r.reason());
+            ps.setString(i, PgText.storable(r.reason()));
         });
     }
 }

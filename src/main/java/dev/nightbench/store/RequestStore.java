@@ -54,7 +54,7 @@ public class RequestStore {
             ps.setDouble(i++, row.loadLevel());
             ps.setString(i++, row.status().value());
             ps.setString(i++, row.errorType());
-            ps.setString(i++, row.errorMessage());
+            ps.setString(i++, PgText.storable(row.errorMessage()));
             ps.setObject(i++, row.httpStatus());
             ps.setObject(i++, row.retryAfterMs());
             ps.setTimestamp(i++, Timestamp.from(row.startedAt()));
@@ -80,7 +80,7 @@ public class RequestStore {
             ps.setObject(i++, row.gapP95Ms());
             ps.setObject(i++, row.gapMaxMs());
             ps.setString(i++, row.finishReason());
-            ps.setString(i++, row.responsePrefix());
+            ps.setString(i++, PgText.storable(row.responsePrefix()));
             ps.setInt(i++, row.reconnects());
             ps.setObject(i++, row.backoffMs());
             ps.setArray(i, ps.getConnection().createArrayOf("text", row.flags().toArray()));

@@ -57,6 +57,7 @@ class AnswersJobTest extends JobTestSupport {
                 .script("long", longScript)
                 .script("moody", i -> Script.stream().role().content("Answer " + (i % 3)).finish("stop").usage(5, 2).done())
                 .script("cut", Script.stream().role().content("Par").end())
+                .script("nul", Script.stream().role().content("Par\u0000is").finish("stop").usage(5, 2).done())
                 .register("changer", request -> Script.stream().role().content(changer.get()).finish("stop").usage(5, 4).done())
                 .start();
     }
@@ -74,6 +75,34 @@ class AnswersJobTest extends JobTestSupport {
                 prompts: [{id: capital, text: "What is the capital of France?"}]
                 run: {warmup: 1, rounds: 5, answer_max_bytes: 8KiB, timeouts: {connect: 2s, first_token: 2s, idle: 2s, total: 10s}}
                 """.formatted(server.baseUrl()));
+    }
+
+    @Test
+    void anAnswerCarryingANulCharacterIsStoredWithAReplacementCharacterAndTheRunCompletes(@TempDir Path dir)
+            throws Exception {
+        // given: a server whose answer holds \u0000, which PostgreSQL's text cannot store
+        Path plan = Files.writeString(dir.resolve("nul.yaml"), """
+                name: nul
+                endpoints: [{name: sim, base_url: "%s"}]
+                models: [{alias: nul}]
+                prompts: [{id: capital, text: "What is the capital of France?"}]
+                run: {warmup: 0, rounds: 2}
+                """.formatted(server.baseUrl()));
+
+        // when
+        JobExecution execution = launch(plan);
+
+        // then: stored with U+FFFD in the answer and the prefix, hashed as stored
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long runId = runId(execution);
+        List<Map<String, Object>> rows = jdbc.sql("""
+                        SELECT a.text, a.sha256, r.response_prefix FROM answers a JOIN requests r USING (request_id)
+                        WHERE a.run_id = ?""").param(runId).query().listOfRows();
+        assertThat(rows).hasSize(2).allSatisfy(row -> {
+            assertThat(row.get("text")).isEqualTo("Par\uFFFDis");
+            assertThat(row.get("response_prefix")).isEqualTo("Par\uFFFDis");
+            assertThat(row.get("sha256")).isEqualTo(sha256("Par\uFFFDis"));
+        });
     }
 
     @Test
@@ -130,7 +159,7 @@ class AnswersJobTest extends JobTestSupport {
         String report1 = Files.readString(reports.resolve("2026-11-22_" + run1).resolve("report.md"));
         assertThat(report1).contains("## Answers")
                 .contains("**moody** gave 3 different answers to prompt **capital** over 5 rounds at temperature 0 "
-                        + "with seed 42**: not repeatable**")
+                        + "with seed 42: **not repeatable**")
                 .doesNotContain("**steady** gave");
 
         // an answer stored once cannot be stored again (a restart that re-wrote a cell would fail, not duplicate)

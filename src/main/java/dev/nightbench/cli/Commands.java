@@ -205,8 +205,10 @@ class Commands {
         }
         out.out("Report: " + properties.reportsDir().resolve(r.runDate() + "_" + r.runId()));
         if (failOnRegression && reports.hasRegressions(r.runId())) {
-            return out.err(String.format("Run %d regressed against its baseline (see the report; SQL: SELECT * FROM "
-                    + "run_regressions WHERE run_id = %d).", r.runId(), r.runId())).end(Status.REGRESSION);
+            List<String> regressed = reports.regressions(r.runId());
+            return out.err(String.format("Run %d regressed against its baseline%s (see the report; SQL: SELECT * FROM "
+                    + "run_regressions WHERE run_id = %d).", r.runId(),
+                    regressed.isEmpty() ? "" : ": " + String.join("; ", regressed), r.runId())).end(Status.REGRESSION);
         }
         return out.end(r.failedModels() > 0 ? Status.MODEL_FAILED : Status.OK);
     }

@@ -23,8 +23,6 @@ import static dev.nightbench.report.ReportDocument.text;
  */
 final class BaselineContent {
 
-    private static final Metric[] METRICS = Metric.values();
-
     private BaselineContent() {
     }
 
@@ -46,7 +44,9 @@ final class BaselineContent {
         doc.add(new ReportDocument.Paragraph(List.of(strong("Baseline: "), text(runs + ", " + how + "."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Tests: "), text(MannWhitneyU.NAME
                 + " on the per-request samples of ttft_ms, tpot_ms, e2e_ms and decode_tps; " + FisherExact.NAME
-                + " on success rate. A metric regressed when its median moved against the user by more than "
+                + " on success rate" + (compares(trend, Metric.CHECK_PASS_RATE) ? " and on the answer checks' pass "
+                + "rate (" + Metric.CHECK_PASS_RATE.column() + ": passed and failed (answer, check) pairs per model, all "
+                + "prompts pooled)" : "") + ". A metric regressed when its median moved against the user by more than "
                 + String.format(Locale.ROOT, "%.0f %%", s.threshold() * 100) + " and p < " + s.alpha()
                 + "; improved likewise the other way; fewer than " + Comparison.MIN_SAMPLES
                 + " samples on a side is insufficient data (unchanged)."))));
@@ -78,6 +78,17 @@ final class BaselineContent {
 
         perModel(doc, trend);
         changed(doc, trend);
+    }
+
+    /** True when some comparison of the run is of this metric (check pass rate: only runs with answer checks). */
+    private static boolean compares(TrendReport trend, Metric metric) {
+        return trend.comparisons().stream().anyMatch(r -> r.comparison().metric() == metric);
+    }
+
+    /** The metrics of the per-model table: every one, check pass rate only when compared (reports without checks unchanged). */
+    private static Metric[] metrics(TrendReport trend) {
+        return java.util.Arrays.stream(Metric.values())
+                .filter(m -> m != Metric.CHECK_PASS_RATE || compares(trend, m)).toArray(Metric[]::new);
     }
 
     private static void planChanges(ReportDocument doc, PlanChanges c) {
@@ -123,15 +134,16 @@ final class BaselineContent {
             return;
         }
         doc.add(new ReportDocument.Heading(3, "Per model, all prompts pooled"));
+        Metric[] metrics = metrics(trend);
         TableBuilder t = new TableBuilder().text("Model");
-        for (Metric m : METRICS) {
+        for (Metric m : metrics) {
             t.number(m.column());
         }
         byModel.forEach((model, comparisons) -> {
-            Object[] cells = new Object[METRICS.length + 1];
+            Object[] cells = new Object[metrics.length + 1];
             cells[0] = model;
-            for (int i = 0; i < METRICS.length; i++) {
-                cells[i + 1] = verdictCell(comparisons.get(METRICS[i]));
+            for (int i = 0; i < metrics.length; i++) {
+                cells[i + 1] = verdictCell(comparisons.get(metrics[i]));
             }
             t.row(cells);
         });

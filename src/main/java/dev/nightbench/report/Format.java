@@ -104,7 +104,7 @@ final class Format {
         return switch (metric) {
             case TTFT_MS, TPOT_MS, E2E_MS -> ms(v);
             case DECODE_TPS -> num(v) + " tok/s";
-            case SUCCESS_RATE -> String.format(Locale.ROOT, "%.1f%%", v * 100);
+            case SUCCESS_RATE, CHECK_PASS_RATE -> String.format(Locale.ROOT, "%.1f%%", v * 100);
         };
     }
 

@@ -6,7 +6,13 @@ enum Metric {
     TPOT_MS("tpot_ms", false),
     E2E_MS("e2e_ms", false),
     DECODE_TPS("decode_tps", true),
-    SUCCESS_RATE("success_rate", true);
+    SUCCESS_RATE("success_rate", true),
+    /**
+     * Share of a model's (answer, check) pairs that passed its prompts' answer checks (V10 {@code checked_answers},
+     * issue 12): compared like {@link #SUCCESS_RATE}, with Fisher's exact test on passes and fails, and only when
+     * both sides have checked answers.
+     */
+    CHECK_PASS_RATE("check_pass_rate", true);
 
     private final String column;
     private final boolean higherIsBetter;
@@ -23,6 +29,11 @@ enum Metric {
 
     boolean higherIsBetter() {
         return higherIsBetter;
+    }
+
+    /** True for the proportions compared with Fisher's exact test rather than on per-request samples. */
+    boolean proportion() {
+        return this == SUCCESS_RATE || this == CHECK_PASS_RATE;
     }
 
     static Metric ofColumn(String column) {

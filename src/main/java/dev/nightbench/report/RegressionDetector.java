@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Decides whether a metric regressed, improved or stayed the same, as METRICS.md's "Comparing runs" asks: the
  * median must move by more than the relative threshold AND the difference must be beyond noise on the
  * per-request samples (Mann-Whitney U for the latency and throughput figures, Fisher's exact test for success
- * rate), at significance level alpha. A big move that is within noise, or a significant move that is smaller
+ * rate and check pass rate), at significance level alpha. A big move that is within noise, or a significant move that is smaller
  * than the threshold, is unchanged. Plain Java, no I/O.
  */
 final class RegressionDetector {
@@ -31,8 +31,8 @@ final class RegressionDetector {
 
     /** Compares per-request samples of a latency or throughput metric. */
     Comparison compare(Metric metric, double[] baseline, double[] current) {
-        if (metric == Metric.SUCCESS_RATE) {
-            throw new IllegalArgumentException("success rate is compared with compareSuccess");
+        if (metric.proportion()) {
+            throw new IllegalArgumentException(metric.column() + " is compared with compareProportions");
         }
         Double baseMedian = baseline.length == 0 ? null : median(baseline);
         Double curMedian = current.length == 0 ? null : median(current);
@@ -48,16 +48,28 @@ final class RegressionDetector {
 
     /** Compares success rates: {@code okBaseline} of {@code nBaseline} requests against {@code okCurrent} of {@code nCurrent}. */
     Comparison compareSuccess(int okBaseline, int nBaseline, int okCurrent, int nCurrent) {
+        return compareProportions(Metric.SUCCESS_RATE, okBaseline, nBaseline, okCurrent, nCurrent);
+    }
+
+    /**
+     * Compares a proportion metric ({@link Metric#proportion()}: success rate, check pass rate) the way success rate
+     * always was: {@code okBaseline} of {@code nBaseline} against {@code okCurrent} of {@code nCurrent}, Fisher's
+     * exact test, the same threshold on the relative move.
+     */
+    Comparison compareProportions(Metric metric, int okBaseline, int nBaseline, int okCurrent, int nCurrent) {
+        if (!metric.proportion()) {
+            throw new IllegalArgumentException(metric.column() + " is compared on per-request samples");
+        }
         Double base = nBaseline == 0 ? null : okBaseline / (double) nBaseline;
         Double cur = nCurrent == 0 ? null : okCurrent / (double) nCurrent;
         Double change = changePct(base, cur);
         if (nBaseline < Comparison.MIN_SAMPLES || nCurrent < Comparison.MIN_SAMPLES) {
-            return new Comparison(Metric.SUCCESS_RATE, base, cur, change, null, nBaseline, nCurrent,
+            return new Comparison(metric, base, cur, change, null, nBaseline, nCurrent,
                     Comparison.INSUFFICIENT_DATA, Verdict.UNCHANGED);
         }
         double p = FisherExact.twoSided(okBaseline, nBaseline, okCurrent, nCurrent);
-        return new Comparison(Metric.SUCCESS_RATE, base, cur, change, p, nBaseline, nCurrent, FisherExact.NAME,
-                verdict(Metric.SUCCESS_RATE, base, cur, p));
+        return new Comparison(metric, base, cur, change, p, nBaseline, nCurrent, FisherExact.NAME,
+                verdict(metric, base, cur, p));
     }
 
     /**

@@ -239,7 +239,7 @@ class ReportRepository {
      * figures on both sides cover the same prompts.
      */
     SampleSet currentSamples(long runId, List<Long> baselineIds) {
-        return samples("SELECT " + SAMPLE_COLUMNS + """
+        SampleSet set = samples("SELECT " + SAMPLE_COLUMNS + """
                          FROM measured_requests q
                         WHERE q.run_id = ? AND """ + OFFERED + """
 
@@ -247,16 +247,45 @@ class ReportRepository {
                                               JOIN run_prompts bp ON bp.prompt_id = cp.prompt_id AND bp.text_sha256 = cp.text_sha256
                                               WHERE cp.run_id = ? AND bp.run_id = ANY(?))""",
                 runId, runId, longArray(baselineIds));
+        checks(set, """
+                        SELECT a.model_alias, a.load_mode, a.load_level, sum(a.checks), sum(a.passes)
+                        FROM checked_answers a
+                        WHERE a.run_id = ?
+                          AND a.prompt_id IN (SELECT cp.prompt_id FROM run_prompts cp
+                                              JOIN run_prompts bp ON bp.prompt_id = cp.prompt_id AND bp.text_sha256 = cp.text_sha256
+                                              WHERE cp.run_id = ? AND bp.run_id = ANY(?))
+                        GROUP BY a.model_alias, a.load_mode, a.load_level""",
+                runId, runId, longArray(baselineIds));
+        return set;
     }
 
     /** The baseline runs' measured requests on prompts whose text is the same as in the run. */
     SampleSet baselineSamples(long runId, List<Long> baselineIds) {
-        return samples("SELECT " + SAMPLE_COLUMNS + """
+        SampleSet set = samples("SELECT " + SAMPLE_COLUMNS + """
                          FROM measured_requests q
                         JOIN run_prompts bp ON bp.run_id = q.run_id AND bp.prompt_id = q.prompt_id
                         JOIN run_prompts cp ON cp.run_id = ? AND cp.prompt_id = q.prompt_id AND cp.text_sha256 = bp.text_sha256
                         WHERE q.run_id = ANY(?) AND bp.run_id = ANY(?) AND """ + OFFERED, // both ANYs: the planner does not carry ANY over a join
                 runId, longArray(baselineIds), longArray(baselineIds));
+        checks(set, """
+                        SELECT a.model_alias, a.load_mode, a.load_level, sum(a.checks), sum(a.passes)
+                        FROM checked_answers a
+                        JOIN run_prompts bp ON bp.run_id = a.run_id AND bp.prompt_id = a.prompt_id
+                        JOIN run_prompts cp ON cp.run_id = ? AND cp.prompt_id = a.prompt_id AND cp.text_sha256 = bp.text_sha256
+                        WHERE a.run_id = ANY(?) AND bp.run_id = ANY(?)
+                        GROUP BY a.model_alias, a.load_mode, a.load_level""",
+                runId, longArray(baselineIds), longArray(baselineIds));
+        return set;
+    }
+
+    /**
+     * The answer checks' (pairs, passes) per model and load, all prompts pooled, on the same prompts as the samples
+     * ({@code checked_answers}, V10): compared as {@link Metric#CHECK_PASS_RATE}.
+     */
+    private void checks(SampleSet set, String sql, Object... params) {
+        jdbc.sql(sql).params(params).query(rs -> {
+            set.addChecks(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5));
+        });
     }
 
     private SampleSet samples(String sql, Object... params) {
@@ -286,7 +315,8 @@ class ReportRepository {
                         WHERE c.run_id = ?
                         ORDER BY rm.ordinal, c.model_alias, c.load_mode <> 'serial', c.load_mode, c.load_level,
                                  c.prompt_id <> '*', rp.ordinal,
-                                 array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate'], c.metric)""")
+                                 array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate',
+                                                      'check_pass_rate'], c.metric)""")
                 .param(runId)
                 .query((rs, n) -> new TrendAnalysis.Row(
                         new SampleSet.Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)),
@@ -304,6 +334,17 @@ class ReportRepository {
     boolean hasRegressions(long runId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_regressions WHERE run_id = ?)").param(runId)
                 .query(Boolean.class).single();
+    }
+
+    /** The run's regressed rows ({@code run_regressions}) as "model[ prompt][ @ load] metric baseline -> current". */
+    List<String> regressions(long runId) {
+        return comparisons(runId).stream().filter(r -> r.comparison().verdict() == Verdict.REGRESSED)
+                .map(r -> r.key().modelAlias()
+                        + (SampleSet.ALL_PROMPTS.equals(r.key().promptId()) ? "" : " prompt " + r.key().promptId())
+                        + Format.load(r.key().loadMode(), r.key().loadLevel()) + " " + r.comparison().metric().column()
+                        + " " + Format.value(r.comparison().metric(), r.comparison().baselineMedian()) + " -> "
+                        + Format.value(r.comparison().metric(), r.comparison().currentMedian()))
+                .toList();
     }
 
     /**

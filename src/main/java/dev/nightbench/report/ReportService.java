@@ -157,6 +157,14 @@ public class ReportService {
         return repository.hasRegressions(runId);
     }
 
+    /**
+     * The run's regressed comparisons (the {@code run_regressions} view) named for a person, e.g.
+     * {@code "sim-fast check_pass_rate 100.0% -> 59.3%"}, per-prompt and load-level ones with their prompt or load.
+     */
+    public List<String> regressions(long runId) {
+        return repository.regressions(runId);
+    }
+
     private record Charts(List<TrendCharts.Chart> trend, List<LoadCharts.Chart> load) {
     }
 

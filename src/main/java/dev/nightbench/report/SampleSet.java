@@ -32,6 +32,8 @@ final class SampleSet {
         private final int[] sizes = new int[SAMPLED.length];
         private int requests;
         private int ok;
+        private int checks;
+        private int checkPasses;
 
         private void add(boolean isOk, Double ttft, Double tpot, Double e2e, Double decodeTps) {
             requests++;
@@ -71,6 +73,15 @@ final class SampleSet {
         int ok() {
             return ok;
         }
+
+        /** (answer, check) pairs of the key's checked answers; 0 when its prompts have no checks. */
+        int checks() {
+            return checks;
+        }
+
+        int checkPasses() {
+            return checkPasses;
+        }
     }
 
     private final Map<Key, Samples> byKey = new LinkedHashMap<>();
@@ -89,6 +100,18 @@ final class SampleSet {
         }
         byKey.computeIfAbsent(new Key(modelAlias, ALL_PROMPTS, loadMode, loadLevel), k -> new Samples())
                 .add(ok, ttftMs, tpotMs, e2eMs, decodeTps);
+    }
+
+    /**
+     * Adds a model's answer-check outcomes under one load, all prompts pooled ({@code checked_answers}): pass rate
+     * is compared per model and load only. A key without measured requests is not created.
+     */
+    void addChecks(String modelAlias, String loadMode, double loadLevel, long checks, long passes) {
+        Samples s = byKey.get(new Key(modelAlias, ALL_PROMPTS, loadMode, loadLevel));
+        if (s != null) {
+            s.checks += Math.toIntExact(checks);
+            s.checkPasses += Math.toIntExact(passes);
+        }
     }
 
     Map<Key, Samples> byKey() {

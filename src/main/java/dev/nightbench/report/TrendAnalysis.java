@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Compares a run's samples with its baseline's, metric by metric, for every model (all prompts pooled) and
- * every model and prompt, under each load. Keys present on one side only (a model or prompt added or removed)
+ * every model and prompt, under each load; the answer checks' pass rate per model and load (all prompts pooled) when
+ * both sides have checked answers. Keys present on one side only (a model or prompt added or removed)
  * are not compared: the report lists them as plan changes instead.
  *
  * <p>Comparisons that come by the hundred are corrected for multiple comparisons with {@link BenjaminiHochberg},
@@ -39,6 +40,10 @@ final class TrendAnalysis {
                 rows.add(new Row(e.getKey(), detector.compare(m, base.values(m), cur.values(m))));
             }
             rows.add(new Row(e.getKey(), detector.compareSuccess(base.ok(), base.requests(), cur.ok(), cur.requests())));
+            if (base.checks() > 0 && cur.checks() > 0) { // runs without answer checks compare as they always did
+                rows.add(new Row(e.getKey(), detector.compareProportions(Metric.CHECK_PASS_RATE, base.checkPasses(),
+                        base.checks(), cur.checkPasses(), cur.checks())));
+            }
         }
         return correct(rows, detector);
     }

@@ -135,6 +135,52 @@ class RegressionDetectorTest {
     }
 
     @Test
+    void aCheckPassRateDropIsComparedLikeSuccessRate() {
+        Comparison c = detector.compareProportions(Metric.CHECK_PASS_RATE, 27, 27, 12, 27);
+
+        assertThat(c.metric()).isEqualTo(Metric.CHECK_PASS_RATE);
+        assertThat(c.verdict()).isEqualTo(Verdict.REGRESSED);
+        assertThat(c.baselineMedian()).isEqualTo(1.0);
+        assertThat(c.currentMedian()).isCloseTo(12 / 27.0, within(1e-12));
+        assertThat(c.pValue()).isEqualTo(FisherExact.twoSided(27, 27, 12, 27)).isLessThan(1e-4);
+        assertThat(c.test()).isEqualTo(FisherExact.NAME);
+        assertThat(detector.compareProportions(Metric.CHECK_PASS_RATE, 2, 2, 0, 2).insufficientData()).isTrue();
+        assertThatThrownBy(() -> detector.compare(Metric.CHECK_PASS_RATE, new double[3], new double[3]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> detector.compareProportions(Metric.E2E_MS, 1, 2, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aModelThatGotFasterAndWorseReadsAsARegression() {
+        SampleSet base = new SampleSet();
+        SampleSet cur = new SampleSet();
+        for (int i = 0; i < 30; i++) {
+            base.add("m", "p", "serial", 1, dev.nightbench.client.RequestStatus.OK, 100.0 + i, 10.0, 500.0 + i, 50.0);
+            cur.add("m", "p", "serial", 1, dev.nightbench.client.RequestStatus.OK, 50.0 + i, 5.0, 250.0 + i, 100.0);
+        }
+        base.addChecks("m", "serial", 1, 30, 30);
+        cur.addChecks("m", "serial", 1, 30, 15);
+
+        var rows = TrendAnalysis.compare(base, cur, 0.10, 0.05);
+
+        var pooled = rows.stream().filter(r -> r.key().promptId().equals(SampleSet.ALL_PROMPTS)).toList();
+        assertThat(pooled).filteredOn(r -> r.comparison().metric() == Metric.E2E_MS).singleElement()
+                .satisfies(r -> assertThat(r.comparison().verdict()).isEqualTo(Verdict.IMPROVED));
+        assertThat(pooled).filteredOn(r -> r.comparison().metric() == Metric.CHECK_PASS_RATE).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.comparison().verdict()).isEqualTo(Verdict.REGRESSED);
+                    assertThat(r.comparison().pAdjusted()).isNull(); // per-model serial row: tested on its own
+                });
+        // per-prompt rows get no pass-rate comparison; a run without checks none at all
+        assertThat(rows).filteredOn(r -> r.comparison().metric() == Metric.CHECK_PASS_RATE).hasSize(1);
+        SampleSet unchecked = new SampleSet();
+        unchecked.add("m", "p", "serial", 1, dev.nightbench.client.RequestStatus.OK, 1.0, 1.0, 1.0, 1.0);
+        assertThat(TrendAnalysis.compare(unchecked, unchecked, 0.10, 0.05))
+                .noneMatch(r -> r.comparison().metric() == Metric.CHECK_PASS_RATE);
+    }
+
+    @Test
     void medianInterpolatesLikePercentileCont() {
         assertThat(RegressionDetector.median(new double[]{4, 1, 3, 2})).isEqualTo(2.5);
         assertThat(RegressionDetector.median(new double[]{5, 1, 3})).isEqualTo(3);

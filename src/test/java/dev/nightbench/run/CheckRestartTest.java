@@ -40,25 +40,25 @@ class CheckRestartTest {
             Process first = ChildJvm.start(dir, log, env, "run", "--plan", "crash.yaml", "--run-date", "2026-11-20");
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (System.nanoTime() < deadline && first.isAlive()
-                    && (countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
+                    && (ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
                 Thread.sleep(50);
             }
-            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", read(log)).isTrue();
+            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", ChildJvm.readLog(log)).isTrue();
             first.destroyForcibly();
             first.waitFor(30, TimeUnit.SECONDS);
             server.release();
             // cell 0's two answers were checked in its chunk's transaction: 2 answers x 2 checks
-            assertThat(countOrZero(jdbc, "SELECT count(*) FROM check_results")).isEqualTo(4);
+            assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM check_results")).isEqualTo(4);
 
             Process restart = ChildJvm.start(dir, log, env, "restart");
             assertThat(restart.waitFor(4, TimeUnit.MINUTES)).isTrue();
-            assertThat(restart.exitValue()).as("restart exit code; log:%n%s", read(log)).isEqualTo(0);
+            assertThat(restart.exitValue()).as("restart exit code; log:%n%s", ChildJvm.readLog(log)).isEqualTo(0);
 
             // 3 prompts x 2 rounds x 2 checks, each once
-            assertThat(countOrZero(jdbc, "SELECT count(*) FROM check_results")).isEqualTo(12);
-            assertThat(countOrZero(jdbc, "SELECT count(DISTINCT (cell_index, request_index, attempt, check_index))"
+            assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM check_results")).isEqualTo(12);
+            assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(DISTINCT (cell_index, request_index, attempt, check_index))"
                     + " FROM check_results")).isEqualTo(12);
-            assertThat(countOrZero(jdbc, "SELECT count(*) FROM run_checks")).isEqualTo(6);
+            assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM run_checks")).isEqualTo(6);
             assertThat(jdbc.sql("SELECT n || ' ' || passes || ' ' || answers FROM model_quality").query(String.class)
                     .single()).isEqualTo("12 6 6");
             assertThatThrownBy(() -> jdbc.sql("INSERT INTO check_results (run_id, phase, cell_index, request_index,"
@@ -68,19 +68,5 @@ class CheckRestartTest {
         }
     }
 
-    private static long countOrZero(JdbcClient jdbc, String sql) {
-        try {
-            return jdbc.sql(sql).query(Long.class).single();
-        } catch (Exception notYetMigrated) {
-            return 0;
-        }
-    }
 
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
 }

@@ -35,21 +35,21 @@ class CrashRestartTest {
             // wait until cell 0 is committed and cell 1 is in flight (held at the gate), then kill -9
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (System.nanoTime() < deadline && first.isAlive()
-                    && (countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
+                    && (ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
                 Thread.sleep(50);
             }
-            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", read(log)).isTrue();
+            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", ChildJvm.readLog(log)).isTrue();
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback, the job is left STARTED
             first.waitFor(30, TimeUnit.SECONDS);
             server.release();
-            assertThat(countOrZero(jdbc, "SELECT count(*) FROM requests")).isEqualTo(2);
+            assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests")).isEqualTo(2);
             assertThat(jdbc.sql("SELECT status FROM BATCH_JOB_EXECUTION").query(String.class).single()).isEqualTo("STARTED");
 
             Process restart = ChildJvm.start(dir, log, env, "restart");
             assertThat(restart.waitFor(4, TimeUnit.MINUTES)).isTrue();
-            assertThat(restart.exitValue()).as("restart exit code; log:%n%s", read(log)).isEqualTo(0);
+            assertThat(restart.exitValue()).as("restart exit code; log:%n%s", ChildJvm.readLog(log)).isEqualTo(0);
 
-            assertThat(read(log)).contains("left STARTED by a process that is gone");
+            assertThat(ChildJvm.readLog(log)).contains("left STARTED by a process that is gone");
             // 3 prompts x 2 rounds, each exactly once as a final attempt; cell 0 was not sent again
             assertThat(jdbc.sql("SELECT count(*) FROM measured_requests").query(Long.class).single()).isEqualTo(6);
             assertThat(jdbc.sql("SELECT count(DISTINCT (model_alias, prompt_id, round)) FROM measured_requests")
@@ -65,19 +65,5 @@ class CrashRestartTest {
         }
     }
 
-    private static long countOrZero(JdbcClient jdbc, String sql) {
-        try {
-            return jdbc.sql(sql).query(Long.class).single();
-        } catch (Exception notYetMigrated) {
-            return 0;
-        }
-    }
 
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
 }

@@ -63,7 +63,7 @@ class KillAtEveryStepTest {
             // the cron case: the same plan and date again recovers the dead night; killed after the insert, before
             // the commit: still no run
             haltAt("registerRun.after-insert", run, dir, log, env);
-            assertThat(read(log)).contains("(job instance 1, never registered) was left STARTED by a process that is gone");
+            assertThat(ChildJvm.readLog(log)).contains("(job instance 1, never registered) was left STARTED by a process that is gone");
             assertThat(count(jdbc, "SELECT count(*) FROM runs")).isZero();
 
             // registration committed, the step not yet recorded as complete
@@ -93,7 +93,7 @@ class KillAtEveryStepTest {
 
             Process last = ChildJvm.start(dir, log, env, restart);
             assertThat(last.waitFor(4, TimeUnit.MINUTES)).isTrue();
-            assertThat(last.exitValue()).as("the last restart; log:%n%s", read(log)).isZero();
+            assertThat(last.exitValue()).as("the last restart; log:%n%s", ChildJvm.readLog(log)).isZero();
 
             assertThat(jdbc.sql("SELECT status FROM runs").query(String.class).list()).containsExactly("COMPLETED");
             assertThat(count(jdbc, "SELECT count(*) FROM BATCH_JOB_INSTANCE")).isEqualTo(1);
@@ -119,19 +119,11 @@ class KillAtEveryStepTest {
     private static void haltAt(String point, String[] args, Path dir, Path log, Map<String, String> env) throws Exception {
         Process p = ChildJvm.start(dir, log, env, List.of("-D" + CrashPoints.PROPERTY + "=" + point), args);
         assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("halts at %s", point).isTrue();
-        assertThat(p.exitValue()).as("halted at %s; log:%n%s", point, read(log)).isEqualTo(137);
-        assertThat(read(log)).contains("halting at crash point " + point);
+        assertThat(p.exitValue()).as("halted at %s; log:%n%s", point, ChildJvm.readLog(log)).isEqualTo(137);
+        assertThat(ChildJvm.readLog(log)).contains("halting at crash point " + point);
     }
 
     private static long count(JdbcClient jdbc, String sql) {
         return jdbc.sql(sql).query(Long.class).single();
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }

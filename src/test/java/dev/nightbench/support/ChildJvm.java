@@ -1,7 +1,10 @@
 package dev.nightbench.support;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,5 +37,23 @@ public final class ChildJvm {
 
     public static String classPathSeparator() {
         return File.pathSeparator;
+    }
+
+    /** The child's log so far, for assertions and failure messages ("" before it exists, the error when unreadable). */
+    public static String readLog(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /** A count from the child's database, 0 while the child has not migrated it yet. */
+    public static long countOrZero(JdbcClient jdbc, String sql) {
+        try {
+            return jdbc.sql(sql).query(Long.class).single();
+        } catch (Exception notYetMigrated) {
+            return 0;
+        }
     }
 }

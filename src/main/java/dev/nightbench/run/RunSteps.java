@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -150,15 +151,14 @@ class RunSteps {
         return new WarmUp(cell, result, coldStart(result.attempts()));
     }
 
-    /** Step 3 (writer): the warm-up rows and each model's cold start, in the chunk's transaction. */
+    /**
+     * Step 3 (writer): the warm-up cells' rows, stored as the measure step's writer stores a cell ({@link #write}),
+     * and each model's cold start, in the chunk's transaction.
+     */
     void writeWarmUps(RunSession session, List<? extends WarmUp> warmUps) {
-        long runId = session.runId();
+        write(session, warmUps.stream().map(WarmUp::result).filter(Objects::nonNull).toList());
         for (WarmUp w : warmUps) {
-            if (w.result() != null) {
-                requests.insert(rows(session, w.result()));
-                answers.insert(StoreRows.answers(runId, w.result()));
-            }
-            runs.setColdStart(runId, w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
+            runs.setColdStart(session.runId(), w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code run.answer_max_bytes}, and a cell's answers are all in memory until the cell is written, so a load level
  * of thousands of requests could otherwise hold thousands × that bound (10,000 × 64 KiB = 625 MiB, twice that for
  * text outside Latin-1, which Java keeps as UTF-16). Past the budget, the cell's further answers are kept to their
- * first {@link RequestMeter#DEFAULT_TEXT_LIMIT} characters (exactly what {@code requests.response_prefix} keeps,
+ * first {@link Measurement#PREFIX_CHARS} characters (exactly what {@code requests.response_prefix} keeps,
  * so the prefix is unchanged) and flagged truncated, with one warning per cell.
  *
  * <p>The default budget is a quarter of the heap: with the 64 KiB default it is never reached by answers that
@@ -44,7 +44,7 @@ final class AnswerBudget {
     /** The attempt as kept: whole when the cell's budget allows, else its answer cut to the prefix and flagged. */
     Measurement keep(String model, Measurement m) {
         String text = m.responseText();
-        if (text == null || text.length() <= RequestMeter.DEFAULT_TEXT_LIMIT) {
+        if (text == null || text.length() <= Measurement.PREFIX_CHARS) {
             used.addAndGet(text == null ? 0 : 2L * text.length());
             return m;
         }
@@ -52,12 +52,12 @@ final class AnswerBudget {
         if (used.addAndGet(cost) <= limitBytes) {
             return m;
         }
-        used.addAndGet(RequestMeter.DEFAULT_TEXT_LIMIT * 2L - cost);
+        used.addAndGet(Measurement.PREFIX_CHARS * 2L - cost);
         if (warned.compareAndSet(false, true)) {
             log.warn("The answers of this cell of {} passed {} MiB in memory: its further answers are kept to their "
                     + "first {} characters and flagged truncated", model, limitBytes / (1024 * 1024),
-                    RequestMeter.DEFAULT_TEXT_LIMIT);
+                    Measurement.PREFIX_CHARS);
         }
-        return m.withResponseCut(text.substring(0, RequestMeter.DEFAULT_TEXT_LIMIT));
+        return m.withResponseCut(text.substring(0, Measurement.PREFIX_CHARS));
     }
 }

@@ -58,6 +58,12 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
                           boolean responseTruncated, boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
 
+    /**
+     * Characters of an answer kept as its prefix ({@code requests.response_prefix}, for reports and CSVs), and what
+     * {@link AnswerBudget} cuts an answer to past a cell's budget, so the stored prefix is the same either way.
+     */
+    public static final int PREFIX_CHARS = 2000;
+
     public Measurement {
         if (failure != null && skip != null) {
             throw new IllegalArgumentException("an attempt either failed (" + failure + ") or was skipped (" + skip

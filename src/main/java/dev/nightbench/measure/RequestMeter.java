@@ -39,7 +39,10 @@ import java.util.function.UnaryOperator;
  */
 public final class RequestMeter implements ResponseObserver {
 
-    /** Bytes (UTF-8) of answer text kept for {@link Measurement#responseText()} unless told otherwise. */
+    /**
+     * Bytes (UTF-8) of answer text kept for {@link Measurement#responseText()} unless told otherwise (the doctor's
+     * probe); the job passes {@code run.answer_max_bytes}.
+     */
     public static final int DEFAULT_TEXT_LIMIT = 2000;
 
     static final double CHARS_PER_TOKEN = 4.0;

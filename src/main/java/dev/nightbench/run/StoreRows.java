@@ -54,10 +54,10 @@ public final class StoreRows {
                 m.reconnects(), m.backoffMs(), m.flags());
     }
 
-    /** What {@code requests.response_prefix} keeps of an answer: its first {@link RequestRow#PREFIX_CHARS} chars. */
+    /** What {@code requests.response_prefix} keeps of an answer: its first {@link Measurement#PREFIX_CHARS} chars. */
     static String prefix(String answer) {
-        return answer == null || answer.length() <= RequestRow.PREFIX_CHARS ? answer
-                : answer.substring(0, RequestRow.PREFIX_CHARS);
+        return answer == null || answer.length() <= Measurement.PREFIX_CHARS ? answer
+                : answer.substring(0, Measurement.PREFIX_CHARS);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param scheduledLagMs open-loop load only: actual send minus scheduled send, else null
  * @param errorType      the failure class or skip reason, null when ok
- * @param responsePrefix the answer text's first {@link #PREFIX_CHARS} characters (the whole answer is in
+ * @param responsePrefix the answer text's first 2,000 characters (cut by the caller) (the whole answer is in
  *                       {@code answers}, {@link AnswerRow})
  * @param flags          plausibility flags, empty when none
  */
@@ -27,8 +27,6 @@ public record RequestRow(long runId, String phase, int cellIndex, int requestInd
 
     public static final String WARMUP = "warmup";
     public static final String MEASURE = "measure";
-    /** Characters of the answer kept in {@code requests.response_prefix}, for reports and CSVs. */
-    public static final int PREFIX_CHARS = 2000;
 
     public RequestRow {
         flags = flags == null ? List.of() : List.copyOf(flags);

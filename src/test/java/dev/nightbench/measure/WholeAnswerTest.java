@@ -78,7 +78,7 @@ class WholeAnswerTest {
         Measurement second = budget.keep("m", big);
 
         assertThat(first).isSameAs(big);
-        assertThat(second.responseText()).isEqualTo("y".repeat(RequestMeter.DEFAULT_TEXT_LIMIT));
+        assertThat(second.responseText()).isEqualTo("y".repeat(Measurement.PREFIX_CHARS));
         assertThat(second.responseTruncated()).isTrue();
         budget.newCell();
         assertThat(budget.keep("m", big)).isSameAs(big);

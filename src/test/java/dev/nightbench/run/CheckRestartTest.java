@@ -10,7 +10,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +37,8 @@ class CheckRestartTest {
             Path log = dir.resolve("child.log");
 
             Process first = ChildJvm.start(dir, log, env, "run", "--plan", "crash.yaml", "--run-date", "2026-11-20");
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-            while (System.nanoTime() < deadline && first.isAlive()
-                    && (ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
-                Thread.sleep(50);
-            }
-            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", ChildJvm.readLog(log)).isTrue();
-            first.destroyForcibly();
-            first.waitFor(30, TimeUnit.SECONDS);
+            ChildJvm.killWhen(first, log,
+                    () -> ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") >= 2 && server.requestCount() >= 3);
             server.release();
             // cell 0's two answers were checked in its chunk's transaction: 2 answers x 2 checks
             assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM check_results")).isEqualTo(4);

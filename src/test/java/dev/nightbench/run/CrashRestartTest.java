@@ -10,7 +10,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,14 +32,8 @@ class CrashRestartTest {
 
             Process first = ChildJvm.start(dir, log, env, "run", "--plan", "crash.yaml", "--run-date", "2026-11-20");
             // wait until cell 0 is committed and cell 1 is in flight (held at the gate), then kill -9
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-            while (System.nanoTime() < deadline && first.isAlive()
-                    && (ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") < 2 || server.requestCount() < 3)) {
-                Thread.sleep(50);
-            }
-            assertThat(first.isAlive()).as("the first run is still going when killed; log:%n%s", ChildJvm.readLog(log)).isTrue();
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback, the job is left STARTED
-            first.waitFor(30, TimeUnit.SECONDS);
+            ChildJvm.killWhen(first, log,
+                    () -> ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests") >= 2 && server.requestCount() >= 3);
             server.release();
             assertThat(ChildJvm.countOrZero(jdbc, "SELECT count(*) FROM requests")).isEqualTo(2);
             assertThat(jdbc.sql("SELECT status FROM BATCH_JOB_EXECUTION").query(String.class).single()).isEqualTo("STARTED");

@@ -6,9 +6,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs Nightbench's real main in a separate JVM, so a test can kill it with SIGKILL like a crash would. */
 public final class ChildJvm {
@@ -55,5 +60,21 @@ public final class ChildJvm {
         } catch (Exception notYetMigrated) {
             return 0;
         }
+    }
+
+    /**
+     * Waits (at most 4 minutes) until {@code ready} holds, asserts the child is still running, and kills it with
+     * SIGKILL: no shutdown hook, no rollback, its job is left STARTED, as a crash leaves it.
+     */
+    public static void killWhen(Process child, Path log, BooleanSupplier ready)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline && child.isAlive() && !ready.getAsBoolean()) {
+            Thread.sleep(50);
+        }
+        assertThat(child.isAlive())
+                .as("the child is still going when killed; log:%n%s", readLog(log)).isTrue();
+        child.destroyForcibly();
+        child.waitFor(30, TimeUnit.SECONDS);
     }
 }

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param load     the plan-level {@code load:} section (each model's effective load is {@link ModelSpec#load()})
  * @param slo      service-level objectives, {@link Slo#NONE} when not given
  * @param retry    per-failure-class retry overrides, {@link RetrySettings#NONE} when not given
+ * @param judge    the {@code judge:} section, or null when answers are not judged
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
-                   RetrySettings retry) {
+                   RetrySettings retry, JudgeSpec judge) {
 
     public Plan {
         endpoints = List.copyOf(endpoints);
@@ -32,6 +33,13 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without a judge. */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, null);
     }
 
     /** A plan without load, SLO or retry sections (the constructor before they were added). */
@@ -48,12 +56,17 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
 
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
-        return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry);
+        return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge);
     }
 
     /** True when any prompt has {@code expect:} checks. */
     public boolean hasChecks() {
         return prompts.stream().anyMatch(p -> !p.expect().isEmpty());
+    }
+
+    /** True when the plan has a {@code judge:} section. */
+    public boolean hasJudge() {
+        return judge != null;
     }
 
     public Optional<Endpoint> endpoint(String endpointName) {

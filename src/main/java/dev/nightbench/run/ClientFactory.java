@@ -30,8 +30,11 @@ public final class ClientFactory {
         this.env = env;
     }
 
-    /** Clients by model alias, and the resources to close with them. */
-    public record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
+    /**
+     * Clients by model alias, the judge's client (null when the plan has no judge), and the resources to close with
+     * them.
+     */
+    public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
     }
 
     /** The endpoint's {@code answers:}: each served model says the given texts to the given prompts. */
@@ -47,6 +50,7 @@ public final class ClientFactory {
     public Clients create(Plan plan) {
         SimulatedServer[] sim = new SimulatedServer[1];
         Map<String, ModelClient> byEndpoint = new LinkedHashMap<>();
+        Map<String, String> baseUrls = new HashMap<>();
         for (Endpoint endpoint : plan.endpoints()) {
             String baseUrl;
             if (endpoint.simulated()) {
@@ -54,10 +58,12 @@ public final class ClientFactory {
                     sim[0] = new SimulatedServer().withBuiltInModels().start();
                 }
                 scriptAnswers(sim[0], endpoint, plan);
+                endpoint.verdicts().forEach(sim[0]::verdicts);
                 baseUrl = sim[0].baseUrl().toString();
             } else {
                 baseUrl = endpoint.baseUrl().toString();
             }
+            baseUrls.put(endpoint.name(), baseUrl);
             String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
             byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
                     PlanToClient.timeouts(plan.run().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
@@ -67,14 +73,27 @@ public final class ClientFactory {
         for (ModelSpec m : plan.models()) {
             byModel.put(m.alias(), byEndpoint.get(m.endpoint()));
         }
+        // the judge's own client: its timeouts are the judge's, and its calls never share a benchmarked connection
+        ModelClient judge = null;
+        if (plan.hasJudge()) {
+            Endpoint endpoint = plan.endpoint(plan.judge().endpoint()).orElseThrow();
+            String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
+            judge = new OpenAiModelClient(java.net.URI.create(baseUrls.get(endpoint.name())), key,
+                    PlanToClient.timeouts(plan.judge().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
+                    NanoClock.SYSTEM, Clock.systemUTC());
+        }
+        ModelClient judgeClient = judge;
         AutoCloseable resources = () -> {
             for (ModelClient c : byEndpoint.values()) {
                 c.close();
+            }
+            if (judgeClient != null) {
+                judgeClient.close();
             }
             if (sim[0] != null) {
                 sim[0].close();
             }
         };
-        return new Clients(byModel, resources);
+        return new Clients(byModel, judge, resources);
     }
 }

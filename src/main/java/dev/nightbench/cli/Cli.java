@@ -9,6 +9,7 @@ import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.run.GracefulStop;
+import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.store.RunStore;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -57,6 +58,7 @@ public final class Cli {
               db        start the embedded PostgreSQL and print how to connect ('db stop' stops it)
               serve     stay up and run plans on a cron schedule
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
+              annotate  score answers by hand: export a run's answers to CSV, import the filled file
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -117,7 +119,8 @@ public final class Cli {
                       endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
                       the start of the answer); the database answers and has every migration; the reports directory
                       is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
-                    """);
+                    """,
+            "annotate", AnnotateCommand.USAGE);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -174,6 +177,12 @@ public final class Cli {
                         usage);
                 case "doctor" -> new DoctorCommand(out, env).run(Path.of(Args.parse(command, rest, Set.of("plan"), Set.of(),
                         0, usage).options().getOrDefault("plan", "jobs/demo.yaml")));
+                case "annotate" -> {
+                    AnnotateCommand.Request request = AnnotateCommand.parse(Args.parse(command, rest,
+                            Set.of("out", "rater"), Set.of(), 2, usage));
+                    yield withSpring(Database.resolve(env), ctx -> AnnotateCommand.run(request,
+                            ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
+                }
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
                     yield withSpring(c -> c.serve(this::print));
@@ -287,7 +296,8 @@ public final class Cli {
         Thread hook = new Thread(db::close, "nightbench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return QueryContext.run(context, db, quick).map(this::print).orElseGet(() -> withSpring(db, full));
+            return QueryContext.run(context, db, quick).map(this::print).orElseGet(() -> withSpring(db,
+                    ctx -> full.apply(ctx.getBean(Commands.class))));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -299,14 +309,14 @@ public final class Cli {
     }
 
     private int withSpring(Function<Commands, Outcome> body) {
-        return withSpring(Database.resolve(env), body);
+        return withSpring(Database.resolve(env), ctx -> body.apply(ctx.getBean(Commands.class)));
     }
 
     /**
      * Starts Spring on the configured (or embedded) database, runs {@code body}, prints its outcome and shuts down.
      * SIGTERM or Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
      */
-    private int withSpring(Database db, Function<Commands, Outcome> body) {
+    private int withSpring(Database db, Function<ConfigurableApplicationContext, Outcome> body) {
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
         int[] exitCode = {JOB_FAILED};
         CountDownLatch commandDone = new CountDownLatch(1);
@@ -335,7 +345,7 @@ public final class Cli {
                     .properties(FlywayWhenNeeded.properties(db))
                     .build();
             context[0] = app.run();
-            exitCode[0] = print(body.apply(context[0].getBean(Commands.class))); // before the shutdown hook may halt
+            exitCode[0] = print(body.apply(context[0])); // before the shutdown hook may halt
             return exitCode[0];
         } finally {
             commandDone.countDown();

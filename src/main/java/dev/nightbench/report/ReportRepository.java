@@ -107,6 +107,11 @@ class ReportRepository {
                 QualityData.load(jdbc, runId));
     }
 
+    /** Judge and human scores of the same answers (V12 score_agreement), {@link AgreementContent.Agreement#NONE} if none. */
+    AgreementContent.Agreement agreement(long runId) {
+        return AgreementContent.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);

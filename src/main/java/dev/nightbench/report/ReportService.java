@@ -114,6 +114,7 @@ public class ReportService {
                 trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
         VisibilityContent.insert(doc, repository.visibility(runId));
+        AgreementContent.insert(doc, repository.agreement(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

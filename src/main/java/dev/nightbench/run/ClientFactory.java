@@ -30,8 +30,15 @@ public final class ClientFactory {
         this.env = env;
     }
 
-    /** Clients by model alias, and the resources to close with them. */
-    public record Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
+    /**
+     * Clients by model alias, the judge's client (null when the plan has no judge), and the resources to close with
+     * them.
+     */
+    public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
+
+        public Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
+            this(byModel, null, resources);
+        }
     }
 
     /** The endpoint's {@code answers:}: each served model says the given texts to the given prompts. */
@@ -67,14 +74,33 @@ public final class ClientFactory {
         for (ModelSpec m : plan.models()) {
             byModel.put(m.alias(), byEndpoint.get(m.endpoint()));
         }
+        ModelClient judge = plan.hasJudge() ? judgeClient(plan, sim[0]) : null;
         AutoCloseable resources = () -> {
             for (ModelClient c : byEndpoint.values()) {
                 c.close();
+            }
+            if (judge != null) {
+                judge.close();
             }
             if (sim[0] != null) {
                 sim[0].close();
             }
         };
-        return new Clients(byModel, resources);
+        return new Clients(byModel, judge, resources);
+    }
+
+    /**
+     * The judge's own client, on its endpoint (the simulated one already started, for a simulated endpoint) with the
+     * judge's timeouts ({@code judge.timeouts}, else the run's): a judge that is also a benchmarked model does not
+     * share that model's client, so its calls never touch the benchmark's connections.
+     */
+    private ModelClient judgeClient(Plan plan, SimulatedServer sim) {
+        Endpoint endpoint = plan.endpoint(plan.judge().endpoint()).orElseThrow(() -> new IllegalStateException(
+                "the judge's endpoint '" + plan.judge().endpoint() + "' is not in the plan"));
+        String baseUrl = endpoint.simulated() ? sim.baseUrl().toString() : endpoint.baseUrl().toString();
+        String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
+        var timeouts = plan.judge().timeouts() != null ? plan.judge().timeouts() : plan.run().timeouts();
+        return new OpenAiModelClient(java.net.URI.create(baseUrl), key, PlanToClient.timeouts(timeouts),
+                PlanToClient.connection(endpoint.connection(plan.run())), NanoClock.SYSTEM, Clock.systemUTC());
     }
 }

@@ -17,11 +17,28 @@ import java.util.Map;
  * @param connection this endpoint's connection policy, or null for the run's ({@code run.connection})
  * @param answers   simulated endpoint only: scripted answers by served model name, then prompt id; a model answers
  *                  its n-th request for a prompt (warm-up included) with the (n mod size)-th text; empty for none
+ * @param verdicts  simulated endpoint only: a scripted judge's verdicts by served model name, then the judged answer's
+ *                  text ({@value #ANY_ANSWER} for any other answer); the n-th time an answer is judged it gets the
+ *                  (n mod size)-th verdict; empty for none
  */
 public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection,
-                       Map<String, Map<String, List<String>>> answers) {
+                       Map<String, Map<String, List<String>>> answers, Map<String, Map<String, List<String>>> verdicts) {
+
+    /** The key of a scripted verdict for any answer without a verdict of its own. */
+    public static final String ANY_ANSWER = "*";
 
     public Endpoint {
+        answers = copy(answers);
+        verdicts = copy(verdicts);
+    }
+
+    /** Without a scripted judge. */
+    public Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection,
+                    Map<String, Map<String, List<String>>> answers) {
+        this(name, baseUrl, apiKeyEnv, simulated, connection, answers, null);
+    }
+
+    private static Map<String, Map<String, List<String>>> copy(Map<String, Map<String, List<String>>> answers) {
         Map<String, Map<String, List<String>>> copy = new LinkedHashMap<>();
         if (answers != null) {
             answers.forEach((model, byPrompt) -> {
@@ -30,7 +47,7 @@ public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simul
                 copy.put(model, Collections.unmodifiableMap(inner));
             });
         }
-        answers = Collections.unmodifiableMap(copy);
+        return Collections.unmodifiableMap(copy);
     }
 
     /** Without scripted answers. */

@@ -82,29 +82,43 @@ final class EndpointValidator {
             }
             ConnectionPolicy connection = e.connection() == null ? null : runs.connection(e.connection(),
                     ep.child("connection"), RunParams.defaults().connection());
-            Map<String, Map<String, List<String>>> answers = answers(e.answers(), simulated, ep.child("answers"));
-            if (ok && answers != null) {
-                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection, answers));
+            Map<String, Map<String, List<String>>> answers = scripted(e.answers(), simulated, ep.child("answers"),
+                    ANSWERS);
+            Map<String, Map<String, List<String>>> verdicts = scripted(e.verdicts(), simulated, ep.child("verdicts"),
+                    VERDICTS);
+            if (ok && answers != null && verdicts != null) {
+                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection, answers, verdicts));
             }
         }
         return out;
     }
 
+    /** What a scripted section of a simulated endpoint holds, for its messages. */
+    private record Scripted(String what, String example) {
+    }
+
+    private static final Scripted ANSWERS = new Scripted("scripted answers", "a mapping of model name to {prompt id:"
+            + " answer text, or a list of texts used in turn}, e.g. {sim-fast: {capital: Paris., sum: ['42', '41']}}");
+    private static final Scripted VERDICTS = new Scripted("a scripted judge's verdicts", "a mapping of the judge's model"
+            + " name to {judged answer text, or '*' for any other: verdict text, or a list of verdicts used in turn},"
+            + " e.g. {sim-judge: {'Paris.': '{\"coherence\": 5, \"reason\": \"...\"}', '*': 'no idea'}}");
+
     /**
-     * A simulated endpoint's {@code answers:}: served model name → prompt id → a text or a list of texts. Which prompt
-     * ids exist is checked once the prompts are known ({@link PlanValidator}).
+     * A simulated endpoint's {@code answers:} (served model name → prompt id → a text or a list of texts) or
+     * {@code verdicts:} (judge model name → answer text → a verdict or a list of verdicts). Which prompt ids exist is
+     * checked once the prompts are known ({@link PlanValidator}).
      *
-     * @return the answers (empty when none), or null after a problem
+     * @return the texts (empty when none), or null after a problem
      */
-    private Map<String, Map<String, List<String>>> answers(Object raw, boolean simulated, FieldPath at) {
+    private Map<String, Map<String, List<String>>> scripted(Object raw, boolean simulated, FieldPath at,
+                                                            Scripted kind) {
         Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
         if (raw == null) {
             return out;
         }
-        String example = "a mapping of model name to {prompt id: answer text, or a list of texts used in turn}, e.g."
-                + " {sim-fast: {capital: Paris., sum: ['42', '41']}}";
+        String example = kind.example();
         if (!simulated) {
-            problems.add(plan, at, "only a simulated endpoint takes scripted answers; remove it");
+            problems.add(plan, at, "only a simulated endpoint takes " + kind.what() + "; remove it");
             return null;
         }
         if (!(raw instanceof Map<?, ?> byModel)) {
@@ -131,7 +145,7 @@ final class EndpointValidator {
                     }
                 }
                 if (values.isEmpty() || strings.size() != values.size()) {
-                    problems.add(plan, at.child(model).child(prompt), "expected an answer text or a non-empty list of"
+                    problems.add(plan, at.child(model).child(prompt), "expected a text or a non-empty list of"
                             + " texts, got " + CheckValidator.describe(p.getValue()));
                     ok = false;
                 }

@@ -48,6 +48,8 @@ final class PlanValidator {
         List<PromptSpec> prompts = new PromptValidator(plan, problems, idChecks, checks).prompts(raw, filePrompts);
         scriptedPrompts(endpoints, raw, prompts);
         RunParams run = runs.run(raw.run());
+        JudgeSpec judge = new JudgeValidator(plan, problems, runs).judge(raw.judge(), endpoints, models, run);
+        scriptedVerdicts(endpoints, raw, judge);
         Slo slo = loads.slo(raw.slo());
         RetrySettings retry = loads.retry(raw.retry());
         // the plan-level section as a whole; its gaps are reported only where a model uses it
@@ -55,7 +57,7 @@ final class PlanValidator {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry);
+        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */
@@ -72,6 +74,25 @@ final class PlanValidator {
                             + "'; prompt ids: " + String.join(", ", ids.stream().sorted().toList()));
                 }
             }));
+        }
+    }
+
+    /** A simulated endpoint's scripted verdicts are for the plan's judge, on that endpoint. */
+    private void scriptedVerdicts(List<Endpoint> endpoints, RawPlan raw, JudgeSpec judge) {
+        for (int i = 0; raw.endpoints() != null && i < raw.endpoints().size(); i++) {
+            RawPlan.RawEndpoint r = raw.endpoints().get(i);
+            Endpoint e = r == null ? null : endpoints.stream().filter(x -> x.name().equals(r.name())).findFirst()
+                    .orElse(null);
+            if (e == null) {
+                continue;
+            }
+            for (String model : e.verdicts().keySet()) {
+                if (judge == null || !judge.endpoint().equals(e.name()) || !judge.model().equals(model)) {
+                    problems.add(plan, FieldPath.of("endpoints", i, "verdicts", model), "scripted verdicts for '" + model
+                            + "', which is not the plan's judge" + (judge == null ? " (the plan has no judge: section)"
+                            : " ('" + judge.model() + "' on endpoint '" + judge.endpoint() + "')"));
+                }
+            }
         }
     }
 

@@ -33,6 +33,10 @@ final class Problems {
         entries.add(new Entry(problem, null));
     }
 
+    int size() {
+        return entries.size();
+    }
+
     boolean isEmpty() {
         return entries.isEmpty();
     }

@@ -72,8 +72,12 @@ final class PromptValidator {
                 }
                 List<CheckSpec> expect = checks.checks(filePrompts.source(), pp.child("expect"),
                         filePrompts.expects().get(i));
-                if (ok && expect != null) {
-                    out.add(new PromptSpec(id, text, List.of(), null, expect));
+                List<String> context = context(filePrompts.source(), filePrompts.contexts().get(i), true,
+                        pp.child("context"));
+                String reference = reference(filePrompts.source(), filePrompts.references().get(i),
+                        pp.child("reference"));
+                if (ok && expect != null && context != null && !INVALID.equals(reference)) {
+                    out.add(new PromptSpec(id, text, List.of(), null, expect, context, reference));
                 }
             }
         }
@@ -128,6 +132,59 @@ final class PromptValidator {
             }
         }
         List<CheckSpec> expect = checks.checks(plan, at.child("expect"), p.expect());
-        return ok && expect != null ? new PromptSpec(p.id(), p.text(), messages, p.system(), expect) : null;
+        List<String> context = context(plan, p.context(), p.text() != null, at.child("context"));
+        String reference = reference(plan, p.reference(), at.child("reference"));
+        return ok && expect != null && context != null && !INVALID.equals(reference)
+                ? new PromptSpec(p.id(), p.text(), messages, p.system(), expect, context, reference)
+                : null;
+    }
+
+    /** What {@link #reference} returns after a problem (a reference is never this text: it is stripped). */
+    private static final String INVALID = " invalid ";
+
+    /** {@code reference:}: a non-empty text, stripped; null when none; {@link #INVALID} after a problem. */
+    private String reference(Source src, Object raw, FieldPath at) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof String text) || text.isBlank()) {
+            problems.add(src, at, raw instanceof String ? "is empty; remove it or give the reference answer the judge"
+                    + " compares answers with" : "expected the reference answer's text, got " + CheckValidator.describe(raw));
+            return INVALID;
+        }
+        return text.strip();
+    }
+
+    /**
+     * {@code context:}: one document or a list of them, none empty, on a prompt with a {@code text} (the question;
+     * the message sent is built from both, {@link PromptSpec#groundedQuestion}).
+     *
+     * @return the documents (empty when none), or null after a problem
+     */
+    private List<String> context(Source src, Object rawContext, boolean hasText, FieldPath at) {
+        if (rawContext == null) {
+            return List.of();
+        }
+        if (!hasText) {
+            problems.add(src, at, "needs the question in text (the message sent is built from the context and the"
+                    + " text); a prompt with messages takes no context");
+            return null;
+        }
+        List<?> raw = rawContext instanceof List<?> l ? l : java.util.Collections.singletonList(rawContext);
+        if (raw.isEmpty()) {
+            problems.add(src, at, "is empty; give one document or a list of them, or remove it");
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            Object doc = raw.get(i);
+            FieldPath dp = rawContext instanceof List<?> ? at.index(i) : at;
+            if (!(doc instanceof String text) || text.isBlank()) {
+                problems.add(src, dp, "expected a document's text, got " + CheckValidator.describe(doc));
+                return null;
+            }
+            out.add(text);
+        }
+        return out;
     }
 }

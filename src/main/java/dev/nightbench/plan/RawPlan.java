@@ -14,10 +14,11 @@ import java.util.Map;
  */
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
-               RawLoad load, RawSlo slo, RawRetry retry) {
+               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge) {
 
-    /** {@code answers} (simulated endpoints only) stays untyped: checked by {@link EndpointValidator}. */
-    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers) {
+    /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
+    record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
+                       Object verdicts) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
@@ -38,7 +39,8 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     /** {@code expect} stays untyped: its entries have a shape per check kind, checked by {@link CheckValidator}. */
-    record RawPrompt(String id, String text, String system, List<RawMessage> messages, Object expect) {
+    record RawPrompt(String id, String text, String system, List<RawMessage> messages, Object expect, Object context,
+                     Object reference) {
     }
 
     record RawMessage(String role, String content) {
@@ -69,6 +71,14 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                     @JsonProperty("http_5xx") RawRetryRule http5xx, RawRetryRule timeout, RawRetryRule connectError,
                     RawRetryRule truncatedStream, RawRetryRule invalidResponse,
                     @JsonProperty("http_4xx") Object http4xx) {
+    }
+
+    /** {@code judge:}; {@code sample} and {@code max_tokens} stay untyped so a wrong type is reported with its line. */
+    record RawJudge(String model, String endpoint, Object sample, Object maxTokens, RawTimeouts timeouts,
+                    List<RawCriterion> criteria) {
+    }
+
+    record RawCriterion(String name, String description) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

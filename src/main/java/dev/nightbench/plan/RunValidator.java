@@ -40,20 +40,23 @@ final class RunValidator {
         // an explicit 'seed: null' sends no seed; leaving the key out uses the default
         Long seed = raw.seed() != null || plan.has(at.child("seed")) ? raw.seed() : d.seed();
         boolean stream = raw.stream() == null ? d.stream() : raw.stream();
-        RunParams.Timeouts t = d.timeouts();
-        RawTimeouts rt = raw.timeouts();
-        if (rt != null) {
-            FieldPath tp = at.child("timeouts");
-            t = new RunParams.Timeouts(duration(rt.connect(), t.connect(), tp.child("connect")),
-                    duration(rt.firstToken(), t.firstToken(), tp.child("first_token")),
-                    duration(rt.idle(), t.idle(), tp.child("idle")),
-                    duration(rt.total(), t.total(), tp.child("total")));
-        }
+        RunParams.Timeouts t = timeouts(raw.timeouts(), d.timeouts(), at.child("timeouts"));
         ConnectionPolicy connection = raw.connection() == null ? d.connection()
                 : connection(raw.connection(), at.child("connection"), d.connection());
         int answerMaxBytes = answerMaxBytes(raw.answerMaxBytes(), d.answerMaxBytes(), at.child("answer_max_bytes"));
         return new RunParams(warmup, rounds, maxTokens, temperature, seed, stream, t, failAfter, connection,
                 answerMaxBytes);
+    }
+
+    /** A {@code timeouts:} section over {@code fallback}: each duration given replaces the fallback's. */
+    RunParams.Timeouts timeouts(RawTimeouts rt, RunParams.Timeouts fallback, FieldPath tp) {
+        if (rt == null) {
+            return fallback;
+        }
+        return new RunParams.Timeouts(duration(rt.connect(), fallback.connect(), tp.child("connect")),
+                duration(rt.firstToken(), fallback.firstToken(), tp.child("first_token")),
+                duration(rt.idle(), fallback.idle(), tp.child("idle")),
+                duration(rt.total(), fallback.total(), tp.child("total")));
     }
 
     private int answerMaxBytes(String text, int fallback, FieldPath at) {

@@ -21,7 +21,8 @@ final class WorkshopFiles {
             + " e.g. {\"phi-4-mini\": {\"capabilities\": [\"chat\"], \"size_mb\": 3600}}";
     static final String PROMPTS_EXPECTED = "expected a JSON array of prompt strings, e.g. [\"Hello\", \"2+2?\"]";
     static final String PROMPT_ENTRY_WITH_CHECKS = "an entry with checks is an object {\"text\": \"...\", \"expect\":"
-            + " [{\"contains\": \"...\"}]}";
+            + " [{\"contains\": \"...\"}]} (also \"context\" and \"reference\")";
+    private static final List<String> ENTRY_KEYS = List.of("text", "expect", "context", "reference");
 
     record Models(Source source, Map<String, RawFileModel> byAlias) {
     }
@@ -29,8 +30,11 @@ final class WorkshopFiles {
     /**
      * @param texts   each entry's prompt text in file order, null where the entry is unusable
      * @param expects each entry's raw {@code expect} list (an object entry's), null where it has none
+     * @param contexts each entry's raw {@code context} (a document or a list of them), null where it has none
+     * @param references each entry's raw {@code reference} answer, null where it has none
      */
-    record Prompts(Source source, List<String> texts, List<Object> expects) {
+    record Prompts(Source source, List<String> texts, List<Object> expects, List<Object> contexts,
+                   List<Object> references) {
     }
 
     private WorkshopFiles() {
@@ -83,19 +87,25 @@ final class WorkshopFiles {
         }
         List<String> texts = new ArrayList<>();
         List<Object> expects = new ArrayList<>();
+        List<Object> contexts = new ArrayList<>();
+        List<Object> references = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Object entry = entries.get(i);
             expects.add(null);
+            contexts.add(null);
+            references.add(null);
             if (entry instanceof String s) {
                 texts.add(s);
             } else if (entry instanceof Map<?, ?> m && m.get("text") instanceof String s) {
-                // an entry with checks: {"text": "...", "expect": [...]}; nothing else is allowed in it
+                // an entry with checks: {"text": "...", "expect": [...], "context": ..., "reference": "..."}
                 texts.add(s);
                 expects.set(i, m.get("expect"));
+                contexts.set(i, m.get("context"));
+                references.set(i, m.get("reference"));
                 for (Object key : m.keySet()) {
-                    if (!"text".equals(key) && !"expect".equals(key)) {
+                    if (!ENTRY_KEYS.contains(key)) {
                         problems.add(source, FieldPath.of(i, String.valueOf(key)),
-                                Binding.unknownKeyMessage(String.valueOf(key), List.of("text", "expect")));
+                                Binding.unknownKeyMessage(String.valueOf(key), ENTRY_KEYS));
                         texts.set(i, null);
                     }
                 }
@@ -105,7 +115,7 @@ final class WorkshopFiles {
                 texts.add(null);
             }
         }
-        return new Prompts(source, texts, expects);
+        return new Prompts(source, texts, expects, contexts, references);
     }
 
     /** A file that is not JSON at all: the syntax error, which plan field includes the file, and what it should hold. */

@@ -35,10 +35,6 @@ public final class ClientFactory {
      * them.
      */
     public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
-
-        public Clients(Map<String, ModelClient> byModel, AutoCloseable resources) {
-            this(byModel, null, resources);
-        }
     }
 
     /** The endpoint's {@code answers:}: each served model says the given texts to the given prompts. */
@@ -54,6 +50,7 @@ public final class ClientFactory {
     public Clients create(Plan plan) {
         SimulatedServer[] sim = new SimulatedServer[1];
         Map<String, ModelClient> byEndpoint = new LinkedHashMap<>();
+        Map<String, String> baseUrls = new HashMap<>();
         for (Endpoint endpoint : plan.endpoints()) {
             String baseUrl;
             if (endpoint.simulated()) {
@@ -61,10 +58,12 @@ public final class ClientFactory {
                     sim[0] = new SimulatedServer().withBuiltInModels().start();
                 }
                 scriptAnswers(sim[0], endpoint, plan);
+                endpoint.verdicts().forEach(sim[0]::verdicts);
                 baseUrl = sim[0].baseUrl().toString();
             } else {
                 baseUrl = endpoint.baseUrl().toString();
             }
+            baseUrls.put(endpoint.name(), baseUrl);
             String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
             byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
                     PlanToClient.timeouts(plan.run().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
@@ -74,33 +73,27 @@ public final class ClientFactory {
         for (ModelSpec m : plan.models()) {
             byModel.put(m.alias(), byEndpoint.get(m.endpoint()));
         }
-        ModelClient judge = plan.hasJudge() ? judgeClient(plan, sim[0]) : null;
+        // the judge's own client: its timeouts are the judge's, and its calls never share a benchmarked connection
+        ModelClient judge = null;
+        if (plan.hasJudge()) {
+            Endpoint endpoint = plan.endpoint(plan.judge().endpoint()).orElseThrow();
+            String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
+            judge = new OpenAiModelClient(java.net.URI.create(baseUrls.get(endpoint.name())), key,
+                    PlanToClient.timeouts(plan.judge().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
+                    NanoClock.SYSTEM, Clock.systemUTC());
+        }
+        ModelClient judgeClient = judge;
         AutoCloseable resources = () -> {
             for (ModelClient c : byEndpoint.values()) {
                 c.close();
             }
-            if (judge != null) {
-                judge.close();
+            if (judgeClient != null) {
+                judgeClient.close();
             }
             if (sim[0] != null) {
                 sim[0].close();
             }
         };
         return new Clients(byModel, judge, resources);
-    }
-
-    /**
-     * The judge's own client, on its endpoint (the simulated one already started, for a simulated endpoint) with the
-     * judge's timeouts ({@code judge.timeouts}, else the run's): a judge that is also a benchmarked model does not
-     * share that model's client, so its calls never touch the benchmark's connections.
-     */
-    private ModelClient judgeClient(Plan plan, SimulatedServer sim) {
-        Endpoint endpoint = plan.endpoint(plan.judge().endpoint()).orElseThrow(() -> new IllegalStateException(
-                "the judge's endpoint '" + plan.judge().endpoint() + "' is not in the plan"));
-        String baseUrl = endpoint.simulated() ? sim.baseUrl().toString() : endpoint.baseUrl().toString();
-        String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
-        var timeouts = plan.judge().timeouts() != null ? plan.judge().timeouts() : plan.run().timeouts();
-        return new OpenAiModelClient(java.net.URI.create(baseUrl), key, PlanToClient.timeouts(timeouts),
-                PlanToClient.connection(endpoint.connection(plan.run())), NanoClock.SYSTEM, Clock.systemUTC());
     }
 }

@@ -102,7 +102,13 @@ class PlanLoaderTest {
                 assertThat(m.endpoint()).isEqualTo("foundry");
                 assertThat(m.model()).isEqualTo("phi-4-mini");
             });
-            assertThat(plan.prompts()).extracting(PromptSpec::id).startsWith("p01", "p02").hasSize(5);
+            assertThat(plan.prompts()).extracting(PromptSpec::id).startsWith("p01", "p02").hasSize(6);
+            assertThat(plan.prompts()).allSatisfy(p -> assertThat(p.expect()).isNotEmpty());
+            assertThat(plan.prompts().get(3).reference()).startsWith("9:");
+            assertThat(plan.prompts().get(5).context()).hasSize(2);
+            assertThat(plan.judge().modelAlias()).isEqualTo("phi-4-mini");
+            assertThat(plan.judge().criteriaFor(plan.prompts().get(5))).extracting(Criterion::name)
+                    .containsExactly("coherence", "factuality", "brevity", "grounded");
         }
 
         @Test

@@ -43,9 +43,16 @@ final class ScriptedAnswers implements SimModel {
             return base;
         }
         int turn = turns.computeIfAbsent(request.promptText(), k -> new AtomicInteger()).getAndIncrement();
-        String text = texts.get(turn % texts.size());
+        return say(base, request, texts.get(turn % texts.size()));
+    }
+
+    /**
+     * {@code text} a word per token with the delays of {@code base}, or {@code base} itself when it fails the
+     * request (the timing model fails it: so does the scripted one).
+     */
+    static Script say(Script base, SimRequest request, String text) {
         if (base.kind() != Script.Kind.STREAM || base.ending() != Script.Ending.DONE) {
-            return base;   // the other model fails this request: so does this one
+            return base;
         }
         List<Long> delays = base.steps().stream().filter(s -> s.type() == Script.StepType.CONTENT)
                 .map(Script.Step::delayNanos).toList();

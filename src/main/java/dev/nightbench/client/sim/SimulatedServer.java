@@ -127,6 +127,19 @@ public final class SimulatedServer implements AutoCloseable {
         return register(name, new ScriptedAnswers(timing, byKey));
     }
 
+    /**
+     * Makes a model a scripted judge ({@link ScriptedVerdicts}): it says these verdicts about these answers, with the
+     * timing of the model registered under that name, or of {@value SimulatedModels#FAST} for a new name.
+     *
+     * @param verdicts verdict texts by the judged answer's text, {@code "*"} for any other answer; the n-th time an
+     *                 answer is judged it gets verdict n mod size
+     */
+    public SimulatedServer verdicts(String name, Map<String, List<String>> verdicts) {
+        SimModel timing = models.getOrDefault(name, SimulatedModels.builtIn(SimulatedModels.FAST, 1,
+                SimulatedModels.DEFAULT_SEED));
+        return register(name, new ScriptedVerdicts(timing, verdicts));
+    }
+
     /** Registers the built-in models with the slowdown factors of {@value SimulatedModels#SLOWDOWN_ENV}. */
     public SimulatedServer withBuiltInModels() {
         return withBuiltInModels(SimulatedModels.slowdownFromEnv(), SimulatedModels.DEFAULT_SEED);

@@ -48,6 +48,36 @@ class SimulatedServerTest {
     }
 
     @Test
+    void aScriptedJudgeSaysTheVerdictOfTheMarkedAnswerInTurnAndTheDefaultForOthers() throws Exception {
+        SimulatedServer server = start(new SimulatedServer().verdicts("judge", java.util.Map.of(
+                "Paris.", List.of("{\"coherence\": 5}", "not json"),
+                "*", List.of("{\"coherence\": 1}"))));
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.function.Function<String, String> judge = answer -> {
+            String user = "Question:\nCapital?\n\n<answer>\n" + answer + "\n</answer>";
+            String body = "{\"model\":\"judge\",\"stream\":false,\"messages\":[{\"role\":\"system\",\"content\":"
+                    + "\"Score it.\"},{\"role\":\"user\",\"content\":" + new com.fasterxml.jackson.databind.ObjectMapper()
+                    .valueToTree(user) + "}]}";
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return json(r.body()).path("choices").get(0).path("message").path("content").asText();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        assertThat(judge.apply("Paris.")).isEqualTo("{\"coherence\": 5}");
+        assertThat(judge.apply("  Paris.  ")).isEqualTo("not json");       // the same answer, stripped: its 2nd turn
+        assertThat(judge.apply("Lyon.")).isEqualTo("{\"coherence\": 1}");
+        assertThat(judge.apply("Paris.")).isEqualTo("{\"coherence\": 5}");
+        assertThat(ScriptedVerdicts.judgedAnswer(List.of(new dev.nightbench.client.ChatMessage("user", "no marks"))))
+                .isNull();
+        assertThat(server.requestCount("judge")).isEqualTo(4);
+    }
+
+    @Test
     void aStreamIsSentOnTheWireExactlyLikeOpenAi() throws Exception {
         SimulatedServer server = start(new SimulatedServer().script("s",
                 Script.stream().role().delay(5).content("Hi").delay(5).content(" there").finish("stop").usage(3, 2)

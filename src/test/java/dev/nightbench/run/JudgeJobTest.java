@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.JobTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +28,9 @@ class JudgeJobTest extends JobTestSupport {
     @TempDir
     Path dir;
 
+    /** The plan, with the scripted judge when {@code judge} names it ({@code verdicts:} are only for the judge). */
     private static String plan(String name, String judge) {
-        return """
+        String yaml = """
                 name: %s
                 endpoints:
                   - name: sim
@@ -48,8 +50,8 @@ class JudgeJobTest extends JobTestSupport {
                         "Lyon.": ['{"coherence": 4, "factuality": 1, "brevity": 5, "reason": "Wrong city."}', 'I cannot judge this.']
                         "*": '{"coherence": 3, "factuality": 2, "brevity": 2, "grounded": 1, "reason": "Not in the context."}'
                 models:
-                  - alias: sim-fast
-                  - alias: sim-medium
+                  - {alias: sim-fast, endpoint: sim}
+                  - {alias: sim-medium, endpoint: sim}
                 prompts:
                   - {id: capital, text: "What is the capital of France?", reference: "Paris"}
                   - {id: leave, text: "How many days of leave do staff get?", context: ["Staff get 25 days of leave a year.", "Leave is booked in the HR tool."]}
@@ -57,6 +59,7 @@ class JudgeJobTest extends JobTestSupport {
                 %s
                 run: {warmup: 0, rounds: 3, max_tokens: 64, timeouts: {connect: 2s, first_token: 5s, idle: 2s, total: 10s}}
                 """.formatted(name, judge);
+        return judge.contains("sim-judge") ? yaml : yaml.replaceAll("(?s)    verdicts:.*?(?=models:)", "");
     }
 
     private Path write(String name, String judge) throws Exception {
@@ -133,12 +136,17 @@ class JudgeJobTest extends JobTestSupport {
     }
 
     @Test
-    void aSampleJudgesTheFirstAnswersAndAnUnreachableJudgeGivesFailedVerdictsNotAFailedRun() throws Exception {
+    void aSampleJudgesTheFirstAnswersAndAJudgeThatRefusesGivesFailedVerdictsNotAFailedRun() throws Exception {
         JobExecution execution;
-        try (LogCapture log = LogCapture.of(JudgeStep.class.getName())) {
-            execution = launch(write("unreachable", "  model: no-such-judge\n  endpoint: sim\n  sample: 2"));
+        // a server of its own that serves no model: every judge call is a 404
+        try (LogCapture log = LogCapture.of(JudgeStep.class.getName());
+             SimulatedServer empty = new SimulatedServer().start()) {
+            String yaml = plan("refused", "  model: no-such-judge\n  endpoint: judges\n  sample: 2")
+                    .replace("models:\n", "  - {name: judges, base_url: \"" + empty.baseUrl() + "\"}\nmodels:\n");
+            execution = launch(Files.writeString(dir.resolve("refused.yaml"), yaml));
             assertThat(log.lines()).extracting(LogCapture.Line::message)
                     .contains("Judge: 8 answers judged (0 ok, 0 unparseable, 8 failed)");
+            assertThat(empty.requestCount("no-such-judge")).isEqualTo(8);
         }
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         long runId = runId(execution);

@@ -57,7 +57,7 @@ class JudgeRestartTest {
                     endpoints:
                       - {name: sim, type: simulated}
                       - {name: judges, base_url: "%s"}
-                    models: [{alias: sim-fast}]
+                    models: [{alias: sim-fast, endpoint: sim}]
                     judge: {model: judge, endpoint: judges}
                     run: {warmup: 0, rounds: %d, timeouts: {first_token: 10m, idle: 10m, total: 10m}}
                     prompts:

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -80,11 +81,11 @@ class JudgeStep {
             log.warn("Judge call for answer {} ({} / {}) failed: {}", answer.requestId(), answer.modelAlias(),
                     answer.promptId(), call.failure());
             return new JudgeStore.VerdictRow(answer.requestId(), runId, JudgeStore.Status.FAILED, call.failure(),
-                    question.text(), null, null, call.attempts(), java.util.Map.of());
+                    question.text(), null, null, call.attempts(), Map.of());
         }
         Verdict verdict = VerdictParser.parse(call.reply(), question.criterionNames());
         if (!verdict.usable()) {
-            log.info("Judge verdict on answer {} ({} / {}) is unparseable: {}", answer.requestId(), answer.modelAlias(),
+            log.debug("Judge verdict on answer {} ({} / {}) is unparseable: {}", answer.requestId(), answer.modelAlias(),
                     answer.promptId(), verdict.reason());
         }
         return new JudgeStore.VerdictRow(answer.requestId(), runId,

@@ -2,6 +2,7 @@ package dev.nightbench.run;
 
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.CellResult;
+import dev.nightbench.store.JudgeStore;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -30,7 +31,7 @@ class NightlyBenchmarkJobConfiguration {
 
     @Bean
     Job nightlyBenchmarkJob(JobRepository jobRepository, RunListener runListener, Step registerRun,
-                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step report) {
+                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(runListener)
                 .start(registerRun)
@@ -38,6 +39,7 @@ class NightlyBenchmarkJobConfiguration {
                 .next(warmUp)
                 .next(measure)
                 .next(aggregate)
+                .next(judge)
                 .next(report)
                 .build();
     }
@@ -101,6 +103,27 @@ class NightlyBenchmarkJobConfiguration {
             steps.aggregate(session.runId());
             return RepeatStatus.FINISHED;
         }, tm).listener(crashPoints).build();
+    }
+
+    /**
+     * The judge's verdicts on the measured answers ({@link JudgeStep}), one answer per chunk: a kill loses at most
+     * the judge call in flight, and a restart asks only about answers without a committed verdict. A plain chunk
+     * step, like measure, so no judge call is repeated by a retry of the chunk; reads nothing without a judge.
+     */
+    @Bean
+    Step judge(JobRepository jobRepository, PlatformTransactionManager tm, JudgeReader judgeReader,
+               ItemProcessor<JudgeStore.Pending, JudgeStore.VerdictRow> judgeProcessor,
+               ItemWriter<JudgeStore.VerdictRow> judgeWriter, StepExecutionListener judgeSummary,
+               CrashPoints crashPoints) {
+        return new StepBuilder("judge", jobRepository)
+                .<JudgeStore.Pending, JudgeStore.VerdictRow>chunk(1)
+                .transactionManager(tm)
+                .reader(judgeReader)
+                .processor(judgeProcessor)
+                .writer(judgeWriter)
+                .listener(judgeSummary)
+                .listener(crashPoints)
+                .build();
     }
 
     @Bean

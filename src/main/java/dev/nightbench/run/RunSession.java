@@ -34,9 +34,11 @@ public class RunSession implements AutoCloseable {
     private final CellExecutor executor;
     private final ExecutionContext jobContext;
     private final QualityChecks checks;
+    private final ModelClient judge;
 
-    RunSession(Plan plan, String snapshot, Map<String, ModelClient> clients, AutoCloseable resources, CircuitBreakers breakers,
-               SweepState sweeps, CellExecutor executor, ExecutionContext jobContext) {
+    RunSession(Plan plan, String snapshot, Map<String, ModelClient> clients, ModelClient judge, AutoCloseable resources,
+               CircuitBreakers breakers, SweepState sweeps, CellExecutor executor, ExecutionContext jobContext) {
+        this.judge = judge;
         this.plan = plan;
         this.snapshot = snapshot;
         this.clients = Map.copyOf(clients);
@@ -64,6 +66,11 @@ public class RunSession implements AutoCloseable {
 
     public ModelClient client(String alias) {
         return clients.get(alias);
+    }
+
+    /** The judge's client (its own, with the judge's timeouts), or null when the plan has no judge. */
+    public ModelClient judgeClient() {
+        return judge;
     }
 
     public CircuitBreakers breakers() {

@@ -54,7 +54,7 @@ class RunSessionFactory {
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
                 new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
                         () -> new CalibrationTarget(plan.run().timeouts()), clock));
-        return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.resources(), breakers, sweeps, executor,
+        return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.judge(), clients.resources(), breakers, sweeps, executor,
                 jobContext);
     }
 

@@ -12,6 +12,7 @@ import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnswerStore;
 import dev.nightbench.store.CheckStore;
+import dev.nightbench.store.JudgeStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
 import dev.nightbench.store.AnswerRow;
@@ -50,10 +51,12 @@ class RunSteps {
     private final ReportService reports;
     private final Clock clock;
     private final CheckStore checks;
+    private final JudgeStore judges;
 
     RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
-             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks) {
+             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges) {
         this.checks = checks;
+        this.judges = judges;
         this.runs = runs;
         this.requests = requests;
         this.answers = answers;
@@ -63,7 +66,10 @@ class RunSteps {
         this.clock = clock;
     }
 
-    /** Step 1: the runs row, with the plan snapshot (text before ${ENV} interpolation), models and prompts. */
+    /**
+     * Step 1: the runs row, with the plan snapshot (text before ${ENV} interpolation), models and prompts, the prompts'
+     * checks, and the judge with its rubric when the plan has one.
+     */
     long register(RunSession session, long jobInstanceId, JobParams params) {
         Plan plan = session.plan();
         int pairs = plan.models().size() * plan.prompts().size();
@@ -71,6 +77,9 @@ class RunSteps {
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
         checks.register(StoreRows.plannedChecks(runId, plan));
+        if (plan.hasJudge()) {
+            judges.register(runId, plan.judge(), plan.prompts());
+        }
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);

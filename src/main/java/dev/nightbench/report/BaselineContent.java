@@ -4,7 +4,7 @@ import dev.nightbench.report.ReportDocument.Span;
 import dev.nightbench.report.ReportDocument.TableBuilder;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +46,11 @@ final class BaselineContent {
                 + " on the per-request samples of ttft_ms, tpot_ms, e2e_ms and decode_tps; " + FisherExact.NAME
                 + " on success rate" + (compares(trend, Metric.CHECK_PASS_RATE) ? " and on the answer checks' pass "
                 + "rate (" + Metric.CHECK_PASS_RATE.column() + ": passed and failed (answer, check) pairs per model, all "
-                + "prompts pooled)" : "") + ". A metric regressed when its median moved against the user by more than "
+                + "prompts pooled)" : "") + (compares(trend, Metric.JUDGE_SCORE) ? "; " + MannWhitneyU.NAME + " on the "
+                + "judge's 1-5 scores of each rubric criterion (" + Metric.JUDGE_SCORE.column() + ", per model, all "
+                + "prompts pooled; the threshold applies to the mean score, shown as its baseline and current "
+                + "median, and a lower score is worse, however fast the model got)" : "")
+                + ". A metric regressed when its median moved against the user by more than "
                 + String.format(Locale.ROOT, "%.0f %%", s.threshold() * 100) + " and p < " + s.alpha()
                 + "; improved likewise the other way; fewer than " + Comparison.MIN_SAMPLES
                 + " samples on a side is insufficient data (unchanged)."))));
@@ -85,10 +89,21 @@ final class BaselineContent {
         return trend.comparisons().stream().anyMatch(r -> r.comparison().metric() == metric);
     }
 
-    /** The metrics of the per-model table: every one, check pass rate only when compared (reports without checks unchanged). */
-    private static Metric[] metrics(TrendReport trend) {
-        return java.util.Arrays.stream(Metric.values())
-                .filter(m -> m != Metric.CHECK_PASS_RATE || compares(trend, m)).toArray(Metric[]::new);
+    /**
+     * The columns of the per-model table: every metric, check pass rate only when compared, then one per judged
+     * criterion ("judge_score factuality"), so reports without checks or judge scores are unchanged.
+     */
+    private static List<String> columns(TrendReport trend) {
+        List<String> columns = new ArrayList<>();
+        for (Metric m : Metric.values()) {
+            if (m != Metric.JUDGE_SCORE && (m != Metric.CHECK_PASS_RATE || compares(trend, m))) {
+                columns.add(m.column());
+            }
+        }
+        trend.comparisons().stream().map(r -> r.comparison())
+                .filter(c -> c.metric() == Metric.JUDGE_SCORE).map(Comparison::label).distinct()
+                .forEach(columns::add);
+        return columns;
     }
 
     private static void planChanges(ReportDocument doc, PlanChanges c) {
@@ -123,27 +138,27 @@ final class BaselineContent {
 
     /** One line per model (all prompts pooled): each metric's change and verdict. */
     private static void perModel(ReportDocument doc, TrendReport trend) {
-        Map<String, Map<Metric, Comparison>> byModel = new LinkedHashMap<>();
+        Map<String, Map<String, Comparison>> byModel = new LinkedHashMap<>();
         for (TrendAnalysis.Row r : trend.comparisons()) {
             if (SampleSet.ALL_PROMPTS.equals(r.key().promptId())) {
                 byModel.computeIfAbsent(r.key().modelAlias() + Format.load(r.key().loadMode(), r.key().loadLevel()),
-                        k -> new EnumMap<>(Metric.class)).put(r.comparison().metric(), r.comparison());
+                        k -> new HashMap<>()).put(r.comparison().label(), r.comparison());
             }
         }
         if (byModel.isEmpty()) {
             return;
         }
         doc.add(new ReportDocument.Heading(3, "Per model, all prompts pooled"));
-        Metric[] metrics = metrics(trend);
+        List<String> columns = columns(trend);
         TableBuilder t = new TableBuilder().text("Model");
-        for (Metric m : metrics) {
-            t.number(m.column());
+        for (String c : columns) {
+            t.number(c);
         }
         byModel.forEach((model, comparisons) -> {
-            Object[] cells = new Object[metrics.length + 1];
+            Object[] cells = new Object[columns.size() + 1];
             cells[0] = model;
-            for (int i = 0; i < metrics.length; i++) {
-                cells[i + 1] = verdictCell(comparisons.get(metrics[i]));
+            for (int i = 0; i < columns.size(); i++) {
+                cells[i + 1] = verdictCell(comparisons.get(columns.get(i)));
             }
             t.row(cells);
         });
@@ -182,7 +197,7 @@ final class BaselineContent {
                 }
                 t.row(verdict(c.verdict()), r.key().modelAlias() + Format.load(r.key().loadMode(), r.key().loadLevel()),
                         SampleSet.ALL_PROMPTS.equals(r.key().promptId()) ? text("all (pooled)") : text(r.key().promptId()),
-                        code(c.metric().column()), Format.value(c.metric(), c.baselineMedian()),
+                        code(c.label()), Format.value(c.metric(), c.baselineMedian()),
                         Format.value(c.metric(), c.currentMedian()), Format.change(c.changePct()), Format.p(c.pValue()),
                         Format.p(c.pAdjusted()), String.valueOf(c.nBaseline()), String.valueOf(c.nCurrent()), shortTest(c.test()));
             }

@@ -15,9 +15,17 @@ package dev.nightbench.report;
  * @param pAdjusted      the Benjamini–Hochberg adjusted p-value of a per-prompt or load-level comparison (see
  *                       {@link TrendAnalysis}); null for the per-model latency comparisons (all prompts pooled, serial),
  *                       which are tested on their own, and for untested ones
+ * @param criterion      the rubric criterion of a {@link Metric#JUDGE_SCORE} comparison (whose medians are the mean
+ *                       scores); null for every other metric
  */
 record Comparison(Metric metric, Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
-                  int nBaseline, int nCurrent, String test, Verdict verdict, Double pAdjusted) {
+                  int nBaseline, int nCurrent, String test, Verdict verdict, Double pAdjusted, String criterion) {
+
+    Comparison {
+        if ((metric == Metric.JUDGE_SCORE) != (criterion != null)) {
+            throw new IllegalArgumentException("a criterion belongs to judge_score comparisons only, not " + metric);
+        }
+    }
 
     /** Fewer samples than this on either side and a metric is not tested. */
     static final int MIN_SAMPLES = 3;
@@ -28,6 +36,23 @@ record Comparison(Metric metric, Double baselineMedian, Double currentMedian, Do
     Comparison(Metric metric, Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
                int nBaseline, int nCurrent, String test, Verdict verdict) {
         this(metric, baselineMedian, currentMedian, changePct, pValue, nBaseline, nCurrent, test, verdict, null);
+    }
+
+    /** A comparison of a metric other than judge_score, as read back (adjusted p or null). */
+    Comparison(Metric metric, Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
+               int nBaseline, int nCurrent, String test, Verdict verdict, Double pAdjusted) {
+        this(metric, baselineMedian, currentMedian, changePct, pValue, nBaseline, nCurrent, test, verdict, pAdjusted,
+                null);
+    }
+
+    /** The metric's name, with the criterion of a judge score: {@code "judge_score factuality"}. */
+    String label() {
+        return criterion == null ? metric.column() : metric.column() + " " + criterion;
+    }
+
+    /** The metric as a person reads it in a regression line: {@code "judge score factuality"} for a judge score. */
+    String spokenLabel() {
+        return criterion == null ? metric.column() : "judge score " + criterion;
     }
 
     boolean insufficientData() {
@@ -41,6 +66,6 @@ record Comparison(Metric metric, Double baselineMedian, Double currentMedian, Do
 
     Comparison withAdjusted(Double adjusted, Verdict newVerdict) {
         return new Comparison(metric, baselineMedian, currentMedian, changePct, pValue, nBaseline, nCurrent, test,
-                newVerdict, adjusted);
+                newVerdict, adjusted, criterion);
     }
 }

@@ -105,6 +105,7 @@ final class Format {
             case TTFT_MS, TPOT_MS, E2E_MS -> ms(v);
             case DECODE_TPS -> num(v) + " tok/s";
             case SUCCESS_RATE, CHECK_PASS_RATE -> String.format(Locale.ROOT, "%.1f%%", v * 100);
+            case JUDGE_SCORE -> score(v);
         };
     }
 
@@ -114,6 +115,11 @@ final class Format {
     }
 
     /** " @ concurrency 4" for load cells, nothing for the serial latency cells. */
+    /** A mean judge score (1-5), two decimals: "4.67". */
+    static String score(Double v) {
+        return v == null ? NONE : String.format(Locale.ROOT, "%.2f", v);
+    }
+
     static String load(String loadMode, double loadLevel) {
         return "serial".equals(loadMode) ? "" : " @ " + loadMode + " " + level(loadLevel);
     }

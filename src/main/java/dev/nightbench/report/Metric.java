@@ -12,7 +12,13 @@ enum Metric {
      * issue 12): compared like {@link #SUCCESS_RATE}, with Fisher's exact test on passes and fails, and only when
      * both sides have checked answers.
      */
-    CHECK_PASS_RATE("check_pass_rate", true);
+    CHECK_PASS_RATE("check_pass_rate", true),
+    /**
+     * The judge's 1-5 scores of one rubric criterion (V12 {@code judged_scores}, issue 12), per model with all prompts
+     * pooled: compared on the scores with Mann-Whitney U, the threshold applied to the mean score, one comparison per
+     * criterion ({@link Comparison#criterion()}), and only for criteria scored on both sides. Lower is worse.
+     */
+    JUDGE_SCORE("judge_score", true);
 
     private final String column;
     private final boolean higherIsBetter;

@@ -14,7 +14,9 @@ import static dev.nightbench.report.ReportDocument.text;
 /**
  * The report's "Models" section: the run's own latency cells (one request at a time), a mean with its 95 %
  * confidence interval and coefficient of variation, and a note naming the figures that varied too much to read on
- * their own. Also says how a model's availability reads in a Status cell (here and in {@link FailuresContent}).
+ * their own; for a run with answer checks or a judge, the check pass rate with its Wilson interval and the mean
+ * judge score per criterion with its t interval (all prompts pooled; details in {@link QualityContent}). Also says
+ * how a model's availability reads in a Status cell (here and in {@link FailuresContent}).
  */
 final class ModelsContent {
 
@@ -37,19 +39,34 @@ final class ModelsContent {
                 .number("TTFT p50").number("TTFT p95").number("TPOT p50").number("e2e_tps mean").number("n")
                 .number("Success").number("Requests").number("Output tokens").number("Est. cost").number("Cold start")
                 .text("Status");
+        QualityData q = data.quality();
+        if (q.planned()) {
+            t.number("Check pass rate (95 % CI)");
+        }
+        for (JudgeData.Criterion c : q.judge().criteria()) {
+            t.number(c.criterion() + " (mean, 95 % CI)");
+        }
         List<String> noisy = new ArrayList<>();
         for (ReportData.ModelRow r : data.models()) {
             if (!r.serial()) {
                 continue;
             }
             Integer n = r.e2e().n() != null ? r.e2e().n() : r.ttft().n();
-            t.row(r.modelAlias(), spread(r.e2e(), null), Format.ms(r.e2eMsP95()), Format.num(r.decodeTpsP50()),
+            List<Object> cells = new ArrayList<>(List.of(r.modelAlias(), spread(r.e2e(), null),
+                    Format.ms(r.e2eMsP95()), Format.num(r.decodeTpsP50()),
                     spread(r.ttft(), Objects.equals(r.ttft().n(), n) ? null : r.ttft().n()), Format.ms(r.ttftMsP50()),
                     Format.ms(r.ttftMsP95()), Format.ms(r.tpotMsP50()), Format.num(r.e2eTpsMean()),
                     n == null ? Format.NONE : n.toString(), Format.pct(r.successRate()),
                     r.okRequests() + "/" + r.requests(),
                     r.outputTokens() == null ? Format.NONE : r.outputTokens().toString(), Format.cost(r.costEstimate()),
-                    Format.ms(r.coldStartMs()), availability(r.availability()));
+                    Format.ms(r.coldStartMs()), availability(r.availability())));
+            if (q.planned()) { // quality columns only for runs with checks or a judge: other reports are unchanged
+                cells.add(QualityContent.rateCell(q.model(r.modelAlias())));
+            }
+            for (JudgeData.Criterion c : q.judge().criteria()) {
+                cells.add(QualityContent.score(q.judge().model(r.modelAlias(), c.criterion())));
+            }
+            t.row(cells.toArray());
             noisy(noisy, r.modelAlias(), "TTFT", r.ttft());
             noisy(noisy, r.modelAlias(), "e2e", r.e2e());
         }

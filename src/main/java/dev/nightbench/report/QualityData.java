@@ -6,20 +6,47 @@ import java.util.List;
 
 /**
  * A run's answer checks as the report shows them, read through the V10 views {@code model_quality},
- * {@code prompt_quality} and {@code failed_checks}.
+ * {@code prompt_quality} and {@code failed_checks}, and its judge scores ({@link JudgeData}, V12).
  *
  * @param planned       true when the run's plan had checks ({@code run_checks}); false keeps the section out
  * @param models        pass rates per model, in plan order (a model with no checked answer has n = 0)
  * @param prompts       pass rates per model and prompt, in plan order
  * @param failed        the first {@link #FAILED_SHOWN} failed checks, by model, prompt, round and check
  * @param failedTotal   all failed checks of the run
+ * @param judge         the judge's scores; {@link JudgeData#NONE} for a run without a rubric
  */
 public record QualityData(boolean planned, List<Rate> models, List<Rate> prompts, List<FailedCheck> failed,
-                          long failedTotal) {
+                          long failedTotal, JudgeData judge) {
 
     static final int FAILED_SHOWN = 50;
 
     static final QualityData NONE = new QualityData(false, List.of(), List.of(), List.of(), 0);
+
+    public QualityData {
+        judge = judge == null ? JudgeData.NONE : judge;
+    }
+
+    /** Checks only, no judge. */
+    public QualityData(boolean planned, List<Rate> models, List<Rate> prompts, List<FailedCheck> failed,
+                       long failedTotal) {
+        this(planned, models, prompts, failed, failedTotal, JudgeData.NONE);
+    }
+
+    /** True when the run has checks or judge scores: the report then has its Quality section and columns. */
+    boolean any() {
+        return planned || judge.planned();
+    }
+
+    /** The model's check pass rate, or null (no checks, or a model not in the list). */
+    Rate model(String modelAlias) {
+        return models.stream().filter(r -> r.modelAlias().equals(modelAlias)).findFirst().orElse(null);
+    }
+
+    /** The model's check pass rate on one prompt, or null. */
+    Rate prompt(String modelAlias, String promptId) {
+        return prompts.stream().filter(r -> r.modelAlias().equals(modelAlias) && r.promptId().equals(promptId))
+                .findFirst().orElse(null);
+    }
 
     /** Pass rate over (answer, check) pairs with its 95 % Wilson interval; rate and bounds null when n = 0. */
     public record Rate(String modelAlias, String promptId, long n, long passes, Double passRate, Double wilsonLow,
@@ -34,8 +61,9 @@ public record QualityData(boolean planned, List<Rate> models, List<Rate> prompts
     static QualityData load(JdbcClient jdbc, long runId) {
         boolean planned = jdbc.sql("SELECT EXISTS (SELECT 1 FROM run_checks WHERE run_id = ?)").param(runId)
                 .query(Boolean.class).single();
+        JudgeData judge = JudgeData.load(jdbc, runId);
         if (!planned) {
-            return NONE;
+            return judge.planned() ? new QualityData(false, List.of(), List.of(), List.of(), 0, judge) : NONE;
         }
         List<Rate> models = jdbc.sql("""
                         SELECT rm.model_alias, NULL AS prompt_id, coalesce(q.n, 0) AS n, coalesce(q.passes, 0) AS passes,
@@ -67,6 +95,6 @@ public record QualityData(boolean planned, List<Rate> models, List<Rate> prompts
                 .params(runId, FAILED_SHOWN).query(FailedCheck.class).list();
         long total = jdbc.sql("SELECT count(*) FROM failed_checks WHERE run_id = ?").param(runId)
                 .query(Long.class).single();
-        return new QualityData(true, models, prompts, failed, total);
+        return new QualityData(true, models, prompts, failed, total, judge);
     }
 }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * Decides whether a metric regressed, improved or stayed the same, as METRICS.md's "Comparing runs" asks: the
  * median must move by more than the relative threshold AND the difference must be beyond noise on the
- * per-request samples (Mann-Whitney U for the latency and throughput figures, Fisher's exact test for success
- * rate and check pass rate), at significance level alpha. A big move that is within noise, or a significant move that is smaller
- * than the threshold, is unchanged. Plain Java, no I/O.
+ * per-request samples (Mann-Whitney U for the latency and throughput figures and the judge's scores, whose mean
+ * stands in for the median; Fisher's exact test for success rate and check pass rate), at significance level alpha.
+ * A big move that is within noise, or a significant move that is smaller than the threshold, is unchanged. Plain Java, no I/O.
  */
 final class RegressionDetector {
 
@@ -31,8 +31,9 @@ final class RegressionDetector {
 
     /** Compares per-request samples of a latency or throughput metric. */
     Comparison compare(Metric metric, double[] baseline, double[] current) {
-        if (metric.proportion()) {
-            throw new IllegalArgumentException(metric.column() + " is compared with compareProportions");
+        if (metric.proportion() || metric == Metric.JUDGE_SCORE) {
+            throw new IllegalArgumentException(metric.column() + " is compared with compare"
+                    + (metric.proportion() ? "Proportions" : "Scores"));
         }
         Double baseMedian = baseline.length == 0 ? null : median(baseline);
         Double curMedian = current.length == 0 ? null : median(current);
@@ -44,6 +45,25 @@ final class RegressionDetector {
         double p = MannWhitneyU.test(baseline, current).p();
         return new Comparison(metric, baseMedian, curMedian, change, p, baseline.length, current.length,
                 MannWhitneyU.NAME, verdict(metric, baseMedian, curMedian, p));
+    }
+
+    /**
+     * Compares the judge's scores (1-5) of one criterion: Mann-Whitney U on the scores, as for the latency figures
+     * (ties are the rule here, and its tie-corrected normal approximation handles them), with the threshold applied
+     * to the mean score, which a person reads ("4.67 -> 2.13") where the median of whole numbers would jump in steps
+     * of a point. Higher is better.
+     */
+    Comparison compareScores(String criterion, double[] baseline, double[] current) {
+        Double baseMean = baseline.length == 0 ? null : mean(baseline);
+        Double curMean = current.length == 0 ? null : mean(current);
+        Double change = changePct(baseMean, curMean);
+        if (baseline.length < Comparison.MIN_SAMPLES || current.length < Comparison.MIN_SAMPLES) {
+            return new Comparison(Metric.JUDGE_SCORE, baseMean, curMean, change, null, baseline.length,
+                    current.length, Comparison.INSUFFICIENT_DATA, Verdict.UNCHANGED, null, criterion);
+        }
+        double p = MannWhitneyU.test(baseline, current).p();
+        return new Comparison(Metric.JUDGE_SCORE, baseMean, curMean, change, p, baseline.length, current.length,
+                MannWhitneyU.NAME, verdict(Metric.JUDGE_SCORE, baseMean, curMean, p), null, criterion);
     }
 
     /** Compares success rates: {@code okBaseline} of {@code nBaseline} requests against {@code okCurrent} of {@code nCurrent}. */
@@ -104,6 +124,14 @@ final class RegressionDetector {
             return cur == 0 ? 0.0 : null;
         }
         return (cur - base) / Math.abs(base) * 100;
+    }
+
+    static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
     }
 
     /** Median with linear interpolation (PostgreSQL's {@code percentile_cont(0.5)}). */

@@ -261,6 +261,7 @@ class ReportRepository {
                                               WHERE cp.run_id = ? AND bp.run_id = ANY(?))
                         GROUP BY a.model_alias, a.load_mode, a.load_level""",
                 runId, runId, longArray(baselineIds));
+        JudgeSamples.current(jdbc, set, runId, longArray(baselineIds));
         return set;
     }
 
@@ -280,6 +281,7 @@ class ReportRepository {
                         WHERE a.run_id = ANY(?) AND bp.run_id = ANY(?)
                         GROUP BY a.model_alias, a.load_mode, a.load_level""",
                 runId, longArray(baselineIds), longArray(baselineIds));
+        JudgeSamples.baseline(jdbc, set, runId, longArray(baselineIds));
         return set;
     }
 
@@ -313,22 +315,25 @@ class ReportRepository {
         return jdbc.sql("""
                         SELECT c.model_alias, c.prompt_id, c.load_mode, c.load_level, c.metric, c.baseline_median,
                                c.current_median, c.change_pct, c.p_value, c.n_baseline, c.n_current, c.test, c.verdict,
-                               c.p_adjusted
+                               c.p_adjusted, c.criterion
                         FROM run_comparisons c
                         LEFT JOIN run_models rm ON rm.run_id = c.run_id AND rm.model_alias = c.model_alias
                         LEFT JOIN run_prompts rp ON rp.run_id = c.run_id AND rp.prompt_id = c.prompt_id
+                        LEFT JOIN run_criteria rc ON rc.run_id = c.run_id AND rc.criterion = c.criterion
                         WHERE c.run_id = ?
                         ORDER BY rm.ordinal, c.model_alias, c.load_mode <> 'serial', c.load_mode, c.load_level,
                                  c.prompt_id <> '*', rp.ordinal,
                                  array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate',
-                                                      'check_pass_rate'], c.metric)""")
+                                                      'check_pass_rate', 'judge_score'], c.metric),
+                                 rc.position, c.criterion""")
                 .param(runId)
                 .query((rs, n) -> new TrendAnalysis.Row(
                         new SampleSet.Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)),
                         new Comparison(Metric.ofColumn(rs.getString(5)), rs.getObject(6, Double.class),
                                 rs.getObject(7, Double.class), rs.getObject(8, Double.class),
                                 rs.getObject(9, Double.class), rs.getInt(10), rs.getInt(11), rs.getString(12),
-                                Verdict.ofColumn(rs.getString(13)), rs.getObject(14, Double.class))))
+                                Verdict.ofColumn(rs.getString(13)), rs.getObject(14, Double.class),
+                                rs.getString(15))))
                 .list();
     }
 
@@ -341,12 +346,15 @@ class ReportRepository {
                 .query(Boolean.class).single();
     }
 
-    /** The run's regressed rows ({@code run_regressions}) as "model[ prompt][ @ load] metric baseline -> current". */
+    /**
+     * The run's regressed rows ({@code run_regressions}) as "model[ prompt][ @ load] metric baseline -> current", a
+     * judge score as "judge score CRITERION" with its mean scores ("sim-medium judge score factuality 4.67 -> 2.13").
+     */
     List<String> regressions(long runId) {
         return comparisons(runId).stream().filter(r -> r.comparison().verdict() == Verdict.REGRESSED)
                 .map(r -> r.key().modelAlias()
                         + (SampleSet.ALL_PROMPTS.equals(r.key().promptId()) ? "" : " prompt " + r.key().promptId())
-                        + Format.load(r.key().loadMode(), r.key().loadLevel()) + " " + r.comparison().metric().column()
+                        + Format.load(r.key().loadMode(), r.key().loadLevel()) + " " + r.comparison().spokenLabel()
                         + " " + Format.value(r.comparison().metric(), r.comparison().baselineMedian()) + " -> "
                         + Format.value(r.comparison().metric(), r.comparison().currentMedian()))
                 .toList();
@@ -371,6 +379,11 @@ class ReportRepository {
                         ORDER BY t.model_alias, t.started_at, t.run_id""")
                 .params(run.planName(), run.runId(), java.sql.Timestamp.from(run.startedAt()), run.runId(), limit)
                 .query(TrendReport.TrendPoint.class).list();
+    }
+
+    /** The check pass rates and mean judge scores of the same window as {@link #trend} ({@link QualityTrend}). */
+    List<QualityTrend.Point> qualityTrend(ReportData.Run run, int limit) {
+        return QualityTrend.load(jdbc, run, limit);
     }
 
     /** True when no run started after this one, i.e. its report is the one {@code reports/latest.*} should show. */

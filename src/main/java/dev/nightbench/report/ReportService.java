@@ -87,9 +87,11 @@ public class ReportService {
         List<ReportData.LoadLevel> loadLevels = repository.loadLevels(runId);
         List<String> modelOrder = repository.modelOrder(runId);
         List<TrendReport.TrendPoint> points = repository.trend(run, settings.trendRuns());
+        List<QualityTrend.Point> quality = repository.qualityTrend(run, settings.trendRuns());
         // the charts need only the trend points and the load levels: draw them while the database loads and compares
         CompletableFuture<Charts> drawing = CompletableFuture.supplyAsync(
-                () -> new Charts(TrendCharts.render(points, modelOrder), LoadCharts.render(loadLevels, slo, modelOrder)),
+                () -> new Charts(TrendCharts.render(points, quality, modelOrder),
+                        LoadCharts.render(loadLevels, slo, modelOrder)),
                 ReportService::daemon);
         ReportData data = repository.load(run, slo, loadLevels);
         long loaded = System.nanoTime();
@@ -160,7 +162,8 @@ public class ReportService {
 
     /**
      * The run's regressed comparisons (the {@code run_regressions} view) named for a person, e.g.
-     * {@code "sim-fast check_pass_rate 100.0% -> 59.3%"}, per-prompt and load-level ones with their prompt or load.
+     * {@code "sim-fast check_pass_rate 100.0% -> 59.3%"} or {@code "sim-medium judge score factuality 4.67 -> 2.13"},
+     * per-prompt and load-level ones with their prompt or load.
      */
     public List<String> regressions(long runId) {
         return repository.regressions(runId);
@@ -221,7 +224,7 @@ public class ReportService {
             stored.add(new ComparisonStore.ComparisonRow(row.key().modelAlias(), row.key().promptId(),
                     row.key().loadMode(), row.key().loadLevel(), c.metric().column(), c.baselineMedian(),
                     c.currentMedian(), c.changePct(), c.pValue(), c.pAdjusted(), c.nBaseline(), c.nCurrent(), c.test(),
-                    c.verdict().column()));
+                    c.verdict().column(), c.criterion()));
         }
         return stored;
     }
@@ -346,7 +349,7 @@ public class ReportService {
     private static void writeComparisonsCsv(long runId, TrendReport trend, Path file) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader("run_id", "baseline_run_ids", "model_alias",
                 "prompt_id", "load_mode", "load_level", "metric", "baseline_median", "current_median", "change_pct",
-                "p_value", "n_baseline", "n_current", "test", "verdict", "p_adjusted").get();
+                "p_value", "n_baseline", "n_current", "test", "verdict", "p_adjusted", "criterion").get();
         String baseline = trend.baseline().stream().map(b -> String.valueOf(b.runId())).collect(Collectors.joining(" "));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter csv = new CSVPrinter(w, format)) {
@@ -354,7 +357,8 @@ public class ReportService {
                 Comparison c = r.comparison();
                 csv.printRecord(runId, baseline, r.key().modelAlias(), r.key().promptId(), r.key().loadMode(),
                         r.key().loadLevel(), c.metric().column(), c.baselineMedian(), c.currentMedian(), c.changePct(),
-                        c.pValue(), c.nBaseline(), c.nCurrent(), c.test(), c.verdict().column(), c.pAdjusted());
+                        c.pValue(), c.nBaseline(), c.nCurrent(), c.test(), c.verdict().column(), c.pAdjusted(),
+                        c.criterion());
             }
         }
     }

@@ -3,8 +3,10 @@ package dev.nightbench.report;
 import dev.nightbench.client.RequestStatus;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The per-request samples of one side of a comparison (a run, or pooled baseline runs), grouped by model and load
@@ -34,6 +36,9 @@ final class SampleSet {
         private int ok;
         private int checks;
         private int checkPasses;
+        /** The judge's scores per criterion, in the order the criteria were first seen. */
+        private final Map<String, double[]> scores = new LinkedHashMap<>();
+        private final Map<String, Integer> scoreSizes = new HashMap<>();
 
         private void add(boolean isOk, Double ttft, Double tpot, Double e2e, Double decodeTps) {
             requests++;
@@ -82,6 +87,28 @@ final class SampleSet {
         int checkPasses() {
             return checkPasses;
         }
+
+        /** The criteria the judge scored this key's answers on (empty without a judge). */
+        Set<String> criteria() {
+            return scores.keySet();
+        }
+
+        /** The judge's scores of one criterion; empty when none. */
+        double[] scores(String criterion) {
+            double[] v = scores.get(criterion);
+            return v == null ? new double[0] : Arrays.copyOf(v, scoreSizes.get(criterion));
+        }
+
+        private void addScore(String criterion, double score) {
+            double[] v = scores.computeIfAbsent(criterion, c -> new double[8]);
+            int size = scoreSizes.getOrDefault(criterion, 0);
+            if (size == v.length) {
+                v = Arrays.copyOf(v, size * 2);
+                scores.put(criterion, v);
+            }
+            v[size] = score;
+            scoreSizes.put(criterion, size + 1);
+        }
     }
 
     private final Map<Key, Samples> byKey = new LinkedHashMap<>();
@@ -111,6 +138,17 @@ final class SampleSet {
         if (s != null) {
             s.checks += Math.toIntExact(checks);
             s.checkPasses += Math.toIntExact(passes);
+        }
+    }
+
+    /**
+     * Adds one judge score of a model's answer under one load, all prompts pooled ({@code judged_scores}): judge
+     * scores are compared per model and criterion only. A key without measured requests is not created.
+     */
+    void addScore(String modelAlias, String loadMode, double loadLevel, String criterion, double score) {
+        Samples s = byKey.get(new Key(modelAlias, ALL_PROMPTS, loadMode, loadLevel));
+        if (s != null) {
+            s.addScore(criterion, score);
         }
     }
 

@@ -1,13 +1,16 @@
 package dev.nightbench.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compares a run's samples with its baseline's, metric by metric, for every model (all prompts pooled) and
  * every model and prompt, under each load; the answer checks' pass rate per model and load (all prompts pooled) when
- * both sides have checked answers. Keys present on one side only (a model or prompt added or removed)
+ * both sides have checked answers; the judge's scores per model and criterion (all prompts pooled) when both sides
+ * have scores of that criterion. Keys present on one side only (a model or prompt added or removed)
  * are not compared: the report lists them as plan changes instead.
  *
  * <p>Comparisons that come by the hundred are corrected for multiple comparisons with {@link BenjaminiHochberg},
@@ -44,6 +47,12 @@ final class TrendAnalysis {
                 rows.add(new Row(e.getKey(), detector.compareProportions(Metric.CHECK_PASS_RATE, base.checkPasses(),
                         base.checks(), cur.checkPasses(), cur.checks())));
             }
+            for (String criterion : cur.criteria()) { // only criteria the judge scored on both sides
+                if (base.criteria().contains(criterion)) {
+                    rows.add(new Row(e.getKey(), detector.compareScores(criterion, base.scores(criterion),
+                            cur.scores(criterion))));
+                }
+            }
         }
         return correct(rows, detector);
     }
@@ -61,17 +70,19 @@ final class TrendAnalysis {
     }
 
     /**
-     * Benjamini–Hochberg in each family (per-prompt rows; load-level rows) of each metric; the per-model latency rows
-     * are left as they are.
+     * Benjamini–Hochberg in each family (per-prompt rows; load-level rows) of each metric (a judge score: of each
+     * criterion); the per-model latency rows are left as they are.
      */
     static List<Row> correct(List<Row> rows, RegressionDetector detector) {
         List<Row> corrected = new ArrayList<>(rows);
+        Set<String> labels = new LinkedHashSet<>();
+        rows.forEach(r -> labels.add(r.comparison().label()));
         for (Family f : Family.values()) {
-            for (Metric metric : Metric.values()) {
+            for (String label : labels) {
                 List<Integer> family = new ArrayList<>();
                 for (int i = 0; i < rows.size(); i++) {
                     Row r = rows.get(i);
-                    if (r.comparison().metric() == metric && Family.of(r.key()) == f) {
+                    if (r.comparison().label().equals(label) && Family.of(r.key()) == f) {
                         family.add(i);
                     }
                 }

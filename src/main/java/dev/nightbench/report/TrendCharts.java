@@ -37,8 +37,9 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Draws each model's trend over the chart window as one PNG of three panels: TTFT p50 and p95, decode tokens/s
- * (p50) and success rate. Reads only per-run summary points (a few per model), never requests. Off-screen and
- * headless: no display is needed.
+ * (p50) and success rate; and, for a plan with answer checks or a judge, a second PNG per model of its quality: check
+ * pass rate and mean judge score per criterion ({@link QualityTrend}). Reads only per-run summary points (a few per
+ * model), never requests. Off-screen and headless: no display is needed.
  */
 final class TrendCharts {
 
@@ -46,8 +47,8 @@ final class TrendCharts {
         System.setProperty("java.awt.headless", "true"); // before XChart touches AWT
     }
 
-    /** One model's figure. */
-    record Chart(String modelAlias, String fileName, byte[] png) {
+    /** One model's figure; {@code quality} for its quality chart (check pass rate, judge scores). */
+    record Chart(String modelAlias, String fileName, byte[] png, boolean quality) {
     }
 
     static final int PANEL_WIDTH = 430;
@@ -56,6 +57,9 @@ final class TrendCharts {
     private static final Color P95 = new Color(0xff7f0e);
     private static final Color TPS = new Color(0x2ca02c);
     private static final Color SUCCESS = new Color(0x9467bd);
+    /** One colour per rubric criterion, in rubric order (repeating past six). */
+    private static final Color[] CRITERIA = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+            new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf)};
 
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
@@ -95,6 +99,15 @@ final class TrendCharts {
 
     /** One chart per model, in {@code modelOrder} (models without points are left out). */
     static List<Chart> render(List<TrendReport.TrendPoint> points, List<String> modelOrder) {
+        return render(points, List.of(), modelOrder);
+    }
+
+    /**
+     * One chart per model, in {@code modelOrder} (models without points are left out), each followed by the model's
+     * quality chart when it has quality points.
+     */
+    static List<Chart> render(List<TrendReport.TrendPoint> points, List<QualityTrend.Point> quality,
+                              List<String> modelOrder) {
         Map<String, List<TrendReport.TrendPoint>> byModel = new LinkedHashMap<>();
         for (String m : modelOrder) {
             byModel.put(m, new ArrayList<>());
@@ -102,16 +115,70 @@ final class TrendCharts {
         for (TrendReport.TrendPoint p : points) {
             byModel.computeIfAbsent(p.modelAlias(), k -> new ArrayList<>()).add(p);
         }
+        Map<String, List<QualityTrend.Point>> qualityByModel = new LinkedHashMap<>();
+        for (QualityTrend.Point p : quality) {
+            qualityByModel.computeIfAbsent(p.modelAlias(), k -> new ArrayList<>()).add(p);
+            byModel.putIfAbsent(p.modelAlias(), new ArrayList<>());
+        }
         List<Callable<Chart>> work = new ArrayList<>();
         int index = 0;
         for (Map.Entry<String, List<TrendReport.TrendPoint>> e : byModel.entrySet()) {
             index++;
             if (!e.getValue().isEmpty()) {
                 String file = fileName(index, e.getKey());
-                work.add(() -> new Chart(e.getKey(), file, png(e.getValue())));
+                work.add(() -> new Chart(e.getKey(), file, png(e.getValue()), false));
+            }
+            List<QualityTrend.Point> q = qualityByModel.get(e.getKey());
+            if (q != null) {
+                String file = "quality-" + fileName(index, e.getKey()).substring("trend-".length());
+                work.add(() -> new Chart(e.getKey(), file, qualityPng(q), true));
             }
         }
         return drawAll(work);
+    }
+
+    /**
+     * The quality panels of one model: check pass rate (%) when it has checks, and the mean judge score of each
+     * criterion (1-5, one series per criterion) when it was judged.
+     */
+    private static byte[] qualityPng(List<QualityTrend.Point> points) {
+        List<XYChart> panels = new ArrayList<>();
+        List<QualityTrend.Point> checks = points.stream().filter(p -> p.criterion() == null).toList();
+        if (!checks.isEmpty()) {
+            XYChart rate = panel("Check pass rate (%)", "%");
+            dated(rate, "check pass rate", checks, p -> p.value() * 100, SUCCESS);
+            rate.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+            panels.add(rate);
+        }
+        Map<String, List<QualityTrend.Point>> byCriterion = new LinkedHashMap<>();
+        for (QualityTrend.Point p : points) {
+            if (p.criterion() != null) {
+                byCriterion.computeIfAbsent(p.criterion(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        if (!byCriterion.isEmpty()) {
+            XYChart scores = panel("Judge score (mean, 1-5)", "score");
+            int i = 0;
+            for (Map.Entry<String, List<QualityTrend.Point>> e : byCriterion.entrySet()) {
+                dated(scores, e.getKey(), e.getValue(), QualityTrend.Point::value, CRITERIA[i++ % CRITERIA.length]);
+            }
+            scores.getStyler().setYAxisMin(0.0).setYAxisMax(5.0);
+            panels.add(scores);
+        }
+        return paint(panels);
+    }
+
+    private static void dated(XYChart chart, String name, List<QualityTrend.Point> points,
+                              Function<QualityTrend.Point, Double> value, Color color) {
+        List<Date> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (QualityTrend.Point p : points) {
+            x.add(Date.from(p.startedAt()));
+            y.add(value.apply(p));
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
     }
 
     /**

@@ -23,10 +23,20 @@ final class TrendsContent {
         if (chartProblem != null) {
             doc.add(new ReportDocument.Note(List.of(text("The charts could not be drawn: " + chartProblem)), true));
         }
+        if (charts.stream().anyMatch(TrendCharts.Chart::quality)) {
+            doc.add(new ReportDocument.Paragraph(List.of(text("Quality over the same runs, below each model's latency "
+                    + "chart: the answer checks' pass rate (model_quality view) and the judge's mean score per rubric "
+                    + "criterion, 1-5 (model_scores view)."))));
+        }
+        String heading = null;
         for (TrendCharts.Chart c : charts) {
-            doc.add(new ReportDocument.Heading(3, c.modelAlias()));
-            doc.add(new ReportDocument.Image("Trend of " + c.modelAlias() + ": TTFT p50/p95, decode tokens/s, "
-                    + "success rate", c.fileName(), c.png()));
+            if (!c.modelAlias().equals(heading)) { // a model's quality chart follows its latency chart
+                doc.add(new ReportDocument.Heading(3, c.modelAlias()));
+                heading = c.modelAlias();
+            }
+            doc.add(new ReportDocument.Image(c.quality() ? "Quality trend of " + c.modelAlias() + ": check pass rate, "
+                    + "mean judge score per criterion" : "Trend of " + c.modelAlias() + ": TTFT p50/p95, decode "
+                    + "tokens/s, success rate", c.fileName(), c.png()));
         }
     }
 }

@@ -31,10 +31,14 @@ public class ComparisonStore {
     public record Baseline(String mode, List<Long> runIds, double thresholdPct, double alpha) {
     }
 
-    /** One metric of one model, prompt and load level compared; {@code metric} and {@code verdict} as stored. */
+    /**
+     * One metric of one model, prompt and load level compared; {@code metric} and {@code verdict} as stored;
+     * {@code criterion} the rubric criterion of a {@code judge_score} row (V13), else null.
+     */
     public record ComparisonRow(String modelAlias, String promptId, String loadMode, double loadLevel, String metric,
                                 Double baselineMedian, Double currentMedian, Double changePct, Double pValue,
-                                Double pAdjusted, int nBaseline, int nCurrent, String test, String verdict) {
+                                Double pAdjusted, int nBaseline, int nCurrent, String test, String verdict,
+                                String criterion) {
     }
 
     /**
@@ -57,6 +61,7 @@ public class ComparisonStore {
         Integer[] nCurrent = new Integer[n];
         String[] tests = new String[n];
         String[] verdicts = new String[n];
+        String[] criteria = new String[n];
         for (int i = 0; i < n; i++) {
             ComparisonRow c = rows.get(i);
             models[i] = c.modelAlias();
@@ -73,6 +78,7 @@ public class ComparisonStore {
             nCurrent[i] = c.nCurrent();
             tests[i] = c.test();
             verdicts[i] = c.verdict();
+            criteria[i] = c.criterion();
         }
         transactions.executeWithoutResult(status -> {
             delete(runId);
@@ -83,10 +89,11 @@ public class ComparisonStore {
                 try (PreparedStatement ps = connection.prepareStatement("""
                         INSERT INTO comparisons (run_id, baseline_mode, baseline_run_ids, model_alias, prompt_id, load_mode,
                             load_level, metric, baseline_median, current_median, change_pct, p_value, n_baseline, n_current,
-                            test, verdict, p_adjusted, threshold_pct, alpha)
+                            test, verdict, p_adjusted, criterion, threshold_pct, alpha)
                         SELECT ?, ?, ?, *, ?, ?
                         FROM unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::float8[],
-                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[], ?::float8[])""")) {
+                                    ?::float8[], ?::float8[], ?::int[], ?::int[], ?::text[], ?::text[], ?::float8[],
+                                    ?::text[])""")) {
                     int i = 1;
                     ps.setLong(i++, runId);
                     ps.setString(i++, baseline.mode());
@@ -106,7 +113,8 @@ public class ComparisonStore {
                     ps.setArray(i++, connection.createArrayOf("int4", nCurrent));
                     ps.setArray(i++, connection.createArrayOf("text", tests));
                     ps.setArray(i++, connection.createArrayOf("text", verdicts));
-                    ps.setArray(i, connection.createArrayOf("float8", pAdjusted));
+                    ps.setArray(i++, connection.createArrayOf("float8", pAdjusted));
+                    ps.setArray(i, connection.createArrayOf("text", criteria));
                     return ps.executeUpdate();
                 }
             });

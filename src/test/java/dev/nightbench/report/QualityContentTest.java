@@ -55,6 +55,31 @@ class QualityContentTest {
     }
 
     @Test
+    void aRunWithAJudgeButNoChecksGetsTheJudgePartsOnly() {
+        JudgeData judge = new JudgeData(true, new JudgeData.Judge("big", "local", "big-model", 2),
+                List.of(new JudgeData.Criterion("factuality", "true to the facts", false),
+                        new JudgeData.Criterion("grounded", "only from the context", true)),
+                List.of(new JudgeData.Score("m|1", null, "factuality", 1, 3.0, null, null, null)),
+                List.of(new JudgeData.Score("m|1", "p1", "factuality", 1, 3.0, null, null, null)),
+                List.of(new JudgeData.Outcome("m|1", 2, 1, 1, 0, 90.0)),
+                List.of(new JudgeData.LowScored("m|1", "p1", 1, 3.0, "factuality 3", "#1 [x](javascript:y)",
+                        "a".repeat(130))),
+                List.of(new JudgeData.Cell("m|1", "p1"), new JudgeData.Cell("m|1", "p2")));
+        QualityData q = new QualityData(false, List.of(), List.of(), List.of(), 0, judge);
+
+        String md = MarkdownRenderer.render(render(q), "");
+
+        assertThat(md).contains("## Quality").doesNotContain("Answer checks").doesNotContain("Failed checks")
+                .contains("Judge big-model on endpoint local (plan model big) scored the first 2 measured answers")
+                .contains("grounded (only from the context; prompts with context only)")
+                .contains("|m\\|1|3.00|1|—|0|") // n = 1: no interval; grounded: no score
+                .contains("|m\\|1|2|1|1|0|90.0 ms|")
+                .contains("|Model|Prompt|factuality mean (95 % CI)|grounded mean (95 % CI)|")
+                .contains("|m\\|1|p1|3.00|—|").doesNotContain("|p2|") // a prompt without scores has no row
+                .contains("|m\\|1|p1|1|3.00|factuality 3|\\#1 \\[x\\](javascript:y)|" + "a".repeat(120) + " …|");
+    }
+
+    @Test
     void noFailedCheckIsSaidInWords() {
         QualityData allGood = new QualityData(true, DATA.models().subList(0, 1), List.of(), List.of(), 0);
 

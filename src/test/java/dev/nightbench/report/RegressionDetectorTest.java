@@ -191,4 +191,22 @@ class RegressionDetectorTest {
         assertThatThrownBy(() -> new RegressionDetector(0, 0.05)).hasMessageContaining("threshold");
         assertThatThrownBy(() -> new RegressionDetector(0.1, 1)).hasMessageContaining("alpha");
     }
+
+    @Test
+    void judgeScoresCompareOnTheirMeanAndAreBetterHigher() {
+        Comparison worse = detector.compareScores("factuality", new double[]{5, 5, 4, 5, 5, 5, 5, 4, 5, 5},
+                new double[]{4, 4, 3, 4, 4, 3, 4, 3, 4, 3});
+        Comparison small = detector.compareScores("factuality", new double[]{5, 5, 5, 5, 4, 5, 5, 5, 5, 5},
+                new double[]{5, 5, 5, 4, 4, 5, 5, 5, 5, 5}); // 4.9 -> 4.8: within the 10 % threshold
+
+        assertThat(worse.baselineMedian()).isEqualTo(4.8); // means, not medians
+        assertThat(worse.currentMedian()).isEqualTo(3.6);
+        assertThat(worse.verdict()).isEqualTo(Verdict.REGRESSED);
+        assertThat(worse.label()).isEqualTo("judge_score factuality");
+        assertThat(worse.spokenLabel()).isEqualTo("judge score factuality");
+        assertThat(small.verdict()).isEqualTo(Verdict.UNCHANGED);
+        assertThat(detector.compareScores("x", new double[]{5, 5}, new double[]{1, 1, 1}).insufficientData()).isTrue();
+        assertThatThrownBy(() -> detector.compare(Metric.JUDGE_SCORE, new double[3], new double[3]))
+                .hasMessageContaining("compareScores");
+    }
 }

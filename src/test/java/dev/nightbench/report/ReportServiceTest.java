@@ -20,9 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The report of a run compared with its baseline, on a real PostgreSQL with the real migrations. */
 class ReportServiceTest {
 
-    /** The metrics a run without answer checks is compared on: all but check_pass_rate (the same 5 as before it). */
+    /**
+     * The metrics a run without answer checks or judge scores is compared on: all but check_pass_rate and
+     * judge_score (the same 5 as before them).
+     */
     private static final int UNCHECKED_METRICS = (int) java.util.Arrays.stream(Metric.values())
-            .filter(m -> m != Metric.CHECK_PASS_RATE).count();
+            .filter(m -> m != Metric.CHECK_PASS_RATE && m != Metric.JUDGE_SCORE).count();
 
 
     @TempDir

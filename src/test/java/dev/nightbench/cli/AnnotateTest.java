@@ -24,7 +24,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scores by hand against a real PostgreSQL: two runs of src/test/resources/plans/annotate-demo.yaml (the quality
+ * Scores by hand against a real PostgreSQL: two runs of src/test/resources/plans/quality-demo-no-judge.yaml (the quality
  * demo before it had a judge: 3 models x 6 prompts x 3 rounds, no judge), exported, filled in here, imported; every malformed file is refused with its line and stores nothing.
  */
 class AnnotateTest extends JobTestSupport {
@@ -66,7 +66,7 @@ class AnnotateTest extends JobTestSupport {
     }
 
     private long launchDemo() throws Exception {
-        JobExecution e = launch(Path.of("src/test/resources/plans/annotate-demo.yaml"));
+        JobExecution e = launch(Path.of("src/test/resources/plans/quality-demo-no-judge.yaml"));
         assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         return runId(e);
     }

@@ -3,7 +3,6 @@ package dev.nightbench.cli;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Files;
@@ -34,16 +33,11 @@ class JudgeReportTest extends JobTestSupport {
     @Autowired
     Commands commands;
 
-    @TempDir
-    Path plans;
-
     @Test
     void theReportShowsScoresWithIntervalsAndAWorseSecondRunExits3NamingTheJudgeScore() throws Exception {
         installScriptedJudge();
-        Path plan = plans.resolve("quality-demo.yaml");
-        // the plan without any judge: section of its own, so only the scripted scores are in the database
-        Files.writeString(plan, Files.readString(Path.of("jobs/quality-demo.yaml"))
-                .replaceAll("(?ms)^judge:.*?(?=^\\S)", ""));
+        // the quality demo without a judge of its own, so only the scripted scores are in the database
+        Path plan = Path.of("src/test/resources/plans/quality-demo-no-judge.yaml");
 
         Outcome first = commands.run(new PlanLoader().loadWithSnapshot(plan), LocalDate.of(2026, 11, 22), null, true,
                 false, line -> { });

@@ -66,7 +66,7 @@ class NightlyBenchmarkJobConfiguration {
     @Bean
     Step warmUp(JobRepository jobRepository, PlatformTransactionManager tm, CellReader warmUpCellReader,
                 ItemProcessor<Cell, RunSteps.WarmUp> warmUpProcessor, ItemWriter<RunSteps.WarmUp> warmUpWriter,
-                StepExecutionListener warmUpNotPlanned, CrashPoints crashPoints) {
+                StepExecutionListener warmUpNotPlanned, CrashPoints crashPoints, TelemetryListener telemetryListener) {
         return new StepBuilder("warmUp", jobRepository)
                 .<Cell, RunSteps.WarmUp>chunk(1)
                 .transactionManager(tm)
@@ -74,6 +74,7 @@ class NightlyBenchmarkJobConfiguration {
                 .processor(warmUpProcessor)
                 .writer(warmUpWriter)
                 .listener(warmUpNotPlanned)
+                .listener(telemetryListener)
                 .listener(crashPoints)
                 .build();
     }
@@ -81,7 +82,7 @@ class NightlyBenchmarkJobConfiguration {
     @Bean
     Step measure(JobRepository jobRepository, PlatformTransactionManager tm, CellReader measureCellReader,
                  ItemProcessor<Cell, CellResult> measureProcessor, ItemWriter<CellResult> measureWriter,
-                 MeasureProgress measureProgress, CrashPoints crashPoints) {
+                 MeasureProgress measureProgress, CrashPoints crashPoints, TelemetryListener telemetryListener) {
         return new StepBuilder("measure", jobRepository)
                 .<Cell, CellResult>chunk(1)
                 .transactionManager(tm)
@@ -89,6 +90,7 @@ class NightlyBenchmarkJobConfiguration {
                 .processor(measureProcessor)
                 .writer(measureWriter)
                 .listener(measureProgress)
+                .listener(telemetryListener)
                 .listener(crashPoints)
                 .build();
     }

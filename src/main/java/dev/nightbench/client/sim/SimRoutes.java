@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 final class SimRoutes {
 
     /** A mounted page. */
-    record Page(String contentType, Supplier<byte[]> body) {
+    record Page(int status, String contentType, Supplier<byte[]> body) {
     }
 
     private final Map<String, Page> pages = new ConcurrentHashMap<>();
@@ -54,7 +54,7 @@ final class SimRoutes {
     boolean handle(HttpExchange exchange, String path) throws IOException {
         Page page = pages.get(path);
         if (page == null && path.equals("/metrics") && exchange.getRequestMethod().equals("GET")) {
-            page = new Page("text/plain; version=0.0.4", this::metrics);
+            page = new Page(200, "text/plain; version=0.0.4", this::metrics);
         }
         if (page == null) {
             return false;
@@ -62,7 +62,7 @@ final class SimRoutes {
         exchange.getRequestBody().readAllBytes();
         byte[] body = page.body().get();
         exchange.getResponseHeaders().set("Content-Type", page.contentType());
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.sendResponseHeaders(page.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

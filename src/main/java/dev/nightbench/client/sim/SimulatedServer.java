@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * A real OpenAI-compatible HTTP server on the loopback interface, answering from {@link SimModel}s. It is the
@@ -96,8 +97,8 @@ public final class SimulatedServer implements AutoCloseable {
     }
 
     /** Serves {@code body} at {@code path} (any method but the two API routes; {@link SimRoutes}). */
-    public SimulatedServer serve(String path, String contentType, java.util.function.Supplier<byte[]> body) {
-        routes.mount(path, new SimRoutes.Page(contentType, body));
+    public SimulatedServer serve(String path, int status, String contentType, Supplier<byte[]> body) {
+        routes.mount(path, new SimRoutes.Page(status, contentType, body));
         return this;
     }
 

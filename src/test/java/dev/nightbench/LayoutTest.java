@@ -38,6 +38,7 @@ class LayoutTest {
             .layer("store").definedBy("dev.nightbench.store..")
             .layer("measure").definedBy("dev.nightbench.measure..")
             .layer("quality").definedBy("dev.nightbench.quality..")
+            .layer("telemetry").definedBy("dev.nightbench.telemetry..")
             .layer("plan").definedBy("dev.nightbench.plan..")
             .layer("client").definedBy("dev.nightbench.client..")
             .layer("db").definedBy("dev.nightbench.db..")
@@ -46,13 +47,15 @@ class LayoutTest {
             .whereLayer("plan").mayNotAccessAnyLayer()
             .whereLayer("db").mayNotAccessAnyLayer()
             .whereLayer("quality").mayOnlyAccessLayers("plan")
+            .whereLayer("telemetry").mayOnlyAccessLayers("plan")
             .whereLayer("measure").mayOnlyAccessLayers("client", "plan")
             .whereLayer("store").mayOnlyAccessLayers("plan", "client")
             .whereLayer("report").mayOnlyAccessLayers("store", "measure", "plan", "client")
-            .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "plan", "client")
+            .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "telemetry", "plan",
+                    "client")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
             .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "quality",
-                    "plan", "client", "db")
+                    "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 
     static final ArchRule NO_LOOPS = slices().matching("dev.nightbench.(*)..").should().beFreeOfCycles()

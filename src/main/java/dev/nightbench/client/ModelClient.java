@@ -19,6 +19,14 @@ public interface ModelClient extends AutoCloseable {
      */
     void chat(ChatRequest request, ResponseObserver observer);
 
+    /**
+     * The base URL its requests go to ({@code .../v1}), or null when it has none; the simulated endpoint's too, which
+     * the plan does not know (server telemetry is read beside it, at the server's root).
+     */
+    default java.net.URI baseUrl() {
+        return null;
+    }
+
     /** {@code text} without any secret this client sends (its API key), to apply before answer text is stored. */
     default String redact(String text) {
         return text;

@@ -21,18 +21,27 @@ import java.util.Optional;
  * @param slo      service-level objectives, {@link Slo#NONE} when not given
  * @param retry    per-failure-class retry overrides, {@link RetrySettings#NONE} when not given
  * @param judge    the {@code judge:} section, or null when answers are not judged
+ * @param telemetry the {@code telemetry:} section, {@link TelemetrySpec#DEFAULT} when not given
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
-                   RetrySettings retry, JudgeSpec judge) {
+                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry) {
 
     public Plan {
+        telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
         prompts = List.copyOf(prompts);
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without a {@code telemetry:} section (the constructor before it was added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, null);
     }
 
     /** A plan without a judge. */
@@ -56,7 +65,8 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
 
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
-        return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge);
+        return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
+                telemetry);
     }
 
     /** True when any prompt has {@code expect:} checks. */

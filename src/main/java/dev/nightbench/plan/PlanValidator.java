@@ -52,12 +52,14 @@ final class PlanValidator {
         scriptedVerdicts(endpoints, raw, judge);
         Slo slo = loads.slo(raw.slo());
         RetrySettings retry = loads.retry(raw.retry());
+        TelemetrySpec telemetry = new TelemetryValidator(plan, problems).telemetry(raw.telemetry());
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge);
+        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
+                telemetry);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
-               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge) {
+               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -79,6 +79,10 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     record RawCriterion(String name, String description) {
+    }
+
+    /** {@code telemetry:}; values stay untyped so a wrong type is reported with its line ({@link TelemetryValidator}). */
+    record RawTelemetry(Object enabled, Object interval, Object nvidiaSmi) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

@@ -68,7 +68,7 @@ class NightlyBenchmarkJobConfiguration {
     @Bean
     Step warmUp(JobRepository jobRepository, PlatformTransactionManager tm, CellReader warmUpCellReader,
                 ItemProcessor<Cell, RunSteps.WarmUp> warmUpProcessor, ItemWriter<RunSteps.WarmUp> warmUpWriter,
-                StepExecutionListener warmUpNotPlanned, CrashPoints crashPoints) {
+                StepExecutionListener warmUpNotPlanned, CrashPoints crashPoints, TelemetryListener telemetryListener) {
         return new StepBuilder("warmUp", jobRepository)
                 .<Cell, RunSteps.WarmUp>chunk(1)
                 .transactionManager(tm)
@@ -76,6 +76,7 @@ class NightlyBenchmarkJobConfiguration {
                 .processor(warmUpProcessor)
                 .writer(warmUpWriter)
                 .listener(warmUpNotPlanned)
+                .listener(telemetryListener)
                 .listener(crashPoints)
                 .build();
     }
@@ -83,7 +84,7 @@ class NightlyBenchmarkJobConfiguration {
     @Bean
     Step measure(JobRepository jobRepository, PlatformTransactionManager tm, CellReader measureCellReader,
                  ItemProcessor<Cell, CellResult> measureProcessor, ItemWriter<CellResult> measureWriter,
-                 MeasureProgress measureProgress, CrashPoints crashPoints) {
+                 MeasureProgress measureProgress, CrashPoints crashPoints, TelemetryListener telemetryListener) {
         return new StepBuilder("measure", jobRepository)
                 .<Cell, CellResult>chunk(1)
                 .transactionManager(tm)
@@ -91,6 +92,7 @@ class NightlyBenchmarkJobConfiguration {
                 .processor(measureProcessor)
                 .writer(measureWriter)
                 .listener(measureProgress)
+                .listener(telemetryListener)
                 .listener(crashPoints)
                 .build();
     }

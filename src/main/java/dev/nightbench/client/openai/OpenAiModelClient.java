@@ -57,6 +57,7 @@ public final class OpenAiModelClient implements ModelClient {
     /** Set to {@code false} to skip {@link #warmUpClasses()} in the constructor. */
     public static final String WARMUP_PROPERTY = "nightbench.client.warmup";
 
+    private final URI baseUrl;
     private final Timeouts timeouts;
     private final NanoClock clock;
     private final KeyRedactor redactor;
@@ -100,6 +101,7 @@ public final class OpenAiModelClient implements ModelClient {
         if (sockets == null && warmUpEnabled()) {
             ClassWarmup.run();
         }
+        this.baseUrl = baseUrl;
         this.timeouts = timeouts;
         this.clock = clock;
         String apiKey = apiKeyOrNull == null || apiKeyOrNull.isBlank() ? null : apiKeyOrNull;
@@ -112,6 +114,11 @@ public final class OpenAiModelClient implements ModelClient {
         this.failures = new FailureClassifier(timeouts, redactor, new RetryAfter(wallClock));
         this.streaming = new StreamingChat(sdk.sdk(), clock, failures);
         this.nonStreaming = new NonStreamingChat(sdk.sdk(), clock, failures);
+    }
+
+    @Override
+    public URI baseUrl() {
+        return baseUrl;
     }
 
     /** The text without the API key this client sends (a model may echo it in its answer). */

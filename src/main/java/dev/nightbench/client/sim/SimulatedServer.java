@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * A real OpenAI-compatible HTTP server on the loopback interface, answering from {@link SimModel}s. It is the
@@ -48,7 +49,7 @@ import java.util.function.IntFunction;
  * }</pre>
  *
  * <p>Endpoints: {@code GET /v1/models} (the registered names) and {@code POST /v1/chat/completions}. An unknown
- * model gets 404 {@code model_not_found}; a body that is not JSON gets 400.
+ * model gets 404 {@code model_not_found}; a body that is not JSON gets 400. Beside them {@link SimRoutes}' pages.
  *
  * <p>It records what it sent and when ({@link #sent()}, System.nanoTime read just after each flush), keeps the
  * most recent {@link #keepSent(int)} requests, and counts requests per model. Disables Nagle's algorithm for the
@@ -76,6 +77,7 @@ public final class SimulatedServer implements AutoCloseable {
     private final AtomicInteger seq = new AtomicInteger();
     private final Deque<SentRequest> sent = new ArrayDeque<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final SimRoutes routes = new SimRoutes();
     private volatile int keepSent = DEFAULT_KEEP_SENT;
     private volatile Consumer<SentRequest> listener;
     private HttpServer server;
@@ -92,6 +94,12 @@ public final class SimulatedServer implements AutoCloseable {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         this.requestedPort = port;
+    }
+
+    /** Serves {@code body} at {@code path} (any method but the two API routes; {@link SimRoutes}). */
+    public SimulatedServer serve(String path, int status, String contentType, Supplier<byte[]> body) {
+        routes.mount(path, new SimRoutes.Page(status, contentType, body));
+        return this;
     }
 
     /** Registers (or replaces) a model. */
@@ -262,7 +270,7 @@ public final class SimulatedServer implements AutoCloseable {
                 listModels(exchange);
             } else if (path.equals("/v1/chat/completions") && method.equals("POST")) {
                 chat(exchange);
-            } else {
+            } else if (!routes.handle(exchange, path)) {
                 sendJson(exchange, 404, error("no route for " + method + " " + path, "invalid_request_error", null,
                         "not_found"));
             }
@@ -326,7 +334,9 @@ public final class SimulatedServer implements AutoCloseable {
                     stream && json.path("stream_options").path("include_usage").asBoolean(false), index,
                     exchange.getRequestHeaders(), new String(body, StandardCharsets.UTF_8));
             Script script = sim.respond(request);
-            new ScriptResponder(exchange, record, script, received, closed).send(stream);
+            try (var inFlight = routes.started(script)) {
+                new ScriptResponder(exchange, record, script, received, closed).send(stream);
+            }
         } finally {
             record.complete();
             Consumer<SentRequest> l = listener;

@@ -16,6 +16,8 @@ import java.util.Deque;
  */
 class JudgeReader implements ItemReader<JudgeStore.Pending> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JudgeReader.class);
+
     /** Answers fetched per query: a page is a few judge calls' worth, each many times a query's cost. */
     static final int PAGE = 20;
 
@@ -23,6 +25,7 @@ class JudgeReader implements ItemReader<JudgeStore.Pending> {
     private final long runId;
     private final boolean enabled;
     private final Integer sample;
+    private final JudgeBreaker breaker;
     private final Deque<JudgeStore.Pending> page = new ArrayDeque<>();
     private long lastId;
     private boolean exhausted;
@@ -30,9 +33,11 @@ class JudgeReader implements ItemReader<JudgeStore.Pending> {
     /**
      * @param enabled false when the plan has no judge
      * @param sample  answers judged per model x prompt, or null for all
+     * @param breaker when it is open, nothing more is read ({@link JudgeBreaker})
      */
-    JudgeReader(JudgeStore store, long runId, boolean enabled, Integer sample) {
+    JudgeReader(JudgeStore store, long runId, boolean enabled, Integer sample, JudgeBreaker breaker) {
         this.store = store;
+        this.breaker = breaker;
         this.runId = runId;
         this.enabled = enabled;
         this.sample = sample;
@@ -41,6 +46,11 @@ class JudgeReader implements ItemReader<JudgeStore.Pending> {
     @Override
     public JudgeStore.Pending read() {
         if (!enabled || exhausted) {
+            return null;
+        }
+        if (breaker.open()) {
+            log.warn("The judge failed {} times in a row: no more answers are sent to it in this run", breaker.limit());
+            exhausted = true;
             return null;
         }
         if (page.isEmpty()) {

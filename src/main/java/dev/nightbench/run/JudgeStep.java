@@ -106,8 +106,14 @@ class JudgeStep {
             return;
         }
         JudgeStore.Outcomes o = store.outcomes(session.runId());
-        log.info("Judge: {} answers judged ({} ok, {} unparseable, {} failed)", o.judged(), o.ok(), o.unparseable(),
-                o.failed());
+        long left = store.stillToJudge(session.runId(), session.plan().judge().sample());
+        if (left == 0) {
+            log.info("Judge: {} answers judged ({} ok, {} unparseable, {} failed)", o.judged(), o.ok(), o.unparseable(),
+                    o.failed());
+        } else {
+            log.warn("Judge: {} answers judged ({} ok, {} unparseable, {} failed); {} NOT JUDGED: the judge kept failing",
+                    o.judged(), o.ok(), o.unparseable(), o.failed(), left);
+        }
     }
 
     /**

@@ -18,19 +18,32 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class JudgeStepConfiguration {
 
+    /** The judge's breaker: one per step execution, shared by the reader (which stops) and the processor. */
     @Bean
     @StepScope
-    JudgeReader judgeReader(JudgeStore store, RunSession session) {
-        var plan = session.plan();
-        return new JudgeReader(store, session.runId(), plan.hasJudge(), plan.hasJudge() ? plan.judge().sample() : null);
+    JudgeBreaker judgeBreaker(RunSession session) {
+        return new JudgeBreaker(session.plan().run().failAfter());
     }
 
     @Bean
     @StepScope
-    ItemProcessor<JudgeStore.Pending, JudgeStore.VerdictRow> judgeProcessor(JudgeStep steps, RunSession session) {
+    JudgeReader judgeReader(JudgeStore store, RunSession session, JudgeBreaker judgeBreaker) {
+        var plan = session.plan();
+        return new JudgeReader(store, session.runId(), plan.hasJudge(), plan.hasJudge() ? plan.judge().sample() : null,
+                judgeBreaker);
+    }
+
+    @Bean
+    @StepScope
+    ItemProcessor<JudgeStore.Pending, JudgeStore.VerdictRow> judgeProcessor(JudgeStep steps, RunSession session,
+                                                                          JudgeBreaker judgeBreaker) {
         return answer -> {
             try (var model = RunMdc.model(answer.modelAlias())) {
-                return steps.judge(session, answer);
+                JudgeStore.VerdictRow verdict = steps.judge(session, answer);
+                if (verdict != null) {
+                    judgeBreaker.record(verdict.status() == JudgeStore.Status.FAILED);
+                }
+                return verdict;
             }
         };
     }

@@ -190,6 +190,12 @@ public class JudgeStore {
         });
     }
 
+    /** How many of the run's answers to judge (sample included) have no verdict: a breaker stopped the judge. */
+    public long stillToJudge(long runId, Integer sample) {
+        return client.sql("SELECT count(*) FROM (" + TO_JUDGE.replace("LIMIT ?", "") + ") t")
+                .params(runId, sample == null ? Integer.MAX_VALUE : sample, 0L).query(Long.class).single();
+    }
+
     /** The run's verdicts by status, for the step's summary line. */
     public Outcomes outcomes(long runId) {
         return client.sql("SELECT count(*) FILTER (WHERE status = 'ok'), count(*) FILTER (WHERE status = 'unparseable'),"

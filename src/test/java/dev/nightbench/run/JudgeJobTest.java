@@ -138,24 +138,26 @@ class JudgeJobTest extends JobTestSupport {
     @Test
     void aSampleJudgesTheFirstAnswersAndAJudgeThatRefusesGivesFailedVerdictsNotAFailedRun() throws Exception {
         JobExecution execution;
-        // a server of its own that serves no model: every judge call is a 404
+        // a server of its own that serves no model: every judge call is a 404, and after fail_after (3) failed
+        // calls in a row the judge is asked no more (JudgeBreaker): 3 failed verdicts, the other 5 answers unjudged
         try (LogCapture log = LogCapture.of(JudgeStep.class.getName());
              SimulatedServer empty = new SimulatedServer().start()) {
             String yaml = plan("refused", "  model: no-such-judge\n  endpoint: judges\n  sample: 2")
                     .replace("models:\n", "  - {name: judges, base_url: \"" + empty.baseUrl() + "\"}\nmodels:\n");
             execution = launch(Files.writeString(dir.resolve("refused.yaml"), yaml));
             assertThat(log.lines()).extracting(LogCapture.Line::message)
-                    .contains("Judge: 8 answers judged (0 ok, 0 unparseable, 8 failed)");
-            assertThat(empty.requestCount("no-such-judge")).isEqualTo(8);
+                    .contains("Judge: 3 answers judged (0 ok, 0 unparseable, 3 failed); 5 NOT JUDGED: the judge kept"
+                            + " failing");
+            assertThat(empty.requestCount("no-such-judge")).isEqualTo(3);
         }
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         long runId = runId(execution);
-        // 2 models x 2 prompts x the first 2 rounds; a 404 is never retried
+        // of 2 models x 2 prompts x the first 2 rounds, the first 3 in request order; a 404 is never retried
         assertThat(jdbc.sql("SELECT DISTINCT q.round FROM judge_verdicts v JOIN requests q USING (request_id)"
                 + " WHERE v.run_id = ? ORDER BY 1").param(runId).query(Integer.class).list()).containsExactly(1, 2);
         assertThat(count("SELECT count(*) FROM judge_verdicts WHERE run_id = ? AND status = 'failed' AND attempts = 1"
                 + " AND verdict IS NULL AND latency_ms IS NULL AND reason LIKE 'judge call failed after 1 attempt: http_4xx: %'",
-                runId)).isEqualTo(8);
+                runId)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM judge_scores WHERE run_id = ?", runId)).isZero();
         assertThat(count("SELECT sample FROM run_judges WHERE run_id = ?", runId)).isEqualTo(2);
         assertThat(jdbc.sql("SELECT status FROM runs WHERE run_id = ?").param(runId).query(String.class).single())

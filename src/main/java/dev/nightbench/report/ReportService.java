@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
- * {@code report.html}, {@code summary.csv}, {@code comparisons.csv}, {@code requests.csv}, one trend chart PNG per
+ * {@code report.html}, {@code summary.csv}, {@code quality.csv} (runs with checks or a judge: {@link QualityCsv}),
+ * {@code comparisons.csv}, {@code requests.csv}, one trend chart PNG per
  * model and one load chart PNG per model and load mode; and copies the newest run's report to
  * {@code reports/latest.md} and {@code reports/latest.html}.
  *
@@ -129,6 +130,7 @@ public class ReportService {
             Files.writeString(dir.resolve("report.md"), MarkdownRenderer.render(doc, ""), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
             writeSummaryCsv(data, dir.resolve("summary.csv"));
+            QualityCsv.write(runId, data.quality(), dir.resolve("quality.csv"));
             writeComparisonsCsv(runId, trend, dir.resolve("comparisons.csv"));
             writeRequestsCsv(runId, dir.resolve("requests.csv"));
             if (repository.isNewestRun(runId) || Files.notExists(reportsDir.resolve("latest.md"))) {

@@ -82,6 +82,14 @@ class QualityDemoTest extends JobTestSupport {
                 .filter(l -> l.startsWith("|sim-")).findFirst().orElseThrow();
         assertThat(lowest).startsWith("|sim-medium|opening|").contains("|2.75|");
 
+        // the same figures in quality.csv, long format
+        List<String> csvRows = Files.readAllLines(report.resolveSibling("quality.csv"));
+        assertThat(csvRows.getFirst()).isEqualTo("run_id,model_alias,prompt_id,metric,criterion,n,passes,value,ci95_low,"
+                + "ci95_high");
+        assertThat(csvRows).anySatisfy(l -> assertThat(l).startsWith(run1 + ",sim-medium,*,judge_score,coherence,20,,4.3"))
+                .anySatisfy(l -> assertThat(l).startsWith(run1 + ",sim-medium,opening,judge_score,grounded,3,,1.0,"))
+                .anySatisfy(l -> assertThat(l).startsWith(run1 + ",sim-fast,*,check_pass_rate,,27,27,1.0,"));
+
         // scores by hand: export, fill (one rater agrees with the judge on coherence), import, report
         Path csv = dir.resolve("scores.csv");
         assertThat(AnnotateCommand.export(annotations, run1, csv.toString(), reports).status())

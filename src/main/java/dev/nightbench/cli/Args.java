@@ -64,4 +64,16 @@ record Args(String command, Map<String, String> options, List<String> positional
     boolean flag(String name) {
         return options.containsKey(name);
     }
+
+    /** The first positional argument as a run id, or null when there is none. */
+    Long runId(String usage) {
+        if (positional.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(positional.getFirst());
+        } catch (NumberFormatException e) {
+            throw new UsageException("RUN_ID must be a number, not '" + positional.getFirst() + "'", usage);
+        }
+    }
 }

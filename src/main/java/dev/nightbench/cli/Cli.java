@@ -8,6 +8,7 @@ import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.report.RunComparer;
 import dev.nightbench.run.GracefulStop;
 import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.store.RunStore;
@@ -54,6 +55,7 @@ public final class Cli {
               restart   finish a failed, stopped or crashed run
               runs      list recent runs
               report    (re)write a run's report under reports/
+              compare   compare two runs (ids or labels): Markdown, HTML or CSV, exit 3 on regression
               validate  check a plan file without running it
               db        start the embedded PostgreSQL and print how to connect ('db stop' stops it)
               serve     stay up and run plans on a cron schedule
@@ -72,10 +74,11 @@ public final class Cli {
 
     static final Map<String, String> COMMAND_USAGE = Map.of(
             "run", """
-                    Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD]
+                    Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD] [--baseline RUN]
                                           [--fail-on-regression] [--fail-on-model-failure]
                       --plan FILE               the plan (default jobs/demo.yaml)
-                      --label TEXT              a free label stored with the run
+                      --label TEXT              a free label stored with the run ('compare --label' finds it)
+                      --baseline RUN            compare with run RUN (nightbench.report.mode=PINNED, pinned-run-id)
                       --run-date DATE           the night this run stands for; identifies the run, so a scheduler
                                                 that passes it runs each plan once per date, and finishes a date
                                                 whose process died (default: today, always a new run)
@@ -94,8 +97,9 @@ public final class Cli {
                       Lists the newest runs (default 20) with status and request counts.
                     """,
             "report", """
-                    Usage: nightbench report [RUN_ID]
+                    Usage: nightbench report [RUN_ID] [--baseline RUN]
                       Writes the run's report under reports/<run-date>_<run-id>/ (default: the newest run).
+                      --baseline RUN  compare with (and store) run RUN as baseline (report.mode=PINNED)
                     """,
             "validate", """
                     Usage: nightbench validate --plan FILE
@@ -120,7 +124,9 @@ public final class Cli {
                       the start of the answer); the database answers and has every migration; the reports directory
                       is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
                     """,
-            "annotate", AnnotateCommand.USAGE);
+            "annotate", AnnotateCommand.USAGE,
+            "compare", CompareCommand.USAGE);
+    private static final String[] NO_ARGS = {}; // no Spring command-line arguments: the settings as configured
 
     private final PrintStream out;
     private final PrintStream err;
@@ -155,22 +161,29 @@ public final class Cli {
         }
         try {
             return switch (command) {
-                case "run" -> run(Args.parse(command, rest, Set.of("plan", "label", "run-date"),
+                case "run" -> run(Args.parse(command, rest, Set.of("plan", "label", "run-date", "baseline"),
                         Set.of("fail-on-regression", "fail-on-model-failure"), 0, usage));
                 case "restart" -> {
-                    Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
+                    Long id = Args.parse(command, rest, Set.of(), Set.of(), 1, usage).runId(usage);
                     yield withSpring(c -> c.restart(id, this::print));
                 }
                 case "runs" -> {
                     Args a = Args.parse(command, rest, Set.of("limit"), Set.of(), 0, usage);
                     int limit = positiveInt(a.option("limit"), 20, "--limit", usage);
-                    yield query(QueryContext.Runs.class, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class), limit),
-                            c -> c.runs(limit));
+                    yield query(QueryContext.Runs.class, NO_ARGS, ctx -> ReadCommands.runs(ctx.getBean(RunStore.class),
+                            limit), c -> c.runs(limit));
                 }
                 case "report" -> {
-                    Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
-                    yield query(QueryContext.Reports.class, ctx -> ReadCommands.report(ctx.getBean(RunStore.class),
-                            ctx.getBean(ReportService.class), id), c -> c.report(id));
+                    Args a = Args.parse(command, rest, Set.of("baseline"), Set.of(), 1, usage);
+                    Long id = a.runId(usage), baseline = BaselineOption.parse(a, usage);
+                    yield query(QueryContext.Reports.class, BaselineOption.springArgs(baseline), ctx -> ReadCommands
+                            .report(ctx.getBean(RunStore.class), ctx.getBean(ReportService.class), id, baseline),
+                            c -> c.report(id, baseline));
+                }
+                case "compare" -> {
+                    CompareCommand.Request request = CompareCommand.parse(rest);
+                    yield query(QueryContext.Reports.class, NO_ARGS, ctx -> CompareCommand.run(request,
+                            ctx.getBean(RunComparer.class)), c -> c.compare(request));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
                 case "db" -> new DbCommand(out, err, env).run(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage),
@@ -180,7 +193,7 @@ public final class Cli {
                 case "annotate" -> {
                     AnnotateCommand.Request request = AnnotateCommand.parse(Args.parse(command, rest,
                             Set.of("out", "rater"), Set.of(), 2, usage));
-                    yield withSpring(Database.resolve(env), ctx -> AnnotateCommand.run(request,
+                    yield withSpring(Database.resolve(env), NO_ARGS, ctx -> AnnotateCommand.run(request,
                             ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
                 }
                 case "serve" -> {
@@ -232,7 +245,9 @@ public final class Cli {
         LoadedPlan loaded = new PlanLoader().loadWithSnapshot(plan); // bad plan: exit 2 before any database work
         OpenAiModelClient.warmUpClassesInBackground(); // while Spring starts, not between the job's start and its first request
         LocalDate date = runDate;
-        return withSpring(c -> c.run(loaded, date, args.option("label"), args.flag("fail-on-regression"),
+        Long baseline = BaselineOption.parse(args, COMMAND_USAGE.get("run"));
+        return withSpring(Database.resolve(env), BaselineOption.springArgs(baseline), ctx -> ctx.getBean(Commands.class)
+                .run(loaded, date, args.option("label"), baseline, args.flag("fail-on-regression"),
                 args.flag("fail-on-model-failure"), this::print));
     }
 
@@ -253,17 +268,6 @@ public final class Cli {
             out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);
         }
         return OK;
-    }
-
-    private Long runId(Args args, String usage) {
-        if (args.positional().isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(args.positional().getFirst());
-        } catch (NumberFormatException e) {
-            throw new UsageException("RUN_ID must be a number, not '" + args.positional().getFirst() + "'", usage);
-        }
     }
 
     private static int positiveInt(String value, int dflt, String name, String usage) {
@@ -290,14 +294,14 @@ public final class Cli {
      * A command that only reads the history: answered from the small {@link QueryContext} when the schema is
      * current, else from the full context, which migrates first.
      */
-    private int query(Class<?> context, Function<ConfigurableApplicationContext, Outcome> quick,
+    private int query(Class<?> context, String[] springArgs, Function<ConfigurableApplicationContext, Outcome> quick,
                       Function<Commands, Outcome> full) {
         Database db = Database.resolve(env);
         Thread hook = new Thread(db::close, "nightbench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return QueryContext.run(context, db, quick).map(this::print).orElseGet(() -> withSpring(db,
-                    ctx -> full.apply(ctx.getBean(Commands.class))));
+            return QueryContext.run(context, db, springArgs, quick).map(this::print).orElseGet(() -> withSpring(db,
+                    springArgs, ctx -> full.apply(ctx.getBean(Commands.class))));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -309,14 +313,14 @@ public final class Cli {
     }
 
     private int withSpring(Function<Commands, Outcome> body) {
-        return withSpring(Database.resolve(env), ctx -> body.apply(ctx.getBean(Commands.class)));
+        return withSpring(Database.resolve(env), NO_ARGS, ctx -> body.apply(ctx.getBean(Commands.class)));
     }
 
     /**
      * Starts Spring on the configured (or embedded) database, runs {@code body}, prints its outcome and shuts down.
      * SIGTERM or Ctrl-C stops running jobs gracefully before the context and the embedded database are closed.
      */
-    private int withSpring(Database db, Function<ConfigurableApplicationContext, Outcome> body) {
+    private int withSpring(Database db, String[] springArgs, Function<ConfigurableApplicationContext, Outcome> body) {
         ConfigurableApplicationContext[] context = new ConfigurableApplicationContext[1];
         int[] exitCode = {JOB_FAILED};
         CountDownLatch commandDone = new CountDownLatch(1);
@@ -344,7 +348,7 @@ public final class Cli {
                     .registerShutdownHook(false)
                     .properties(FlywayWhenNeeded.properties(db))
                     .build();
-            context[0] = app.run();
+            context[0] = app.run(springArgs);
             exitCode[0] = print(body.apply(context[0])); // before the shutdown hook may halt
             return exitCode[0];
         } finally {

@@ -5,6 +5,7 @@ import dev.nightbench.cli.Outcome.Status;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
+import dev.nightbench.report.RunComparer;
 import dev.nightbench.run.JobParams;
 import dev.nightbench.run.RunLauncher;
 import dev.nightbench.run.RunLauncher.Launch;
@@ -41,9 +42,18 @@ class Commands {
     private final UnfinishedRuns unfinishedRuns;
     private final Scheduler scheduler;
     private final NightbenchProperties properties;
+    private final RunComparer comparer;
 
+    /** Without {@code compare} (its comparer null), as unit tests of the other commands build it. */
     Commands(RunLauncher launcher, RunStore runs, ReportService reports, UnfinishedRuns unfinishedRuns,
              Scheduler scheduler, NightbenchProperties properties) {
+        this(launcher, runs, reports, unfinishedRuns, scheduler, properties, null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    Commands(RunLauncher launcher, RunStore runs, ReportService reports, UnfinishedRuns unfinishedRuns,
+             Scheduler scheduler, NightbenchProperties properties, RunComparer comparer) {
+        this.comparer = comparer;
         this.launcher = launcher;
         this.runs = runs;
         this.reports = reports;
@@ -54,6 +64,19 @@ class Commands {
 
     Outcome run(LoadedPlan loaded, LocalDate runDate, String label, boolean failOnRegression, boolean failOnModelFailure,
                 Consumer<Line> now) {
+        return run(loaded, runDate, label, null, failOnRegression, failOnModelFailure, now);
+    }
+
+    /**
+     * @param baseline the {@code --baseline} run (already this context's {@code nightbench.report.pinned-run-id}, see
+     *                 {@link BaselineOption#springArgs}), checked before the run starts: an unknown one is exit 2, nothing run
+     */
+    Outcome run(LoadedPlan loaded, LocalDate runDate, String label, Long baseline, boolean failOnRegression,
+                boolean failOnModelFailure, Consumer<Line> now) {
+        if (baseline != null && runs.find(baseline).isEmpty()) {
+            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench run: --baseline " + baseline + ": no run with id "
+                    + baseline + " (see 'nightbench runs'); nothing was run"));
+        }
         JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure);
         return launched("run", launcher.start(params), failOnRegression, now);
     }
@@ -219,6 +242,14 @@ class Commands {
 
     Outcome report(Long runId) {
         return ReadCommands.report(runs, reports, runId);
+    }
+
+    Outcome report(Long runId, Long baseline) {
+        return ReadCommands.report(runs, reports, runId, baseline);
+    }
+
+    Outcome compare(CompareCommand.Request request) {
+        return CompareCommand.run(request, comparer);
     }
 
     /**

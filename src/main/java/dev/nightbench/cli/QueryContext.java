@@ -63,7 +63,13 @@ final class QueryContext {
      * @return the command's outcome, or empty when the schema needs migrating (nothing was done)
      */
     static <T> Optional<T> run(Class<?> source, Database db, Function<ConfigurableApplicationContext, T> body) {
-        try (ConfigurableApplicationContext context = start(source, db)) {
+        return run(source, db, new String[0], body);
+    }
+
+    /** {@link #run(Class, Database, Function)} with Spring command-line arguments ({@code --name=value}). */
+    static <T> Optional<T> run(Class<?> source, Database db, String[] springArgs,
+                               Function<ConfigurableApplicationContext, T> body) {
+        try (ConfigurableApplicationContext context = start(source, db, springArgs)) {
             Migrations.Status schema = Migrations.check(context.getBean(DataSource.class));
             if (!schema.current()) {
                 log.debug("Schema not current (pending {}, failed {}): using the full context", schema.pending(),
@@ -78,11 +84,15 @@ final class QueryContext {
 
     /** The context {@code source} on {@code db}, whatever the schema (its DataSource connects on first use). */
     static ConfigurableApplicationContext start(Class<?> source, Database db) {
+        return start(source, db, new String[0]);
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> source, Database db, String[] springArgs) {
         return new SpringApplicationBuilder(source)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .registerShutdownHook(false)
                 .properties(new HashMap<>(db.springProperties()))
-                .run();
+                .run(springArgs);
     }
 }

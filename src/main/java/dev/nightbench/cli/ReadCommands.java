@@ -38,10 +38,26 @@ final class ReadCommands {
     }
 
     static Outcome report(RunStore runs, ReportService reports, Long runId) {
+        return report(runs, reports, runId, null);
+    }
+
+    /**
+     * @param baseline the {@code --baseline} run, already in the report service's settings (PINNED); checked here so
+     *                 that a run id that does not exist is a usage error (exit 2), not a report without comparison
+     */
+    static Outcome report(RunStore runs, ReportService reports, Long runId, Long baseline) {
         Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
         if (run.isEmpty()) {
             return Outcome.of(Status.BAD_INPUT,
                     Line.err("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId)));
+        }
+        if (baseline != null && runs.find(baseline).isEmpty()) {
+            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench report: --baseline " + baseline
+                    + ": no run with id " + baseline + " (see 'nightbench runs')"));
+        }
+        if (baseline != null && baseline == run.get().runId()) {
+            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench report: --baseline " + baseline
+                    + " is the run being reported; choose another run"));
         }
         Path dir = reports.write(run.get().runId());
         return Outcome.of(Status.OK, Line.out("Report: " + dir));

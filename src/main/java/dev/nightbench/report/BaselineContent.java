@@ -39,7 +39,7 @@ final class BaselineContent {
             case PREVIOUS -> "the previous completed run of the plan";
             case LAST_N -> "the last " + s.lastN() + " completed runs of the plan, samples pooled ("
                     + trend.baseline().size() + " found)";
-            case PINNED -> "a pinned run (nightbench.report.pinned-run-id)";
+            case PINNED -> "a chosen run (--baseline, nightbench compare, or nightbench.report.pinned-run-id)";
         };
         doc.add(new ReportDocument.Paragraph(List.of(strong("Baseline: "), text(runs + ", " + how + "."))));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Tests: "), text(MannWhitneyU.NAME

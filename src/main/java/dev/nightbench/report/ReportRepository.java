@@ -352,12 +352,7 @@ class ReportRepository {
      */
     List<String> regressions(long runId) {
         return comparisons(runId).stream().filter(r -> r.comparison().verdict() == Verdict.REGRESSED)
-                .map(r -> r.key().modelAlias()
-                        + (SampleSet.ALL_PROMPTS.equals(r.key().promptId()) ? "" : " prompt " + r.key().promptId())
-                        + Format.load(r.key().loadMode(), r.key().loadLevel()) + " " + r.comparison().spokenLabel()
-                        + " " + Format.value(r.comparison().metric(), r.comparison().baselineMedian()) + " -> "
-                        + Format.value(r.comparison().metric(), r.comparison().currentMedian()))
-                .toList();
+                .map(TrendAnalysis.Row::spoken).toList();
     }
 
     /**

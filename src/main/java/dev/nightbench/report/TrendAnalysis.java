@@ -23,6 +23,17 @@ final class TrendAnalysis {
 
     /** One comparison and what it is about. */
     record Row(SampleSet.Key key, Comparison comparison) {
+
+        /**
+         * The row named for a person, "model[ prompt P][ @ load] metric baseline -> current", a judge score as
+         * "judge score CRITERION" with its mean scores ("sim-medium judge score factuality 4.67 -> 2.13").
+         */
+        String spoken() {
+            return key.modelAlias() + (SampleSet.ALL_PROMPTS.equals(key.promptId()) ? "" : " prompt " + key.promptId())
+                    + Format.load(key.loadMode(), key.loadLevel()) + " " + comparison.spokenLabel() + " "
+                    + Format.value(comparison.metric(), comparison.baselineMedian()) + " -> "
+                    + Format.value(comparison.metric(), comparison.currentMedian());
+        }
     }
 
     private static final Metric[] SAMPLED = {Metric.TTFT_MS, Metric.TPOT_MS, Metric.E2E_MS, Metric.DECODE_TPS};

@@ -12,6 +12,7 @@ import dev.nightbench.plan.Plan;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnswerStore;
 import dev.nightbench.store.CheckStore;
+import dev.nightbench.store.EnvironmentStore;
 import dev.nightbench.store.JudgeStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
@@ -21,6 +22,7 @@ import dev.nightbench.store.RequestStore;
 import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import dev.nightbench.store.SummaryStore;
+import dev.nightbench.telemetry.HostEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -52,9 +54,12 @@ class RunSteps {
     private final Clock clock;
     private final CheckStore checks;
     private final JudgeStore judges;
+    private final EnvironmentStore environments;
 
     RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
-             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges) {
+             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges,
+             EnvironmentStore environments) {
+        this.environments = environments;
         this.checks = checks;
         this.judges = judges;
         this.runs = runs;
@@ -73,6 +78,7 @@ class RunSteps {
     long register(RunSession session, long jobInstanceId, JobParams params) {
         Plan plan = session.plan();
         int pairs = plan.models().size() * plan.prompts().size();
+        HostEnvironment host = HostEnvironment.probe(System.getenv("PATH")); // before the insert: nvidia-smi may take a moment
         CrashPoints.reached("registerRun.before-insert");
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),
                 hostName(), Version.current(), clock.instant(), pairs));
@@ -80,6 +86,8 @@ class RunSteps {
         if (plan.hasJudge()) {
             judges.register(runId, plan.judge(), plan.prompts());
         }
+        // the host, JVM, GPU and plan settings, so `nightbench compare` can say what differed (V16)
+        environments.record(EnvironmentRows.environment(runId, host, clock.instant()), EnvironmentRows.settings(plan));
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);

@@ -94,7 +94,8 @@ final class SelectionContent {
                             r.licenceSource()),
                     r.costPerThousand() == null ? Format.NONE : List.of(mark(ModelSelection.cost(r.costPerThousand(),
                             r.currency()), f.contains("cost_per_1k"))),
-                    a.meets() ? new Span("✓ meets", Style.GOOD) : new Span("✗ " + String.join(", ", a.failures()), Style.BAD));
+                    a.meets() ? new Span("✓ meets", Style.GOOD) : new Span("✗ fails " + String.join(", ",
+                            f.isEmpty() ? a.failures() : f), Style.BAD));
         }
         return t.build();
     }

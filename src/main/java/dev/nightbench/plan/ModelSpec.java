@@ -17,18 +17,29 @@ import java.util.Map;
  * @param params              per-model request parameters overriding the run's (max_tokens, temperature, …)
  * @param load                the model's effective load: the plan's {@code load:} with the model's own keys
  *                            replacing the plan's; {@link LoadSpec#NONE} for no load cells
+ * @param licence             the model's licence as the plan states it (an SPDX id such as mit), or null
+ * @param cost                the model's effective {@code cost:} (plan, endpoint and model sections merged),
+ *                            {@link CostSpec#NONE} when none is given
  */
 public record ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
                         BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params,
-                        LoadSpec load) {
+                        LoadSpec load, String licence, CostSpec cost) {
 
     public ModelSpec {
+        cost = cost == null ? CostSpec.NONE : cost;
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
         params = params == null ? Map.of() : Map.copyOf(params);
         if (model == null) {
             model = alias;
         }
         load = load == null ? LoadSpec.NONE : load;
+    }
+
+    /** A model without licence or cost (the constructor before they were added). */
+    public ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
+                     BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params,
+                     LoadSpec load) {
+        this(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params, load, null, null);
     }
 
     /** A model without load cells. */
@@ -50,6 +61,17 @@ public record ModelSpec(String alias, String endpoint, String model, List<String
     /** The same model with this load. */
     public ModelSpec withLoad(LoadSpec load) {
         return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,
-                load);
+                load, licence, cost);
+    }
+
+    /** The same model with this effective cost section. */
+    public ModelSpec withCost(CostSpec newCost) {
+        return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,
+                load, licence, newCost);
+    }
+
+    /** True when its cost comes from a price per token (a cloud model): the plan's hardware cost is not its. */
+    public boolean priced() {
+        return priceInputPer1k != null || priceOutputPer1k != null;
     }
 }

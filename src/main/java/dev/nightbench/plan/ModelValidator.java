@@ -134,6 +134,12 @@ final class ModelValidator {
             ok &= notNegative(src, at.child("price").child("input_per_1k"), price.inputPer1k());
             ok &= notNegative(src, at.child("price").child("output_per_1k"), price.outputPer1k());
         }
+        if (m.licence() != null && m.licence().isBlank()) {
+            problems.add(src, at.child("licence"), "is empty; give the licence (an SPDX id such as mit or apache-2.0)"
+                    + " or remove the key");
+            ok = false;
+        }
+        CostSpec cost = m.cost() == null ? null : new CostValidator(src, problems).section(m.cost(), at.child("cost"));
         Map<String, Object> params = m.params();
         if (params != null) {
             for (Map.Entry<String, Object> p : params.entrySet()) {
@@ -160,7 +166,7 @@ final class ModelValidator {
         if (ok) {
             out.add(new ModelSpec(m.alias(), endpoint, m.model() == null ? null : m.model().strip(), capabilities,
                     m.sizeMb(), price == null ? null : price.inputPer1k(), price == null ? null : price.outputPer1k(),
-                    params == null ? null : frozen(params), load));
+                    params == null ? null : frozen(params), load, m.licence() == null ? null : m.licence().strip(), cost));
         }
     }
 

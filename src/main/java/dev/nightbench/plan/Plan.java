@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param retry    per-failure-class retry overrides, {@link RetrySettings#NONE} when not given
  * @param judge    the {@code judge:} section, or null when answers are not judged
  * @param telemetry the {@code telemetry:} section, {@link TelemetrySpec#DEFAULT} when not given
+ * @param selection the {@code selection:} section, or null when the plan states no selection scenario
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
-                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry) {
+                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection) {
 
     public Plan {
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
@@ -35,6 +36,13 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without a {@code selection:} section (the constructor before it was added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry, null);
     }
 
     /** A plan without a {@code telemetry:} section (the constructor before it was added). */
@@ -66,7 +74,7 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry);
+                telemetry, selection);
     }
 
     /** True when any prompt has {@code expect:} checks. */

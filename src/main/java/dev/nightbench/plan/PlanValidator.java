@@ -53,13 +53,15 @@ final class PlanValidator {
         Slo slo = loads.slo(raw.slo());
         RetrySettings retry = loads.retry(raw.retry());
         TelemetrySpec telemetry = new TelemetryValidator(plan, problems).telemetry(raw.telemetry());
+        models = new CostValidator(plan, problems).effective(raw.cost(), raw.endpoints(), models);
+        SelectionSpec selection = new SelectionValidator(plan, problems).selection(raw.selection());
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
         return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
-                telemetry);
+                telemetry, selection);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */

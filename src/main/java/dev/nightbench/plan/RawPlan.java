@@ -14,23 +14,24 @@ import java.util.Map;
  */
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
-               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry) {
+               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry, RawCost cost,
+               RawSelection selection) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
-                       Object verdicts) {
+                       Object verdicts, RawCost cost) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
-                    RawPrice price, Map<String, Object> params, RawLoad load) {
+                    RawPrice price, Map<String, Object> params, RawLoad load, String licence, RawCost cost) {
     }
 
     /** One entry of a workshop {@code models.json}; the alias is its key, the endpoint the plan's models_endpoint. */
     record RawFileModel(String model, List<String> capabilities, Integer sizeMb, RawPrice price,
-                        Map<String, Object> params) {
+                        Map<String, Object> params, String licence) {
 
         RawModel withAlias(String alias) {
-            return new RawModel(alias, null, model, capabilities, sizeMb, price, params, null);
+            return new RawModel(alias, null, model, capabilities, sizeMb, price, params, null, licence, null);
         }
     }
 
@@ -83,6 +84,14 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** {@code telemetry:}; values stay untyped so a wrong type is reported with its line ({@link TelemetryValidator}). */
     record RawTelemetry(Object enabled, Object interval, Object nvidiaSmi) {
+    }
+
+    /** {@code cost:} of the plan, an endpoint or a model; untyped so a wrong type is reported with its line ({@link CostValidator}). */
+    record RawCost(Object hardwarePerHour, Object powerWatts, Object energyPerKwh, Object currency) {
+    }
+
+    /** {@code selection:}; untyped below its keys, checked by {@link SelectionValidator}. */
+    record RawSelection(Object constraints, Object optimise, Object weights) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

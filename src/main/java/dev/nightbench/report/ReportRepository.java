@@ -122,6 +122,9 @@ class ReportRepository {
         return Visibility.load(jdbc, runId);
     }
 
+    /** The run's models on the six selection dimensions with cost, its selection rules and cost trend (V17). */
+    SelectionData selection(ReportData.Run run, int trendRuns) { return SelectionData.load(jdbc, run, trendRuns); }
+
     /** The run's SLOs ({@code runs.slo_*}). */
     ReportData.Slo slo(long runId) {
         return jdbc.sql("""

@@ -118,6 +118,7 @@ public class ReportService {
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
         VisibilityContent.insert(doc, repository.visibility(runId));
         AgreementContent.insert(doc, repository.agreement(runId));
+        SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

@@ -67,6 +67,7 @@ public class RunStore {
                             m.priceOutputPer1k(), e.simulated(), m.temperature(plan.run()), m.seed(plan.run()))
                     .update();
         }
+        SelectionStore.register(jdbc, runId, plan);
         ordinal = 0;
         for (PromptSpec p : plan.prompts()) {
             String text = p.canonicalText();

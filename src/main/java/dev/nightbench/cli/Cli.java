@@ -94,8 +94,9 @@ public final class Cli {
                       Lists the newest runs (default 20) with status and request counts.
                     """,
             "report", """
-                    Usage: nightbench report [RUN_ID]
+                    Usage: nightbench report [--format json] [RUN_ID]
                       Writes the run's report under reports/<run-date>_<run-id>/ (default: the newest run).
+                      --format json   print the run's results.json to stdout instead (README "results.json")
                     """,
             "validate", """
                     Usage: nightbench validate --plan FILE
@@ -168,9 +169,11 @@ public final class Cli {
                             c -> c.runs(limit));
                 }
                 case "report" -> {
-                    Long id = runId(Args.parse(command, rest, Set.of(), Set.of(), 1, usage), usage);
+                    Args a = Args.parse(command, rest, Set.of("format"), Set.of(), 1, usage);
+                    Long id = runId(a, usage);
+                    boolean json = ReadCommands.json(a.option("format"), usage);
                     yield query(QueryContext.Reports.class, ctx -> ReadCommands.report(ctx.getBean(RunStore.class),
-                            ctx.getBean(ReportService.class), id), c -> c.report(id));
+                            ctx.getBean(ReportService.class), id, json), c -> c.report(id, json));
                 }
                 case "validate" -> validate(Args.parse(command, rest, Set.of("plan"), Set.of(), 0, usage), usage);
                 case "db" -> new DbCommand(out, err, env).run(Args.parse(command, rest, Set.of(), Set.of("force"), 1, usage),

@@ -218,7 +218,12 @@ class Commands {
     }
 
     Outcome report(Long runId) {
-        return ReadCommands.report(runs, reports, runId);
+        return report(runId, false);
+    }
+
+    /** {@code report --format json}: the run's results.json on stdout instead of the report files. */
+    Outcome report(Long runId, boolean json) {
+        return ReadCommands.report(runs, reports, runId, json);
     }
 
     /**

@@ -38,12 +38,35 @@ final class ReadCommands {
     }
 
     static Outcome report(RunStore runs, ReportService reports, Long runId) {
+        return report(runs, reports, runId, false);
+    }
+
+    /**
+     * @param json print the run's {@code results.json} (from what is stored, nothing written) instead of writing the
+     *             report: stdout then holds the JSON document alone, for {@code | jq}
+     */
+    static Outcome report(RunStore runs, ReportService reports, Long runId, boolean json) {
         Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
         if (run.isEmpty()) {
             return Outcome.of(Status.BAD_INPUT,
                     Line.err("nightbench report: " + (runId == null ? "no runs yet" : "no run with id " + runId)));
         }
+        if (json) {
+            return Outcome.of(Status.OK, Line.out(reports.resultsJson(run.get().runId()).stripTrailing()));
+        }
         Path dir = reports.write(run.get().runId());
         return Outcome.of(Status.OK, Line.out("Report: " + dir));
+    }
+
+    /** {@code report --format}: json, or absent for the report files; anything else is a usage error. */
+    static boolean json(String format, String usage) {
+        if (format == null) {
+            return false;
+        }
+        if (!"json".equals(format)) {
+            throw new UsageException("--format must be json (without it the report files are written), not '"
+                    + format + "'", usage);
+        }
+        return true;
     }
 }

@@ -97,9 +97,10 @@ public final class Cli {
                       Lists the newest runs (default 20) with status and request counts.
                     """,
             "report", """
-                    Usage: nightbench report [RUN_ID] [--baseline RUN]
+                    Usage: nightbench report [RUN_ID] [--baseline RUN] [--format json]
                       Writes the run's report under reports/<run-date>_<run-id>/ (default: the newest run).
                       --baseline RUN  compare with (and store) run RUN as baseline (report.mode=PINNED)
+                      --format json   print the run's results.json to stdout instead (README "results.json")
                     """,
             "validate", """
                     Usage: nightbench validate --plan FILE
@@ -174,11 +175,12 @@ public final class Cli {
                             limit), c -> c.runs(limit));
                 }
                 case "report" -> {
-                    Args a = Args.parse(command, rest, Set.of("baseline"), Set.of(), 1, usage);
+                    Args a = Args.parse(command, rest, Set.of("baseline", "format"), Set.of(), 1, usage);
                     Long id = a.runId(usage), baseline = BaselineOption.parse(a, usage);
+                    boolean json = ReadCommands.json(a.option("format"), usage);
                     yield query(QueryContext.Reports.class, BaselineOption.springArgs(baseline), ctx -> ReadCommands
-                            .report(ctx.getBean(RunStore.class), ctx.getBean(ReportService.class), id, baseline),
-                            c -> c.report(id, baseline));
+                            .report(ctx.getBean(RunStore.class), ctx.getBean(ReportService.class), id, baseline, json),
+                            c -> c.report(id, baseline, json));
                 }
                 case "compare" -> {
                     CompareCommand.Request request = CompareCommand.parse(rest);

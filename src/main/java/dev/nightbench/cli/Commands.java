@@ -241,11 +241,20 @@ class Commands {
     }
 
     Outcome report(Long runId) {
-        return ReadCommands.report(runs, reports, runId);
+        return report(runId, false);
+    }
+
+    /** {@code report --format json}: the run's results.json on stdout instead of the report files. */
+    Outcome report(Long runId, boolean json) {
+        return ReadCommands.report(runs, reports, runId, null, json);
     }
 
     Outcome report(Long runId, Long baseline) {
-        return ReadCommands.report(runs, reports, runId, baseline);
+        return ReadCommands.report(runs, reports, runId, baseline, false);
+    }
+
+    Outcome report(Long runId, Long baseline, boolean json) {
+        return ReadCommands.report(runs, reports, runId, baseline, json);
     }
 
     Outcome compare(CompareCommand.Request request) {

@@ -38,14 +38,16 @@ final class ReadCommands {
     }
 
     static Outcome report(RunStore runs, ReportService reports, Long runId) {
-        return report(runs, reports, runId, null);
+        return report(runs, reports, runId, null, false);
     }
 
     /**
      * @param baseline the {@code --baseline} run, already in the report service's settings (PINNED); checked here so
      *                 that a run id that does not exist is a usage error (exit 2), not a report without comparison
+     * @param json     print the run's {@code results.json} (from what is stored, nothing written) instead of writing
+     *                 the report: stdout then holds the JSON document alone, for {@code | jq}
      */
-    static Outcome report(RunStore runs, ReportService reports, Long runId, Long baseline) {
+    static Outcome report(RunStore runs, ReportService reports, Long runId, Long baseline, boolean json) {
         Optional<RunStore.RunSummary> run = runId != null ? runs.find(runId) : runs.recent(1).stream().findFirst();
         if (run.isEmpty()) {
             return Outcome.of(Status.BAD_INPUT,
@@ -59,7 +61,22 @@ final class ReadCommands {
             return Outcome.of(Status.BAD_INPUT, Line.err("nightbench report: --baseline " + baseline
                     + " is the run being reported; choose another run"));
         }
+        if (json) {
+            return Outcome.of(Status.OK, Line.out(reports.resultsJson(run.get().runId()).stripTrailing()));
+        }
         Path dir = reports.write(run.get().runId());
         return Outcome.of(Status.OK, Line.out("Report: " + dir));
+    }
+
+    /** {@code report --format}: json, or absent for the report files; anything else is a usage error. */
+    static boolean json(String format, String usage) {
+        if (format == null) {
+            return false;
+        }
+        if (!"json".equals(format)) {
+            throw new UsageException("--format must be json (without it the report files are written), not '"
+                    + format + "'", usage);
+        }
+        return true;
     }
 }

@@ -112,6 +112,11 @@ class ReportRepository {
         return AgreementContent.load(jdbc, runId);
     }
 
+    /** What results.json says beyond the report's own reads: models' facts, p99s, telemetry, the baseline (V15). */
+    ResultsData results(long runId) {
+        return ResultsData.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);

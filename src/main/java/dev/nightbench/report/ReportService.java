@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 /**
  * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
  * {@code report.html}, {@code summary.csv}, {@code quality.csv} (runs with checks or a judge: {@link QualityCsv}),
- * {@code comparisons.csv}, {@code requests.csv}, one trend chart PNG per
+ * {@code comparisons.csv}, {@code requests.csv}, {@code results.json} ({@link ResultsJson}), one trend chart PNG per
  * model and one load chart PNG per model and load mode; and copies the newest run's report to
  * {@code reports/latest.md} and {@code reports/latest.html}.
  *
@@ -116,7 +116,8 @@ public class ReportService {
         AnswersContent.Answers answers = repository.answers(runId,
                 trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
-        VisibilityContent.insert(doc, repository.visibility(runId));
+        Visibility visibility = repository.visibility(runId);
+        VisibilityContent.insert(doc, visibility);
         AgreementContent.insert(doc, repository.agreement(runId));
         SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
         try {
@@ -134,6 +135,8 @@ public class ReportService {
             QualityCsv.write(runId, data.quality(), dir.resolve("quality.csv"));
             writeComparisonsCsv(runId, trend, dir.resolve("comparisons.csv"));
             writeRequestsCsv(runId, dir.resolve("requests.csv"));
+            Files.writeString(dir.resolve(ResultsJson.FILE), ResultsJson.render(repository, data, visibility),
+                    StandardCharsets.UTF_8);
             if (repository.isNewestRun(runId) || Files.notExists(reportsDir.resolve("latest.md"))) {
                 // latest.md sits one level up, so its image links gain the run's directory
                 Files.writeString(reportsDir.resolve("latest.md"),
@@ -170,6 +173,19 @@ public class ReportService {
      */
     public List<String> regressions(long runId) {
         return repository.regressions(runId);
+    }
+
+    /**
+     * The run's {@code results.json} ({@link ResultsJson}) as {@link #write} writes it, from what is stored: the
+     * stored comparison is read, not redone, and no file is written.
+     */
+    public String resultsJson(long runId) {
+        return ResultsJson.render(repository, runId);
+    }
+
+    /** Rewrites {@code results.json} of a run whose report was written, from what is stored now (the job's end). */
+    public void refreshResultsJson(long runId) {
+        ResultsJson.refresh(repository, reportsDir, runId);
     }
 
     private record Charts(List<TrendCharts.Chart> trend, List<LoadCharts.Chart> load) {

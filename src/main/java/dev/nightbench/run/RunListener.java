@@ -84,6 +84,11 @@ class RunListener implements JobExecutionListener {
                         .map(RunListener::describe).distinct().collect(Collectors.joining("; "));
                 runs.finish(runId, RunStatus.from(jobExecution.getStatus().name()), message.isEmpty() ? null : message,
                         clock.instant());
+                try {
+                    steps.refreshResults(runId);
+                } catch (RuntimeException e) { // the run is recorded; its report directory keeps the earlier file
+                    log.warn("Could not rewrite results.json of run {} with its final status: {}", runId, e.toString());
+                }
             });
         } finally {
             locks.release(jobExecution.getJobInstanceId());

@@ -277,6 +277,14 @@ class RunSteps {
         return reports.write(runId);
     }
 
+    /**
+     * After the job: the run's results.json again, if its report step wrote one, so the file carries the status and
+     * end time the job finally recorded (a --fail-on-model-failure run ends FAILED after its report was written).
+     */
+    void refreshResults(long runId) {
+        reports.refreshResultsJson(runId);
+    }
+
     private static List<RequestRow> rows(RunSession session, CellResult result) {
         Cell cell = result.cell();
         boolean simulated = session.plan().model(cell.modelAlias())

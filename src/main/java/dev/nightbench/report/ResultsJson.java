@@ -71,8 +71,9 @@ final class ResultsJson {
     /** The document of a run whose report data is already read. */
     static String render(ReportRepository repository, ReportData data, Visibility visibility) {
         long runId = data.run().runId();
-        return JsonTree.write(tree(data, visibility, repository.results(runId),
-                repository.comparisons(runId)));
+        ObjectNode root = tree(data, visibility, repository.results(runId), repository.comparisons(runId));
+        root.set("selection", selection(repository.selection(data.run(), 1)));
+        return JsonTree.write(root);
     }
 
     static ObjectNode tree(ReportData data, Visibility visibility, ResultsData results,
@@ -102,8 +103,34 @@ final class ResultsJson {
         ArrayNode sweeps = root.putArray("sweeps");
         data.sweeps().forEach(s -> sweeps.add(record(s, Set.of())));
         root.set("comparisons", comparisons(results.baseline(), comparisons));
-        root.putNull("selection"); // issue 13 item 2 fills it: the recommended model, the runner-up and why
+        root.putNull("selection"); // render() fills it from the model_selection view (issue 13 item 2)
         return root;
+    }
+
+    /**
+     * The model selection (the report's "Model selection" section): every model on the six dimensions with cost, the
+     * constraints it failed and its score when ranked, and the verdict: the recommended default and the runner-up
+     * with their reasons (null without a {@code selection:} section, or when no model meets its constraints).
+     */
+    static ObjectNode selection(SelectionData data) {
+        ModelSelection.Verdict verdict = ModelSelection.decide(data);
+        ObjectNode node = object();
+        put(node, "planned", data.hasSelection());
+        put(node, "ranking", verdict.ranking());
+        put(node, "recommended", verdict.recommended() == null ? null : verdict.recommended().row().modelAlias());
+        put(node, "reason", verdict.reason());
+        put(node, "runner_up", verdict.runnerUp() == null ? null : verdict.runnerUp().row().modelAlias());
+        put(node, "runner_up_reason", verdict.runnerUpReason());
+        ArrayNode models = node.putArray("models");
+        for (ModelSelection.Assessed a : verdict.models()) {
+            ObjectNode m = record(a.row(), Set.of());
+            put(m, "meets_constraints", a.meets());
+            ArrayNode failures = m.putArray("failures");
+            a.failures().forEach(failures::add);
+            put(m, "score", a.score());
+            models.add(m);
+        }
+        return node;
     }
 
     private static ObjectNode run(ReportData.Run r) {

@@ -76,7 +76,7 @@ class ReportJsonCommandTest extends JobTestSupport {
         int exit = cli().execute(new String[]{"report", "--format", "xml", "1"});
 
         assertThat(exit).isEqualTo(Cli.BAD_INPUT);
-        assertThat(err.toString()).contains("--format must be json").contains("Usage: nightbench report [--format json]");
+        assertThat(err.toString()).contains("--format must be json").contains("Usage: nightbench report [RUN_ID] [--baseline RUN] [--format json]");
         assertThat(out.toString()).isEmpty();
     }
 }

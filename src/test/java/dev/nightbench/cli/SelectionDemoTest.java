@@ -70,6 +70,19 @@ class SelectionDemoTest extends JobTestSupport {
         assertThat(md.indexOf("## Model selection")).isLessThan(md.indexOf("## Trends"));
         String html = Files.readString(reports.resolve("2026-12-01_" + run).resolve("report.html"));
         assertThat(html).contains("<h2>Model selection</h2>", "<span class=\"bad\">✗ 8,200 MB</span>");
+        // the same verdict in results.json, valid against its schema
+        tools.jackson.databind.JsonNode json = new tools.jackson.databind.ObjectMapper().readTree(
+                reports.resolve("2026-12-01_" + run).resolve("results.json").toFile());
+        assertThat(dev.nightbench.support.ResultsSchema.problems(json)).isEmpty();
+        tools.jackson.databind.JsonNode selection = json.get("selection");
+        assertThat(selection.get("planned").asBoolean()).isTrue();
+        assertThat(selection.get("recommended").asString()).isEqualTo("sim-fast");
+        assertThat(selection.get("runner_up").asString()).isEqualTo("sim-medium");
+        assertThat(selection.get("models").get(2).get("model_alias").asString()).isEqualTo("sim-large");
+        assertThat(selection.get("models").get(2).get("meets_constraints").asBoolean()).isFalse();
+        assertThat(selection.get("models").get(2).get("failures")).hasSize(3);
+        assertThat(selection.get("models").get(1).get("cost_per_thousand").asDouble()).isCloseTo(0.0265 / 3 * 1000,
+                within(1e-9));
 
         // the next night: at most 1 GB of memory, which no model meets
         Path tight = Files.writeString(dir.resolve("selection-demo.yaml"), Files.readString(demo)
@@ -88,6 +101,8 @@ class SelectionDemoTest extends JobTestSupport {
                 "### Cost per 1,000 prompts over the last 2 runs",
                 "|sim-medium|8.83 EUR|8.83 EUR|");
         assertThat(md2).doesNotContain("Recommended default", "★ recommended");
+        assertThat(new tools.jackson.databind.ObjectMapper().readTree(reports.resolve("2026-12-02_" + run2)
+                .resolve("results.json").toFile()).get("selection").get("recommended").isNull()).isTrue();
         assertThat(jdbc.sql("SELECT count(*) FROM selection_rules WHERE run_id = ?").param(run2).query(Long.class)
                 .single()).isEqualTo(5);   // four constraints and optimise
     }

@@ -68,7 +68,10 @@ class ResultsJsonTest extends JobTestSupport {
         assertThat(Instant.parse(run.get("started_at").asString())).isEqualTo(jdbc.sql(
                 "SELECT started_at FROM runs WHERE run_id = ?").param(run2).query(Timestamp.class).single().toInstant());
         assertThat(run.get("label").asString()).isEqualTo("test");
-        assertThat(doc.get("selection").isNull()).isTrue();
+        // no selection: section: the six dimensions of each model, no verdict
+        assertThat(doc.get("selection").get("planned").asBoolean()).isFalse();
+        assertThat(doc.get("selection").get("recommended").isNull()).isTrue();
+        assertThat(doc.get("selection").get("models")).hasSize(3);
         assertThat(doc.get("load_levels")).isEmpty();
 
         // the judge and its rubric

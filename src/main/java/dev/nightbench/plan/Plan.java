@@ -22,12 +22,14 @@ import java.util.Optional;
  * @param retry    per-failure-class retry overrides, {@link RetrySettings#NONE} when not given
  * @param judge    the {@code judge:} section, or null when answers are not judged
  * @param telemetry the {@code telemetry:} section, {@link TelemetrySpec#DEFAULT} when not given
+ * @param pipelines the {@code pipelines:} (draft model, refine model, escalation rule), in plan order; empty for none
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
-                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry) {
+                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, List<PipelineSpec> pipelines) {
 
     public Plan {
+        pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
@@ -35,6 +37,13 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without {@code pipelines:} (the constructor before they were added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry, null);
     }
 
     /** A plan without a {@code telemetry:} section (the constructor before it was added). */
@@ -66,7 +75,7 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry);
+                telemetry, pipelines);
     }
 
     /** True when any prompt has {@code expect:} checks. */
@@ -85,6 +94,10 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
 
     public Optional<ModelSpec> model(String alias) {
         return models.stream().filter(m -> m.alias().equals(alias)).findFirst();
+    }
+
+    public Optional<PipelineSpec> pipeline(String pipelineName) {
+        return pipelines.stream().filter(p -> p.name().equals(pipelineName)).findFirst();
     }
 
     public Optional<PromptSpec> prompt(String id) {

@@ -14,7 +14,8 @@ import java.util.Map;
  */
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
-               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry) {
+               RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry,
+               List<RawPipeline> pipelines) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -83,6 +84,10 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** {@code telemetry:}; values stay untyped so a wrong type is reported with its line ({@link TelemetryValidator}). */
     record RawTelemetry(Object enabled, Object interval, Object nvidiaSmi) {
+    }
+
+    /** One of {@code pipelines:}; {@code escalate} stays untyped: a rule name, a mapping or a list ({@link PipelineValidator}). */
+    record RawPipeline(String name, String draft, String refine, Object escalate, String refinePrompt) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

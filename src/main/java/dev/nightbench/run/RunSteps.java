@@ -15,6 +15,7 @@ import dev.nightbench.store.CheckStore;
 import dev.nightbench.store.JudgeStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
+import dev.nightbench.store.PipelineStore;
 import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.RequestRow;
 import dev.nightbench.store.RequestStore;
@@ -52,9 +53,12 @@ class RunSteps {
     private final Clock clock;
     private final CheckStore checks;
     private final JudgeStore judges;
+    private final PipelineStore pipelines;
 
     RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
-             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges) {
+             LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges,
+             PipelineStore pipelines) {
+        this.pipelines = pipelines;
         this.checks = checks;
         this.judges = judges;
         this.runs = runs;
@@ -80,13 +84,16 @@ class RunSteps {
         if (plan.hasJudge()) {
             judges.register(runId, plan.judge(), plan.prompts());
         }
+        pipelines.register(runId, plan.pipelines());
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
-        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{})", runId, plan.name(), plan.models().size(),
-                plan.prompts().size(), plan.run().rounds(), loadCells == 0 ? "" : ", " + loadCells + " load cells",
-                plan.simulated() ? ", SIMULATED endpoint" : "");
+        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{}{})", runId, plan.name(),
+                plan.models().size(), plan.prompts().size(), plan.run().rounds(),
+                loadCells == 0 ? "" : ", " + loadCells + " load cells",
+                plan.pipelines().isEmpty() ? "" : ", " + plan.pipelines().size() + " pipeline"
+                        + (plan.pipelines().size() == 1 ? "" : "s"), plan.simulated() ? ", SIMULATED endpoint" : "");
         return runId;
     }
 

@@ -18,9 +18,20 @@ import java.time.Duration;
  *                  {@code duration}
  * @param duration  for a load cell bounded by time: no request is started after it; else null
  * @param sweep     true for a level of a load sweep (skipped once a lower level broke an SLO)
+ * @param pipeline  for a pipeline cell (phase {@value #PIPELINE}, its model the draft model): the pipeline's name;
+ *                  else null
  */
 public record Cell(int index, String phase, String modelAlias, String promptId, String loadMode, double loadLevel,
-                   int requests, Duration duration, boolean sweep) {
+                   int requests, Duration duration, boolean sweep, String pipeline) {
+
+    /** The phase of a pipeline's cells: their rows stay out of every per-model figure, which reads {@code measure}. */
+    public static final String PIPELINE = "pipeline";
+
+    /** A cell of no pipeline. */
+    public Cell(int index, String phase, String modelAlias, String promptId, String loadMode, double loadLevel,
+                int requests, Duration duration, boolean sweep) {
+        this(index, phase, modelAlias, promptId, loadMode, loadLevel, requests, duration, sweep, null);
+    }
 
     public static final String SERIAL = "serial";
     public static final String CONCURRENCY = "concurrency";

@@ -66,7 +66,19 @@ public final class CellExecutor {
      * @param promptId       the prompt this request sent
      */
     public record Attempt(int requestIndex, int attempt, boolean isFinal, Integer round, Measurement measurement,
-                          Double scheduledLagMs, String promptId) {
+                          Double scheduledLagMs, String promptId, String modelAlias, String stage) {
+
+        /** An attempt of a model's own cell (model: the cell's; no stage). */
+        public Attempt(int requestIndex, int attempt, boolean isFinal, Integer round, Measurement measurement,
+                       Double scheduledLagMs, String promptId) {
+            this(requestIndex, attempt, isFinal, round, measurement, scheduledLagMs, promptId, null, null);
+        }
+
+        /** This attempt as a pipeline's stage ({@link PipelineRunner#DRAFT} or {@code REFINE}) by this model. */
+        Attempt inStage(String model, String pipelineStage) {
+            return new Attempt(requestIndex, attempt, isFinal, round, measurement, scheduledLagMs, promptId, model,
+                    pipelineStage);
+        }
     }
 
     /**
@@ -109,6 +121,7 @@ public final class CellExecutor {
     private final Function<String, ModelClient> clientForModel;
     private final RetryingRequests retrying;
     private final LoadCellDriver load;
+    private final PipelineRunner pipelines;
 
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random) {
@@ -129,11 +142,19 @@ public final class CellExecutor {
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
                         SweepState sweeps, ClientCeilings ceilings) {
+        this(plan, clientForModel, breakers, retry, clock, sleeper, random, nanos, sweeps, ceilings, AnswerChecks.NONE);
+    }
+
+    /** @param checks whether a draft passes its prompt's checks, for a pipeline's {@code check_fails} escalation */
+    public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
+                        RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
+                        SweepState sweeps, ClientCeilings ceilings, AnswerChecks checks) {
         this.plan = plan;
         this.clientForModel = clientForModel;
         this.retrying = new RetryingRequests(breakers, retry, clock, sleeper, random, nanos,
                 plan.run().answerMaxBytes(), AnswerBudget.quarterOfHeap());
         this.load = new LoadCellDriver(plan, breakers, clock, nanos, sweeps, ceilings, retrying);
+        this.pipelines = new PipelineRunner(plan, clientForModel, retrying, checks);
     }
 
     public CellResult execute(Cell cell) {
@@ -146,6 +167,9 @@ public final class CellExecutor {
         }
         PromptSpec prompt = plan.prompt(cell.promptId()).orElseThrow(
                 () -> new IllegalArgumentException("cell " + cell.index() + ": prompt '" + cell.promptId() + "' is not in the plan"));
+        if (cell.pipeline() != null) {
+            return pipelines.run(cell, prompt);
+        }
         ChatRequest request = requestFor(model, prompt, plan.run());
         List<Attempt> attempts = new ArrayList<>();
         for (int i = 0; i < cell.requests(); i++) {

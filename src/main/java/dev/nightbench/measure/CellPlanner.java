@@ -2,6 +2,7 @@ package dev.nightbench.measure;
 
 import dev.nightbench.plan.LoadSpec;
 import dev.nightbench.plan.ModelSpec;
+import dev.nightbench.plan.PipelineSpec;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PromptSpec;
 
@@ -13,7 +14,8 @@ import java.util.List;
  * Turns a plan into the run's cells, in a stable order so that a restart of the same plan sees the same cell at
  * the same index: first the latency cells (model by model, then prompt by prompt, as the plan lists them), then
  * the load cells, model by model: its concurrency levels, its rates, then every level of its sweep up to the
- * sweep's max (levels above one that broke an SLO are recorded as skipped when their turn comes).
+ * sweep's max (levels above one that broke an SLO are recorded as skipped when their turn comes), then the pipelines'
+ * cells (pipeline by pipeline, prompt by prompt: each the plan's rounds of draft and, when escalated, refine).
  */
 public final class CellPlanner {
 
@@ -42,6 +44,13 @@ public final class CellPlanner {
                 for (double level : sweep.levels()) {
                     cells.add(loadCell(cells.size(), model, mode, level, sweep.requests(), sweep.duration(), true));
                 }
+            }
+        }
+        // pipelines last, so a plan's model cells keep their indexes when pipelines are added
+        for (PipelineSpec pipeline : plan.pipelines()) {
+            for (PromptSpec prompt : plan.prompts()) {
+                cells.add(new Cell(cells.size(), Cell.PIPELINE, pipeline.draft(), prompt.id(), Cell.SERIAL, 1,
+                        plan.run().rounds(), null, false, pipeline.name()));
             }
         }
         return List.copyOf(cells);

@@ -23,12 +23,15 @@ import java.util.Optional;
  * @param judge    the {@code judge:} section, or null when answers are not judged
  * @param telemetry the {@code telemetry:} section, {@link TelemetrySpec#DEFAULT} when not given
  * @param selection the {@code selection:} section, or null when the plan states no selection scenario
+ * @param pipelines the {@code pipelines:} (draft model, refine model, escalation rule), in plan order; empty for none
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
-                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection) {
+                   RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
+                   List<PipelineSpec> pipelines) {
 
     public Plan {
+        pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
         endpoints = List.copyOf(endpoints);
         models = List.copyOf(models);
@@ -36,6 +39,14 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without {@code pipelines:} (the constructor before they were added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry,
+                selection, null);
     }
 
     /** A plan without a {@code selection:} section (the constructor before it was added). */
@@ -74,7 +85,7 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry, selection);
+                telemetry, selection, pipelines);
     }
 
     /** True when any prompt has {@code expect:} checks. */
@@ -93,6 +104,10 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
 
     public Optional<ModelSpec> model(String alias) {
         return models.stream().filter(m -> m.alias().equals(alias)).findFirst();
+    }
+
+    public Optional<PipelineSpec> pipeline(String pipelineName) {
+        return pipelines.stream().filter(p -> p.name().equals(pipelineName)).findFirst();
     }
 
     public Optional<PromptSpec> prompt(String id) {

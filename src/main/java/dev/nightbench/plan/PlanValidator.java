@@ -55,13 +55,14 @@ final class PlanValidator {
         TelemetrySpec telemetry = new TelemetryValidator(plan, problems).telemetry(raw.telemetry());
         models = new CostValidator(plan, problems).effective(raw.cost(), raw.endpoints(), models);
         SelectionSpec selection = new SelectionValidator(plan, problems).selection(raw.selection());
+        List<PipelineSpec> pipelines = new PipelineValidator(plan, problems).pipelines(raw.pipelines(), models, prompts);
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
         return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
-                telemetry, selection);
+                telemetry, selection, pipelines);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */
@@ -72,9 +73,12 @@ final class PlanValidator {
             Endpoint e = endpoints.get(i);
             int index = raw.endpoints().indexOf(raw.endpoints().stream().filter(r -> r != null
                     && e.name().equals(r.name())).findFirst().orElse(null));
-            e.answers().forEach((model, byPrompt) -> byPrompt.keySet().forEach(id -> {
+            e.answers().forEach((model, byPrompt) -> byPrompt.keySet().forEach(key -> {
+                // "<prompt id>@refine" scripts a pipeline's refine conversation of that prompt (PipelineSpec)
+                String id = key.endsWith(PipelineSpec.REFINE_SUFFIX)
+                        ? key.substring(0, key.length() - PipelineSpec.REFINE_SUFFIX.length()) : key;
                 if (!ids.contains(id)) {
-                    problems.add(plan, FieldPath.of("endpoints", index, "answers", model, id), "no prompt has id '" + id
+                    problems.add(plan, FieldPath.of("endpoints", index, "answers", model, key), "no prompt has id '" + id
                             + "'; prompt ids: " + String.join(", ", ids.stream().sorted().toList()));
                 }
             }));

@@ -15,7 +15,7 @@ import java.util.Map;
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry, RawCost cost,
-               RawSelection selection) {
+               RawSelection selection, List<RawPipeline> pipelines) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -92,6 +92,10 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** {@code selection:}; untyped below its keys, checked by {@link SelectionValidator}. */
     record RawSelection(Object constraints, Object optimise, Object weights) {
+    }
+
+    /** One of {@code pipelines:}; {@code escalate} stays untyped: a rule name, a mapping or a list ({@link PipelineValidator}). */
+    record RawPipeline(String name, String draft, String refine, Object escalate, String refinePrompt) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

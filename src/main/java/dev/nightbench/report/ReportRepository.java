@@ -117,6 +117,11 @@ class ReportRepository {
         return ResultsData.load(jdbc, runId);
     }
 
+    /** The run's pipelines beside their models alone (V18 pipeline_comparison); empty without pipelines. */
+    List<PipelineContent.Pipeline> pipelines(long runId) {
+        return PipelineContent.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);
@@ -137,8 +142,7 @@ class ReportRepository {
                         FROM runs WHERE run_id = ?""")
                 .param(runId).query((rs, n) -> new ReportData.Slo(rs.getObject(1, Double.class),
                         rs.getObject(2, Double.class), rs.getObject(3, Double.class), rs.getObject(4, Double.class),
-                        rs.getDouble(5)))
-                .single();
+                        rs.getDouble(5))).single();
     }
 
     /** Every load level of the run through the {@code load_summaries} view, skipped ones too, in model order. */
@@ -205,8 +209,7 @@ class ReportRepository {
         jdbc.sql("SELECT " + String.join(", ", columns) + """
                          FROM requests WHERE run_id = ?
                         ORDER BY phase DESC, cell_index, request_index, attempt""")
-                .param(runId)
-                .query(rs -> {
+                .param(runId).query(rs -> {
                     Object[] row = new Object[columns.size()];
                     for (int i = 0; i < row.length; i++) {
                         row[i] = rs.getObject(i + 1);
@@ -334,15 +337,13 @@ class ReportRepository {
                                  array_position(ARRAY['ttft_ms', 'tpot_ms', 'e2e_ms', 'decode_tps', 'success_rate',
                                                       'check_pass_rate', 'judge_score'], c.metric),
                                  rc.position, c.criterion""")
-                .param(runId)
-                .query((rs, n) -> new TrendAnalysis.Row(
+                .param(runId).query((rs, n) -> new TrendAnalysis.Row(
                         new SampleSet.Key(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)),
                         new Comparison(Metric.ofColumn(rs.getString(5)), rs.getObject(6, Double.class),
                                 rs.getObject(7, Double.class), rs.getObject(8, Double.class),
                                 rs.getObject(9, Double.class), rs.getInt(10), rs.getInt(11), rs.getString(12),
                                 Verdict.ofColumn(rs.getString(13)), rs.getObject(14, Double.class),
-                                rs.getString(15))))
-                .list();
+                                rs.getString(15)))).list();
     }
 
     /**
@@ -397,7 +398,5 @@ class ReportRepository {
                 .param(runId).query(Boolean.class).single();
     }
 
-    private static Long[] longArray(List<Long> ids) {
-        return ids.toArray(Long[]::new);
-    }
+    private static Long[] longArray(List<Long> ids) { return ids.toArray(Long[]::new); }
 }

@@ -5,9 +5,12 @@ import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.SimulatedServer;
+import dev.nightbench.measure.PipelineRunner;
 import dev.nightbench.measure.PlanToClient;
 import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
+import dev.nightbench.plan.PipelineSpec;
+import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.plan.Plan;
 
 import java.time.Clock;
@@ -37,14 +40,47 @@ public final class ClientFactory {
     public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
     }
 
-    /** The endpoint's {@code answers:}: each served model says the given texts to the given prompts. */
+    /**
+     * The endpoint's {@code answers:}: each served model says the given texts to the given prompts; a key
+     * {@code <prompt id>@refine} scripts the refine conversations of that prompt ({@link #refineConversations}).
+     */
     private static void scriptAnswers(SimulatedServer sim, Endpoint endpoint, Plan plan) {
         endpoint.answers().forEach((model, byPrompt) -> {
             Map<List<ChatMessage>, List<String>> byMessages = new LinkedHashMap<>();
-            byPrompt.forEach((promptId, texts) -> plan.prompt(promptId)
-                    .ifPresent(p -> byMessages.put(PlanToClient.messages(p), texts)));
+            byPrompt.forEach((key, texts) -> {
+                if (key.endsWith(PipelineSpec.REFINE_SUFFIX)) {
+                    String promptId = key.substring(0, key.length() - PipelineSpec.REFINE_SUFFIX.length());
+                    refineConversations(plan, endpoint, model, promptId).forEach(m -> byMessages.put(m, texts));
+                } else {
+                    plan.prompt(key).ifPresent(p -> byMessages.put(PlanToClient.messages(p), texts));
+                }
+            });
             sim.answers(model, byMessages);
         });
+    }
+
+    /**
+     * A refine conversation holds the draft's text, so it is known before the run only for drafts that are scripted
+     * too: for every pipeline whose refine model is {@code servedModel} on this endpoint, one conversation per text its
+     * draft model is scripted to say to the prompt.
+     */
+    static List<List<ChatMessage>> refineConversations(Plan plan, Endpoint endpoint, String servedModel,
+                                                       String promptId) {
+        List<List<ChatMessage>> out = new java.util.ArrayList<>();
+        PromptSpec prompt = plan.prompt(promptId).orElse(null);
+        for (PipelineSpec pipeline : plan.pipelines()) {
+            ModelSpec refine = plan.model(pipeline.refine()).orElseThrow();
+            ModelSpec draft = plan.model(pipeline.draft()).orElseThrow();
+            if (prompt == null || !refine.endpoint().equals(endpoint.name()) || !refine.model().equals(servedModel)) {
+                continue;
+            }
+            List<String> drafts = plan.endpoint(draft.endpoint()).map(e -> e.answers()
+                    .getOrDefault(draft.model(), Map.of()).getOrDefault(promptId, List.of())).orElse(List.of());
+            for (String text : drafts) {
+                out.add(PipelineRunner.refineMessages(pipeline, prompt, text));
+            }
+        }
+        return out;
     }
 
     public Clients create(Plan plan) {

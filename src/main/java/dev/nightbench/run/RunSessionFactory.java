@@ -1,6 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.measure.AnswerChecks;
 import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.ClientCalibration;
@@ -9,6 +10,7 @@ import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.quality.QualityChecks;
 import dev.nightbench.store.ClientCalibrationStore;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.stereotype.Component;
@@ -53,9 +55,16 @@ class RunSessionFactory {
         CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
                 new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
-                        () -> new CalibrationTarget(plan.run().timeouts()), clock));
+                        () -> new CalibrationTarget(plan.run().timeouts()), clock), answerChecks(plan));
         return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.judge(), clients.resources(), breakers, sweeps, executor,
                 jobContext);
+    }
+
+    /** Whether an answer passes all its prompt's checks ({@code quality}), for pipelines' {@code check_fails}. */
+    static AnswerChecks answerChecks(Plan plan) {
+        QualityChecks checks = QualityChecks.of(plan);
+        return checks.isEmpty() ? AnswerChecks.NONE
+                : (promptId, answer) -> checks.check(promptId, answer).stream().allMatch(QualityChecks.Result::passed);
     }
 
     /** The plan text as written (before ${ENV} interpolation, so without secret values), included files appended. */

@@ -16,6 +16,7 @@ import dev.nightbench.store.EnvironmentStore;
 import dev.nightbench.store.JudgeStore;
 import dev.nightbench.store.LoadPhaseStore;
 import dev.nightbench.store.ModelAvailability;
+import dev.nightbench.store.PipelineStore;
 import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.RequestRow;
 import dev.nightbench.store.RequestStore;
@@ -55,11 +56,13 @@ class RunSteps {
     private final CheckStore checks;
     private final JudgeStore judges;
     private final EnvironmentStore environments;
+    private final PipelineStore pipelines;
 
     RunSteps(RunStore runs, RequestStore requests, AnswerStore answers, SummaryStore summaries,
              LoadPhaseStore loadPhases, ReportService reports, Clock clock, CheckStore checks, JudgeStore judges,
-             EnvironmentStore environments) {
+             EnvironmentStore environments, PipelineStore pipelines) {
         this.environments = environments;
+        this.pipelines = pipelines;
         this.checks = checks;
         this.judges = judges;
         this.runs = runs;
@@ -88,13 +91,16 @@ class RunSteps {
         }
         // the host, JVM, GPU and plan settings, so `nightbench compare` can say what differed (V16)
         environments.record(EnvironmentRows.environment(runId, host, clock.instant()), EnvironmentRows.settings(plan));
+        pipelines.register(runId, plan.pipelines());
         CrashPoints.reached("registerRun.after-insert");
         session.registered(runId);
         RunMdc.run(runId);
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
-        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{})", runId, plan.name(), plan.models().size(),
-                plan.prompts().size(), plan.run().rounds(), loadCells == 0 ? "" : ", " + loadCells + " load cells",
-                plan.simulated() ? ", SIMULATED endpoint" : "");
+        log.info("Run {} of plan '{}' ({} models x {} prompts x {} rounds{}{}{})", runId, plan.name(),
+                plan.models().size(), plan.prompts().size(), plan.run().rounds(),
+                loadCells == 0 ? "" : ", " + loadCells + " load cells",
+                plan.pipelines().isEmpty() ? "" : ", " + plan.pipelines().size() + " pipeline"
+                        + (plan.pipelines().size() == 1 ? "" : "s"), plan.simulated() ? ", SIMULATED endpoint" : "");
         return runId;
     }
 

@@ -41,17 +41,20 @@ public final class StoreRows {
         return rows;
     }
 
-    /** One attempt of a cell as its {@code requests} row; the attempt's prompt, or else the cell's. */
+    /**
+     * One attempt of a cell as its {@code requests} row; the attempt's prompt and model (a pipeline stage's), or else
+     * the cell's.
+     */
     public static RequestRow request(long runId, Cell cell, Attempt a, boolean simulated) {
         Measurement m = a.measurement();
         return new RequestRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(), a.isFinal(),
-                cell.modelAlias(), a.promptId() != null ? a.promptId() : cell.promptId(), a.round(), cell.loadMode(),
+                a.modelAlias() != null ? a.modelAlias() : cell.modelAlias(), a.promptId() != null ? a.promptId() : cell.promptId(), a.round(), cell.loadMode(),
                 cell.loadLevel(), m.status(), m.errorType(), m.errorMessage(), m.httpStatus(), m.retryAfterMs(),
                 m.startedAt(), a.scheduledLagMs(), m.streamed(), simulated, m.prepMs(), m.ttftMs(), m.ttfoMs(),
                 m.e2eMs(), m.totalMs(), m.promptTokens(), m.outputTokens(), m.tokensSource(),
                 m.outputTokensEstimate(), m.tokensDiffPct(), m.tpotMs(), m.decodeTps(), m.e2eTps(), m.chunkCount(),
                 m.gapMeanMs(), m.gapP50Ms(), m.gapP95Ms(), m.gapMaxMs(), m.finishReason(), prefix(m.responseText()),
-                m.reconnects(), m.backoffMs(), m.flags());
+                m.reconnects(), m.backoffMs(), m.flags(), cell.pipeline(), a.stage());
     }
 
     /** What {@code requests.response_prefix} keeps of an answer: its first {@link Measurement#PREFIX_CHARS} chars. */
@@ -92,13 +95,14 @@ public final class StoreRows {
     }
 
     /**
-     * The checks of every measured answer of a cell that succeeded, as {@code check_results} rows; warm-up cells and
+     * The checks of every measured answer of a cell that succeeded, as {@code check_results} rows; a pipeline's stages
+     * too (phase {@code pipeline}, kept out of the models' own quality by V18's views); warm-up cells and
      * failed or skipped attempts get none. The answer is {@link Measurement#responseText()}.
      */
     public static List<CheckStore.CheckResultRow> checkResults(long runId, CellResult result, QualityChecks checks) {
         Cell cell = result.cell();
         List<CheckStore.CheckResultRow> rows = new ArrayList<>();
-        if (!RequestRow.MEASURE.equals(cell.phase()) || checks.isEmpty()) {
+        if (!(RequestRow.MEASURE.equals(cell.phase()) || RequestRow.PIPELINE.equals(cell.phase())) || checks.isEmpty()) {
             return rows;
         }
         for (Attempt a : result.attempts()) {

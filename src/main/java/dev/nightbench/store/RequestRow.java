@@ -14,6 +14,8 @@ import java.util.List;
  * @param responsePrefix the answer text's first 2,000 characters (cut by the caller) (the whole answer is in
  *                       {@code answers}, {@link AnswerRow})
  * @param flags          plausibility flags, empty when none
+ * @param pipeline       phase {@value #PIPELINE} only: the pipeline's name (V18), else null
+ * @param stage          phase {@value #PIPELINE} only: {@value #DRAFT} or {@value #REFINE} (V18), else null
  */
 public record RequestRow(long runId, String phase, int cellIndex, int requestIndex, int attempt, boolean isFinal,
                          String modelAlias, String promptId, Integer round, String loadMode, double loadLevel,
@@ -23,10 +25,15 @@ public record RequestRow(long runId, String phase, int cellIndex, int requestInd
                          Integer promptTokens, Integer outputTokens, String tokensSource, Integer outputTokensEstimate,
                          Double tokensDiffPct, Double tpotMs, Double decodeTps, Double e2eTps, int chunkCount,
                          Double gapMeanMs, Double gapP50Ms, Double gapP95Ms, Double gapMaxMs, String finishReason,
-                         String responsePrefix, int reconnects, Double backoffMs, List<String> flags) {
+                         String responsePrefix, int reconnects, Double backoffMs, List<String> flags,
+                         String pipeline, String stage) {
 
     public static final String WARMUP = "warmup";
     public static final String MEASURE = "measure";
+    /** A pipeline stage's phase: never in a model's own figures, which read {@value #MEASURE} rows (V18). */
+    public static final String PIPELINE = "pipeline";
+    public static final String DRAFT = "draft";
+    public static final String REFINE = "refine";
 
     public RequestRow {
         flags = flags == null ? List.of() : List.copyOf(flags);

@@ -4,6 +4,7 @@ import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.store.TelemetryStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.TelemetryPages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,25 +39,13 @@ class TelemetryJobTest extends JobTestSupport {
     @TempDir
     Path dir;
 
-    static byte[] fixture(String name) {
-        try (InputStream in = TelemetryJobTest.class.getResourceAsStream("/telemetry/llama-server/" + name)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @BeforeEach
     void startServers() {
         Script story = Script.stream().role().content("Once upon a time").delay(20).content(" there was a cat.")
                 .finish("stop").usage(5, 8).done();
-        llama = new SimulatedServer().script("stories260K", story)
-                .serve("/metrics", 200, "text/plain; version=0.0.4", () -> fixture("metrics-busy.txt"))
-                .serve("/props", 200, "application/json", () -> fixture("props.json"))
-                .serve("/slots", 200, "application/json", () -> fixture("slots-busy.json"))
-                .start();
+        llama = TelemetryPages.llamaServer(new SimulatedServer().script("stories260K", story)).start();
         plain = new SimulatedServer().script("gpt", story)
-                .serve("/metrics", 404, "application/json", () -> fixture("not-found.json"))
+                .serve("/metrics", 404, "application/json", () -> TelemetryPages.fixture("llama-server/not-found.json"))
                 .start();
     }
 

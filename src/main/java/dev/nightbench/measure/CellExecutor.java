@@ -109,8 +109,19 @@ public final class CellExecutor {
         }
     }
 
-    /** What a cell produced: every attempt, in order, and for a load cell its phase. */
-    public record CellResult(Cell cell, List<Attempt> attempts, LoadPhase load) {
+    /**
+     * What a cell produced: every attempt, in order, for a load cell its phase, and for a pipeline cell with a
+     * {@code judge_below} rule what the judge said of each successful draft.
+     */
+    public record CellResult(Cell cell, List<Attempt> attempts, LoadPhase load, List<DraftJudge.Judgement> judgements) {
+
+        public CellResult {
+            judgements = judgements == null ? List.of() : List.copyOf(judgements);
+        }
+
+        public CellResult(Cell cell, List<Attempt> attempts, LoadPhase load) {
+            this(cell, attempts, load, List.of());
+        }
 
         public CellResult(Cell cell, List<Attempt> attempts) {
             this(cell, attempts, null);
@@ -149,12 +160,20 @@ public final class CellExecutor {
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
                         SweepState sweeps, ClientCeilings ceilings, AnswerChecks checks) {
+        this(plan, clientForModel, breakers, retry, clock, sleeper, random, nanos, sweeps, ceilings, checks,
+                DraftJudge.NONE);
+    }
+
+    /** @param judge the plan's judge on a pipeline's draft, for a {@code judge_below} escalation */
+    public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
+                        RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
+                        SweepState sweeps, ClientCeilings ceilings, AnswerChecks checks, DraftJudge judge) {
         this.plan = plan;
         this.clientForModel = clientForModel;
         this.retrying = new RetryingRequests(breakers, retry, clock, sleeper, random, nanos,
                 plan.run().answerMaxBytes(), AnswerBudget.quarterOfHeap());
         this.load = new LoadCellDriver(plan, breakers, clock, nanos, sweeps, ceilings, retrying);
-        this.pipelines = new PipelineRunner(plan, clientForModel, retrying, checks);
+        this.pipelines = new PipelineRunner(plan, clientForModel, retrying, checks, judge);
     }
 
     public CellResult execute(Cell cell) {

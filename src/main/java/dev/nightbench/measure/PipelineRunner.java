@@ -23,6 +23,10 @@ import java.util.function.Function;
  * <p>Round {@code i} (0-based) has its draft at request index {@code 2i} and its refine at {@code 2i + 1}: the
  * stages keep the {@code requests} key (run, phase, cell, request, attempt) unique, and a refine row is found from
  * its draft by index.
+ *
+ * <p>A {@code judge_below} rule asks the plan's judge ({@link DraftJudge}) about each successful draft, after the
+ * draft and before the refine; its opinion goes with the cell's result to be stored beside the draft's row, and a
+ * draft the judge cannot tell about is refined.
  */
 public final class PipelineRunner {
 
@@ -33,12 +37,15 @@ public final class PipelineRunner {
     private final Function<String, ModelClient> clients;
     private final RetryingRequests retrying;
     private final AnswerChecks checks;
+    private final DraftJudge judge;
 
-    PipelineRunner(Plan plan, Function<String, ModelClient> clients, RetryingRequests retrying, AnswerChecks checks) {
+    PipelineRunner(Plan plan, Function<String, ModelClient> clients, RetryingRequests retrying, AnswerChecks checks,
+                   DraftJudge judge) {
         this.plan = plan;
         this.clients = clients;
         this.retrying = retrying;
         this.checks = checks;
+        this.judge = judge;
     }
 
     CellResult run(Cell cell, PromptSpec prompt) {
@@ -48,13 +55,23 @@ public final class PipelineRunner {
         ModelSpec refine = plan.model(pipeline.refine()).orElseThrow();
         ChatRequest draftRequest = CellExecutor.requestFor(draft, prompt, plan.run());
         List<Attempt> attempts = new ArrayList<>();
+        List<DraftJudge.Judgement> judgements = new ArrayList<>();
         for (int i = 0; i < cell.requests(); i++) {
             List<Attempt> drafted = retrying.runRequest(draft.alias(), 2 * i, i + 1, prompt.id(),
                     clients.apply(draft.alias()), draftRequest, RetryingRequests.UNSET, null).attempts();
             drafted.forEach(a -> attempts.add(a.inStage(draft.alias(), DRAFT)));
             Measurement last = drafted.getLast().measurement();
-            if (!last.ok() || !pipeline.escalate().escalates(last.responseText(),
-                    checks.passes(prompt.id(), last.responseText()))) {
+            if (!last.ok()) {
+                continue;
+            }
+            Double judged = null;
+            if (pipeline.escalate().needsJudge()) {
+                DraftJudge.Opinion opinion = judge.judge(prompt.id(), last.responseText());
+                judgements.add(new DraftJudge.Judgement(2 * i, drafted.getLast().attempt(), opinion));
+                judged = opinion.meanScore();
+            }
+            if (!pipeline.escalate().escalates(last.responseText(), checks.passes(prompt.id(), last.responseText()),
+                    judged)) {
                 continue;
             }
             ChatRequest base = CellExecutor.requestFor(refine, prompt, plan.run());
@@ -64,7 +81,7 @@ public final class PipelineRunner {
                     refineRequest, RetryingRequests.UNSET, null).attempts()
                     .forEach(a -> attempts.add(a.inStage(refine.alias(), REFINE)));
         }
-        return new CellResult(cell, List.copyOf(attempts));
+        return new CellResult(cell, List.copyOf(attempts), null, List.copyOf(judgements));
     }
 
     /**

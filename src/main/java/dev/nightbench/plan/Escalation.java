@@ -5,13 +5,28 @@ import java.util.regex.Pattern;
 /**
  * When a pipeline's draft goes on to its refine model ({@code pipelines[].escalate}): the workshop's "SLM drafts,
  * LLM refines" pays for the large model only where the small one's answer looks wanting, and these are the ways a plan
- * can say where that is. Each rule reads only the draft's text and whether it passed its prompt's checks, so the
- * decision is made in the client as the draft arrives and is the same on every run of the same answers.
+ * can say where that is. Each rule but {@link JudgeBelow} reads only the draft's text and whether it passed its prompt's
+ * checks, so the decision is made in the client as the draft arrives and is the same on every run of the same answers;
+ * {@code judge_below} also reads the plan's judge's mean score of the draft, asked for between the two stages only
+ * when a rule {@link #needsJudge() needs it}.
  */
 public sealed interface Escalation {
 
     /** True when a successful draft with this text (passing its prompt's checks or not) is refined. */
     boolean escalates(String draft, boolean checksPassed);
+
+    /**
+     * True when a successful draft is refined, given also the judge's mean score of it over its criteria (null when
+     * the judge could not tell: its reply was unparseable or the call failed). Only {@link JudgeBelow} reads it.
+     */
+    default boolean escalates(String draft, boolean checksPassed, Double judgeMean) {
+        return escalates(draft, checksPassed);
+    }
+
+    /** True when the rule reads the judge's score, so the judge is asked about each successful draft. */
+    default boolean needsJudge() {
+        return false;
+    }
 
     /** The rule as the plan writes it, for the report. */
     String describe();
@@ -97,6 +112,32 @@ public sealed interface Escalation {
         }
     }
 
+    /**
+     * A draft whose mean judge score over its criteria is below {@code below} is refined; so is a draft the judge
+     * cannot tell about (an unparseable verdict, a failed call): when in doubt, the large model answers.
+     */
+    record JudgeBelow(double below) implements Escalation {
+        @Override
+        public boolean escalates(String draft, boolean checksPassed) {
+            return escalates(draft, checksPassed, null);
+        }
+
+        @Override
+        public boolean escalates(String draft, boolean checksPassed, Double judgeMean) {
+            return judgeMean == null || judgeMean < below;
+        }
+
+        @Override
+        public boolean needsJudge() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return "judge_below " + (below == Math.rint(below) ? String.valueOf((long) below) : String.valueOf(below));
+        }
+    }
+
     /** Several rules, any of which escalates (a plan's {@code escalate:} list). */
     record AnyOf(java.util.List<Escalation> rules) implements Escalation {
         public AnyOf {
@@ -106,6 +147,16 @@ public sealed interface Escalation {
         @Override
         public boolean escalates(String draft, boolean checksPassed) {
             return rules.stream().anyMatch(r -> r.escalates(draft, checksPassed));
+        }
+
+        @Override
+        public boolean escalates(String draft, boolean checksPassed, Double judgeMean) {
+            return rules.stream().anyMatch(r -> r.escalates(draft, checksPassed, judgeMean));
+        }
+
+        @Override
+        public boolean needsJudge() {
+            return rules.stream().anyMatch(Escalation::needsJudge);
         }
 
         @Override

@@ -13,8 +13,8 @@ import java.util.regex.PatternSyntaxException;
  * Checks the plan's {@code pipelines:}: each has a unique name of the id alphabet, a draft and a refine model that
  * are aliases of the plan's models, an escalation rule ({@code always}, {@code check_fails}, or a mapping of
  * {@code longer_than_words}, {@code shorter_than_words}, {@code check_fails}, {@code regex}: several keys, or a list of
- * rules, escalate when any says so), and a refine prompt that shows the refine model the draft. {@code judge_below}
- * is named and refused as not supported yet, rather than called unknown, so a plan written from the issue learns why.
+ * rules, escalate when any says so), and a refine prompt that shows the refine model the draft. {@code judge_below: N}
+ * (N from 1 to 5, the judge's scale) asks the plan's judge about each draft, so it needs a {@code judge:} section.
  */
 final class PipelineValidator {
 
@@ -24,9 +24,13 @@ final class PipelineValidator {
     private final Source plan;
     private final Problems problems;
 
-    PipelineValidator(Source plan, Problems problems) {
+    private final boolean hasJudge;
+
+    /** @param hasJudge whether the plan has a {@code judge:} section (valid or not: its own problems are its own) */
+    PipelineValidator(Source plan, Problems problems, boolean hasJudge) {
         this.plan = plan;
         this.problems = problems;
+        this.hasJudge = hasJudge;
     }
 
     /** @return the valid pipelines (a pipeline with a problem is left out; the problems are reported) */
@@ -66,7 +70,7 @@ final class PipelineValidator {
     }
 
     private static final String RULES_TEXT = "always, check_fails, {longer_than_words: N}, {shorter_than_words: N},"
-            + " {regex: \"...\"} (several keys, or a list of rules: any escalates)";
+            + " {regex: \"...\"}, {judge_below: N} (several keys, or a list of rules: any escalates)";
 
     private String name(String name, FieldPath at, Map<String, Integer> seen, int index) {
         if (name == null || name.isBlank()) {
@@ -172,9 +176,18 @@ final class PipelineValidator {
                 }
             }
             case "judge_below" -> {
-                problems.add(plan, at, "not supported yet: escalating on the judge's score needs a judge call between"
-                        + " the two stages; use check_fails, longer_than_words, shorter_than_words or regex for now");
-                return null;
+                if (!(value instanceof Number n) || n.doubleValue() < 1 || n.doubleValue() > 5
+                        || Double.isNaN(n.doubleValue())) {
+                    problems.add(plan, at, "must be a number from 1 to 5 (the judge's mean score below which a draft is"
+                            + " refined), got " + CheckValidator.describe(value));
+                    return null;
+                }
+                if (!hasJudge) {
+                    problems.add(plan, at, "judge_below needs the plan's judge: add a judge: section (judge.model, or"
+                            + " judge.endpoint + judge.model)");
+                    return null;
+                }
+                return new Escalation.JudgeBelow(n.doubleValue());
             }
             default -> {
                 problems.add(plan, at, "unknown escalation rule '" + key + "'; rules: " + RULES_TEXT);

@@ -55,7 +55,8 @@ final class PlanValidator {
         TelemetrySpec telemetry = new TelemetryValidator(plan, problems).telemetry(raw.telemetry());
         models = new CostValidator(plan, problems).effective(raw.cost(), raw.endpoints(), models);
         SelectionSpec selection = new SelectionValidator(plan, problems).selection(raw.selection());
-        List<PipelineSpec> pipelines = new PipelineValidator(plan, problems).pipelines(raw.pipelines(), models, prompts);
+        List<PipelineSpec> pipelines = new PipelineValidator(plan, problems, raw.judge() != null)
+                .pipelines(raw.pipelines(), models, prompts);
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {

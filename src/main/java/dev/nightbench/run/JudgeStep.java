@@ -1,11 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.client.ChatRequest;
-import dev.nightbench.client.FailureClass;
 import dev.nightbench.client.ModelClient;
-import dev.nightbench.client.ModelClientException;
-import dev.nightbench.client.ResponseObserver;
-import dev.nightbench.measure.PlanToClient;
 import dev.nightbench.measure.RetryPolicy;
 import dev.nightbench.plan.JudgeSpec;
 import dev.nightbench.plan.Plan;
@@ -19,10 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What the judge step does (after {@code aggregate}, before {@code report}): for each measured answer still without
@@ -32,32 +26,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code failed} one, and both are rows the report counts. Judge calls are not requests: they are never in
  * {@code requests}, summaries or a model's circuit breaker.
  *
- * <p>The judge is asked at temperature 0 with its own max_tokens, streamed: its first-token and idle timeouts then
- * mean what they mean for a benchmarked request, instead of a whole verdict having to arrive within the first-token
- * limit. An exception that is not a classified client failure counts as an invalid response for the retry policy.
+ * <p>The call itself (temperature 0, the judge's max_tokens, streamed, the run's retry policy) is
+ * {@link JudgeCaller}'s, shared with a pipeline's {@code judge_below} escalation ({@link PipelineJudge}).
  */
 @Component
 class JudgeStep {
 
     private static final Logger log = LoggerFactory.getLogger(JudgeStep.class);
 
-    /** Waits between retries; a test gives one that does not sleep. */
-    @FunctionalInterface
-    interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
     private final JudgeStore store;
-    private final Sleeper sleeper;
+    private final JudgeCaller caller;
 
     @Autowired
     JudgeStep(JudgeStore store) {
         this(store, d -> Thread.sleep(d));
     }
 
-    JudgeStep(JudgeStore store, Sleeper sleeper) {
+    JudgeStep(JudgeStore store, JudgeCaller.Sleeper sleeper) {
         this.store = store;
-        this.sleeper = sleeper;
+        this.caller = new JudgeCaller(sleeper);
     }
 
     /**
@@ -70,9 +57,8 @@ class JudgeStep {
         PromptSpec prompt = plan.prompt(answer.promptId()).orElseThrow(() -> new IllegalStateException(
                 "answer " + answer.requestId() + " is to prompt '" + answer.promptId() + "', which the plan lacks"));
         JudgePrompt question = JudgePrompt.of(judge.criteriaFor(prompt), prompt, answer.answer());
-        ChatRequest request = new ChatRequest(judge.model(), question.messages().stream().map(PlanToClient::message)
-                .toList(), judge.maxTokens(), 0.0, null, true, null);
-        Call call = call(session.judgeClient(), request, RetryPolicy.from(plan.retry()));
+        JudgeCaller.Call call = call(session.judgeClient(), JudgeCaller.request(judge, question),
+                RetryPolicy.from(plan.retry()));
         if (call == null) {
             return null;
         }
@@ -116,73 +102,8 @@ class JudgeStep {
         }
     }
 
-    /**
-     * One judge call's outcome.
-     *
-     * @param reply     the judge's answer (redacted), or null when every attempt failed
-     * @param failure   why the last attempt failed, when {@code reply} is null
-     * @param latencyMs end to end of the attempt that answered
-     */
-    record Call(String reply, String failure, Double latencyMs, int attempts) {
-    }
-
-    /** The call with its retries (the run's policy), or null when interrupted. */
-    Call call(ModelClient client, ChatRequest request, RetryPolicy retry) {
-        for (int attempt = 1; ; attempt++) {
-            Collector reply = new Collector();
-            long t0 = System.nanoTime();
-            FailureClass failure;
-            String message;
-            Duration retryAfter = null;
-            try {
-                client.chat(request, reply);
-                return new Call(client.redact(reply.text.toString()), null, (System.nanoTime() - t0) / 1e6, attempt);
-            } catch (ModelClientException e) {
-                failure = e.failure();
-                message = e.failure().code() + ": " + e.getMessage();
-                retryAfter = e.retryAfter();
-            } catch (RuntimeException e) {
-                failure = FailureClass.INVALID_RESPONSE;
-                message = e.toString();
-            }
-            if (!retry.shouldRetry(failure, attempt) || Thread.currentThread().isInterrupted()) {
-                return new Call(null, "judge call failed after " + attempt + (attempt == 1 ? " attempt: " : " attempts: ")
-                        + message, null, attempt);
-            }
-            try {
-                sleeper.sleep(retry.backoff(failure, attempt, retryAfter, ThreadLocalRandom.current()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-    }
-
-    /** Keeps the answer's text; the judge's timing is not measured beyond its end to end. */
-    private static final class Collector implements ResponseObserver {
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public void onSent(long t0Nanos, long prepNanos) {
-        }
-
-        @Override
-        public void onChunk(long nanos, String content, String reasoning) {
-            if (content != null) {
-                text.append(content);
-            }
-        }
-
-        @Override
-        public void onFinish(String finishReason) {
-        }
-
-        @Override
-        public void onUsage(Integer promptTokens, Integer completionTokens) {
-        }
-
-        @Override
-        public void onClosed(long nanos) {
-        }
+    /** The call with its retries (the run's policy), or null when interrupted ({@link JudgeCaller}). */
+    JudgeCaller.Call call(ModelClient client, ChatRequest request, RetryPolicy retry) {
+        return caller.call(client, request, retry);
     }
 }

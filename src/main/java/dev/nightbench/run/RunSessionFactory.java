@@ -55,7 +55,8 @@ class RunSessionFactory {
         CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
                 new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
-                        () -> new CalibrationTarget(plan.run().timeouts()), clock), answerChecks(plan));
+                        () -> new CalibrationTarget(plan.run().timeouts()), clock), answerChecks(plan),
+                PipelineJudge.of(plan, clients.judge()));
         return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.judge(), clients.resources(), breakers, sweeps, executor,
                 jobContext);
     }

@@ -252,6 +252,7 @@ class RunSteps {
         answers.insert(answerRows);
         checks.insert(checked);
         for (CellResult r : results) {
+            pipelines.insertJudgements(StoreRows.judgements(session.runId(), r));
             if (r.load() != null) {
                 loadPhases.insert(StoreRows.loadPhase(session.runId(), r.cell(), r.load()));
             }

@@ -6,6 +6,7 @@ import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.measure.CellExecutor.LoadPhase;
 import dev.nightbench.measure.ClientCalibration;
 import dev.nightbench.measure.ClientLoad;
+import dev.nightbench.measure.DraftJudge;
 import dev.nightbench.measure.Measurement;
 import dev.nightbench.store.AnswerRow;
 import dev.nightbench.plan.CheckSpec;
@@ -16,6 +17,7 @@ import dev.nightbench.store.CheckStore;
 import dev.nightbench.store.ClientCalibrationStore;
 import dev.nightbench.store.LoadPhaseStatus;
 import dev.nightbench.store.LoadPhaseStore;
+import dev.nightbench.store.PipelineStore;
 import dev.nightbench.store.RequestRow;
 
 import java.util.ArrayList;
@@ -78,6 +80,17 @@ public final class StoreRows {
                 rows.add(new AnswerRow(runId, cell.phase(), cell.index(), a.requestIndex(), a.attempt(), text,
                         m.responseTruncated()));
             }
+        }
+        return rows;
+    }
+
+    /** What the judge said of a pipeline cell's drafts ({@code judge_below}), as {@code pipeline_judgements} rows. */
+    public static List<PipelineStore.Judgement> judgements(long runId, CellResult result) {
+        List<PipelineStore.Judgement> rows = new ArrayList<>();
+        for (DraftJudge.Judgement j : result.judgements()) {
+            DraftJudge.Opinion o = j.opinion();
+            rows.add(new PipelineStore.Judgement(runId, result.cell().index(), j.requestIndex(), j.attempt(), o.status(),
+                    o.meanScore(), o.reason(), o.reply(), o.latencyMs(), o.attempts()));
         }
         return rows;
     }

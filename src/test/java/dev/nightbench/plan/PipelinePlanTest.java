@@ -94,8 +94,8 @@ class PipelinePlanTest {
                   - {name: "g h", draft: small, refine: big}
                 """);
 
-        String rules = "always, check_fails, {longer_than_words: N}, {shorter_than_words: N}, {regex: \"...\"}"
-                + " (several keys, or a list of rules: any escalates)";
+        String rules = "always, check_fails, {longer_than_words: N}, {shorter_than_words: N}, {regex: \"...\"},"
+                + " {judge_below: N} (several keys, or a list of rules: any escalates)";
         assertThat(problems(plan)).containsExactly(
                 plan + ":5: pipelines[0].refine: no model of the plan has alias 'huge'; aliases: small, big",
                 plan + ":6: pipelines[1].name: duplicate pipeline 'a' (first at line 5)",
@@ -104,9 +104,8 @@ class PipelinePlanTest {
                 plan + ":6: pipelines[1].escalate: unknown escalation rule text 'sometimes'; rules: " + rules,
                 plan + ":7: pipelines[2].escalate.regex: does not compile at position 4 of the pattern: Unclosed"
                         + " character class (pattern: ([a-z)",
-                plan + ":8: pipelines[3].escalate.judge_below: not supported yet: escalating on the judge's score needs"
-                        + " a judge call between the two stages; use check_fails, longer_than_words,"
-                        + " shorter_than_words or regex for now",
+                plan + ":8: pipelines[3].escalate.judge_below: judge_below needs the plan's judge: add a judge: section"
+                        + " (judge.model, or judge.endpoint + judge.model)",
                 plan + ":9: pipelines[4].escalate.longer_than: unknown escalation rule 'longer_than'; rules: " + rules,
                 plan + ":10: pipelines[5].escalate.shorter_than_words: must be a whole number of at least 1 (words of"
                         + " the draft), got the number 0",
@@ -134,5 +133,52 @@ class PipelinePlanTest {
                 plan + ":4: endpoints[0].answers.sim-large.nope@refine: no prompt has id 'nope'; prompt ids: capital",
                 plan + ":8: pipelines[0].escalate.check_fails: check_fails needs prompts with expect: checks, and no"
                         + " prompt of the plan has any");
+    }
+
+    @Test
+    void judgeBelowNeedsTheJudgeAndAScoreOnItsScale() throws IOException {
+        String judged = HEAD + "judge: {model: big}\n";
+        Plan plan = loader.load(plan(judged + """
+                pipelines:
+                  - {name: judged, draft: small, refine: big, escalate: {judge_below: 3}}
+                  - {name: half, draft: small, refine: big, escalate: [{regex: "(?i)maybe"}, {judge_below: 3.5}]}
+                  - {name: edge, draft: small, refine: big, escalate: {judge_below: 1, check_fails: true}}
+                """));
+
+        assertThat(plan.pipelines()).extracting(p -> p.escalate().describe()).containsExactly("judge_below 3",
+                "regex (?i)maybe or judge_below 3.5", "judge_below 1 or check_fails");
+        Escalation below3 = plan.pipeline("judged").orElseThrow().escalate();
+        assertThat(below3.needsJudge()).isTrue();
+        assertThat(below3.escalates("Paris.", true, 2.99)).isTrue();
+        assertThat(below3.escalates("Paris.", true, 3.0)).isFalse();
+        assertThat(below3.escalates("Paris.", true, null)).as("the judge cannot tell: refined").isTrue();
+        Escalation half = plan.pipeline("half").orElseThrow().escalate();
+        assertThat(half.needsJudge()).isTrue();
+        assertThat(half.escalates("Maybe Paris.", true, 5.0)).isTrue();
+        assertThat(half.escalates("Paris.", true, 3.4)).isTrue();
+        assertThat(half.escalates("Paris.", true, 3.5)).isFalse();
+        assertThat(plan.pipeline("edge").orElseThrow().escalate().escalates("Paris.", false, 5.0)).isTrue();
+        assertThat(new Escalation.CheckFails().needsJudge()).isFalse();
+
+        Path bad = plan(judged + """
+                pipelines:
+                  - {name: a, draft: small, refine: big, escalate: {judge_below: 0}}
+                  - {name: b, draft: small, refine: big, escalate: {judge_below: 5.5}}
+                  - {name: c, draft: small, refine: big, escalate: {judge_below: "3"}}
+                  - {name: d, draft: small, refine: big, escalate: {judge_below: 5}}
+                """);
+        String scale = "must be a number from 1 to 5 (the judge's mean score below which a draft is refined), got ";
+        assertThat(problems(bad)).containsExactly(
+                bad + ":6: pipelines[0].escalate.judge_below: " + scale + "the number 0",
+                bad + ":7: pipelines[1].escalate.judge_below: " + scale + "the number 5.5",
+                bad + ":8: pipelines[2].escalate.judge_below: " + scale + "text '3'");
+
+        Path noJudge = plan(HEAD + """
+                pipelines:
+                  - {name: a, draft: small, refine: big, escalate: [check_fails, {judge_below: 4}]}
+                """);
+        assertThat(problems(noJudge)).containsExactly(noJudge + ":5: pipelines[0].escalate[1].judge_below:"
+                + " judge_below needs the plan's judge: add a judge: section (judge.model, or judge.endpoint +"
+                + " judge.model)");
     }
 }

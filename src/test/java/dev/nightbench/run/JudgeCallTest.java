@@ -60,7 +60,7 @@ class JudgeCallTest {
 
     @Test
     void theReplyIsTheStreamedTextWithItsLatencyAfterOneAttempt() {
-        JudgeStep.Call call = step.call(client, ask("judge"), RetryPolicy.defaults());
+        JudgeCaller.Call call = step.call(client, ask("judge"), RetryPolicy.defaults());
         assertThat(call.reply()).isEqualTo(VERDICT);
         assertThat(call.failure()).isNull();
         assertThat(call.attempts()).isEqualTo(1);
@@ -70,7 +70,7 @@ class JudgeCallTest {
 
     @Test
     void transientFailuresAreRetriedPerTheRunsPolicy() {
-        JudgeStep.Call call = step.call(client, ask("flaky"), RetryPolicy.defaults());
+        JudgeCaller.Call call = step.call(client, ask("flaky"), RetryPolicy.defaults());
         assertThat(call.reply()).isEqualTo(VERDICT);
         assertThat(call.attempts()).isEqualTo(3);
         assertThat(waits).hasSize(2);
@@ -79,20 +79,20 @@ class JudgeCallTest {
 
     @Test
     void aCallThatStillFailsIsAFailedOutcomeNamingTheLastFailure() {
-        JudgeStep.Call down = step.call(client, ask("down"), RetryPolicy.defaults());
+        JudgeCaller.Call down = step.call(client, ask("down"), RetryPolicy.defaults());
         assertThat(down.reply()).isNull();
         assertThat(down.latencyMs()).isNull();
         assertThat(down.attempts()).isEqualTo(3);       // http_5xx: 3 attempts by default
         assertThat(down.failure()).startsWith("judge call failed after 3 attempts: http_5xx: ");
 
         // an unknown model is a 4xx: never retried
-        JudgeStep.Call missing = step.call(client, ask("no-such-judge"), RetryPolicy.defaults());
+        JudgeCaller.Call missing = step.call(client, ask("no-such-judge"), RetryPolicy.defaults());
         assertThat(missing.attempts()).isEqualTo(1);
         assertThat(missing.failure()).startsWith("judge call failed after 1 attempt: http_4xx: ");
         assertThat(server.requestCount("no-such-judge")).isEqualTo(1);
 
         waits.clear();
-        JudgeStep.Call once = step.call(client, ask("down"), RetryPolicy.none());
+        JudgeCaller.Call once = step.call(client, ask("down"), RetryPolicy.none());
         assertThat(once.attempts()).isEqualTo(1);
         assertThat(waits).isEmpty();
     }

@@ -118,15 +118,7 @@ final class AgreementContent {
         if (!agreement.any()) {
             return;
         }
-        List<ReportDocument.Block> blocks = doc.blocks();
-        int at = blocks.size();
-        for (int i = 0; i < blocks.size(); i++) {
-            if (blocks.get(i) instanceof ReportDocument.Heading h && h.level() == 2 && h.text().equals("Trends")) {
-                at = i;
-                break;
-            }
-        }
-        blocks.addAll(at, blocks(agreement));
+        doc.insertBeforeTrends(blocks(agreement));
     }
 
     static List<ReportDocument.Block> blocks(Agreement agreement) {

@@ -63,15 +63,7 @@ final class PipelineContent {
         if (pipelines.isEmpty()) {
             return;
         }
-        List<ReportDocument.Block> blocks = doc.blocks();
-        int at = blocks.size();
-        for (int i = 0; i < blocks.size(); i++) {
-            if (blocks.get(i) instanceof ReportDocument.Heading h && h.level() == 2 && h.text().equals("Trends")) {
-                at = i;
-                break;
-            }
-        }
-        blocks.addAll(at, blocks(runId, pipelines));
+        doc.insertBeforeTrends(blocks(runId, pipelines));
     }
 
     static List<ReportDocument.Block> blocks(long runId, List<Pipeline> pipelines) {

@@ -62,6 +62,21 @@ final class ReportDocument {
         return blocks;
     }
 
+    /**
+     * Inserts a section's blocks before the "Trends" heading (the sections that sit between the per-run tables and
+     * the trends: pipelines, model selection, judge and human scores), or at the end when there is none.
+     */
+    void insertBeforeTrends(List<Block> section) {
+        int at = blocks.size();
+        for (int i = 0; i < blocks.size(); i++) {
+            if (blocks.get(i) instanceof Heading h && h.level() == 2 && h.text().equals("Trends")) {
+                at = i;
+                break;
+            }
+        }
+        blocks.addAll(at, section);
+    }
+
     ReportDocument add(Block block) {
         blocks.add(block);
         return this;

@@ -36,15 +36,7 @@ final class SelectionContent {
         if (data.rows().isEmpty()) {
             return;
         }
-        List<ReportDocument.Block> blocks = doc.blocks();
-        int at = blocks.size();
-        for (int i = 0; i < blocks.size(); i++) {
-            if (blocks.get(i) instanceof ReportDocument.Heading h && h.level() == 2 && h.text().equals("Trends")) {
-                at = i;
-                break;
-            }
-        }
-        blocks.addAll(at, blocks(data));
+        doc.insertBeforeTrends(blocks(data));
     }
 
     static List<ReportDocument.Block> blocks(SelectionData data) {

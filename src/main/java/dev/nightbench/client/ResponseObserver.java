@@ -39,4 +39,31 @@ public interface ResponseObserver {
 
     /** The response was fully read (or abandoned) at {@code nanos}. */
     void onClosed(long nanos);
+
+    /**
+     * An observer that ignores every event, to extend where only some matter (the judge keeps the text, the class
+     * warm-up keeps nothing); the timing observers implement the interface whole so none of its events is missed.
+     */
+    abstract class Ignoring implements ResponseObserver {
+
+        @Override
+        public void onSent(long t0Nanos, long prepNanos) {
+        }
+
+        @Override
+        public void onChunk(long nanos, String content, String reasoning) {
+        }
+
+        @Override
+        public void onFinish(String finishReason) {
+        }
+
+        @Override
+        public void onUsage(Integer promptTokens, Integer completionTokens) {
+        }
+
+        @Override
+        public void onClosed(long nanos) {
+        }
+    }
 }

@@ -86,30 +86,14 @@ final class JudgeCaller {
     }
 
     /** Keeps the answer's text; the judge's timing is not measured beyond its end to end. */
-    private static final class Collector implements ResponseObserver {
+    private static final class Collector extends ResponseObserver.Ignoring {
         private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public void onSent(long t0Nanos, long prepNanos) {
-        }
 
         @Override
         public void onChunk(long nanos, String content, String reasoning) {
             if (content != null) {
                 text.append(content);
             }
-        }
-
-        @Override
-        public void onFinish(String finishReason) {
-        }
-
-        @Override
-        public void onUsage(Integer promptTokens, Integer completionTokens) {
-        }
-
-        @Override
-        public void onClosed(long nanos) {
         }
     }
 }

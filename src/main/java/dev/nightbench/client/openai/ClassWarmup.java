@@ -111,25 +111,6 @@ final class ClassWarmup {
                 + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final ResponseObserver IGNORE = new ResponseObserver() {
-        @Override
-        public void onSent(long t0Nanos, long prepNanos) {
-        }
-
-        @Override
-        public void onChunk(long nanos, String content, String reasoning) {
-        }
-
-        @Override
-        public void onFinish(String finishReason) {
-        }
-
-        @Override
-        public void onUsage(Integer promptTokens, Integer completionTokens) {
-        }
-
-        @Override
-        public void onClosed(long nanos) {
-        }
+    private static final ResponseObserver IGNORE = new ResponseObserver.Ignoring() {
     };
 }

@@ -192,8 +192,8 @@ public class JudgeStore {
 
     /** How many of the run's answers to judge (sample included) have no verdict: a breaker stopped the judge. */
     public long stillToJudge(long runId, Integer sample) {
-        return client.sql("SELECT count(*) FROM (" + TO_JUDGE.replace("LIMIT ?", "") + ") t")
-                .params(runId, sample == null ? Integer.MAX_VALUE : sample, 0L).query(Long.class).single();
+        return client.sql("SELECT count(*) FROM (" + TO_JUDGE + ") t")
+                .params(runId, sample == null ? Integer.MAX_VALUE : sample, 0L, Long.MAX_VALUE).query(Long.class).single();
     }
 
     /** The run's verdicts by status, for the step's summary line. */

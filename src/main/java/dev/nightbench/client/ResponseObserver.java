@@ -37,6 +37,14 @@ public interface ResponseObserver {
     /** The server reported usage; either value may be null. */
     void onUsage(Integer promptTokens, Integer completionTokens);
 
+    /**
+     * The server said how many of the prompt's tokens it served from its prefix cache
+     * ({@code usage.prompt_tokens_details.cached_tokens}, or llama.cpp's {@code timings.cache_n}); may come with or
+     * after {@code onUsage}.
+     */
+    default void onCachedTokens(int cachedTokens) {
+    }
+
     /** The response was fully read (or abandoned) at {@code nanos}. */
     void onClosed(long nanos);
 

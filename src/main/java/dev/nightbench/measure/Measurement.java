@@ -49,6 +49,11 @@ import java.util.List;
  * @param backoffMs        the retry backoff actually waited before this attempt, ms; null on a first attempt
  * @param flags            plausibility flags ({@link Plausibility}): figures the client could not measure
  *                         truthfully; empty when none
+ * @param cachedTokens     prompt tokens the server served from its prefix cache
+ *                         ({@code usage.prompt_tokens_details.cached_tokens}, or llama.cpp's {@code timings.cache_n}),
+ *                         null when it reported neither
+ * @param promptTokensSource "usage" when {@code promptTokens} came from the server, "tokenizer" when counted with the
+ *                         model's tokenizer, null when unknown
  */
 public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs,
                           Double totalMs, Integer promptTokens, Integer outputTokens, String tokensSource,
@@ -56,7 +61,8 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
                           Double e2eTps, int chunkCount, Double gapMeanMs, Double gapP50Ms, Double gapP95Ms,
                           Double gapMaxMs, String finishReason, FailureClass failure, SkipReason skip,
                           String errorMessage, Integer httpStatus, Long retryAfterMs, String responseText,
-                          boolean responseTruncated, boolean streamed, int reconnects, Double backoffMs, List<String> flags) {
+                          boolean responseTruncated, boolean streamed, int reconnects, Double backoffMs, List<String> flags,
+                          Integer cachedTokens, String promptTokensSource) {
 
     /**
      * Characters of an answer kept as its prefix ({@code requests.response_prefix}, for reports and CSVs), and what
@@ -75,7 +81,8 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
     /** The row for a request not sent: only when, why and whether it would have streamed. */
     public static Measurement skipped(Instant at, SkipReason reason, String message, boolean streamed) {
         return new Measurement(at, null, null, null, null, null, null, null, null, null, null, null, null, null, 0,
-                null, null, null, null, null, null, reason, message, null, null, null, false, streamed, 0, null, List.of());
+                null, null, null, null, null, null, reason, message, null, null, null, false, streamed, 0, null, List.of(),
+                null, null);
     }
 
     /** This attempt, having waited {@code ms} of retry backoff before it was sent. */
@@ -83,7 +90,7 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
                 gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
-                responseText, responseTruncated, streamed, reconnects, ms, flags);
+                responseText, responseTruncated, streamed, reconnects, ms, flags, cachedTokens, promptTokensSource);
     }
 
     /** This attempt with its answer text replaced by {@code text}, a start of it, and flagged truncated. */
@@ -91,7 +98,7 @@ public record Measurement(Instant startedAt, Double prepMs, Double ttftMs, Doubl
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
                 gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
-                text, true, streamed, reconnects, backoffMs, flags);
+                text, true, streamed, reconnects, backoffMs, flags, cachedTokens, promptTokensSource);
     }
 
     /** The METRICS.md status ({@code requests.status}): the failure's, {@code skipped}, or {@code ok}. */

@@ -71,6 +71,7 @@ public final class RequestMeter implements ResponseObserver {
 
     private String finishReason;
     private Integer promptTokens;
+    private Integer cachedTokens;
     private Integer completionTokens;
 
     public RequestMeter(boolean streamed) {
@@ -177,6 +178,11 @@ public final class RequestMeter implements ResponseObserver {
     }
 
     @Override
+    public void onCachedTokens(int cachedTokens) {
+        this.cachedTokens = cachedTokens;
+    }
+
+    @Override
     public void onClosed(long nanos) {
         this.closedNanos = nanos;
     }
@@ -246,7 +252,8 @@ public final class RequestMeter implements ResponseObserver {
                 failure == null ? null : failure.getMessage(),
                 failure == null ? null : failure.httpStatus(),
                 failure == null || failure.retryAfter() == null ? null : failure.retryAfter().toMillis(),
-                answer, textCut || answer.length() < redacted.length(), streamed, reconnects, null, flags);
+                answer, textCut || answer.length() < redacted.length(), streamed, reconnects, null, flags, cachedTokens,
+                promptTokens == null ? null : "usage");
     }
 
     /** Nano time of t0 as the client reported it, or {@link Long#MIN_VALUE} when the request was never sent. */

@@ -24,13 +24,16 @@ import java.util.Optional;
  * @param telemetry the {@code telemetry:} section, {@link TelemetrySpec#DEFAULT} when not given
  * @param selection the {@code selection:} section, or null when the plan states no selection scenario
  * @param pipelines the {@code pipelines:} (draft model, refine model, escalation rule), in plan order; empty for none
+ * @param workloads the {@code prompts_from:} / {@code synthetic:} sources already drawn into {@code prompts}, and the
+ *                  shared prefix; {@link Workloads#NONE} when not given
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
                    RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
-                   List<PipelineSpec> pipelines) {
+                   List<PipelineSpec> pipelines, Workloads workloads) {
 
     public Plan {
+        workloads = workloads == null ? Workloads.NONE : workloads;
         pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
         endpoints = List.copyOf(endpoints);
@@ -39,6 +42,15 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without workload sources (the constructor before they were added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
+                List<PipelineSpec> pipelines) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry,
+                selection, pipelines, null);
     }
 
     /** A plan without {@code pipelines:} (the constructor before they were added). */
@@ -85,7 +97,13 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines);
+                telemetry, selection, pipelines, workloads);
+    }
+
+    /** The same plan with these prompts (the loader's, once the workload sources were drawn). */
+    public Plan withPrompts(List<PromptSpec> newPrompts, Workloads newWorkloads) {
+        return new Plan(name, source, endpoints, models, newPrompts, run, hash, description, load, slo, retry, judge,
+                telemetry, selection, pipelines, newWorkloads);
     }
 
     /** True when any prompt has {@code expect:} checks. */

@@ -16,14 +16,25 @@ import java.util.List;
  *                  context" prompts), empty for none; the user message sent is built from them and {@code text}
  *                  ({@link #groundedQuestion}) and the judge scores the answer on {@link Criterion#GROUNDED} too
  * @param reference a reference answer the judge compares the answer with ({@code reference:}), or null
+ * @param origin    where the prompt came from (a dataset, a synthetic distribution, a conversation's turn) and the
+ *                  lengths it was made to have; {@link PromptOrigin#NONE} for a prompt the plan wrote. A conversation's
+ *                  turn holds only its own user message in {@code text}: the history (earlier turns and the model's
+ *                  own answers to them) is added when it is sent
  */
 public record PromptSpec(String id, String text, List<PromptMessage> messages, String system, List<CheckSpec> expect,
-                         List<String> context, String reference) {
+                         List<String> context, String reference, PromptOrigin origin) {
 
     public PromptSpec {
         messages = messages == null ? List.of() : List.copyOf(messages);
         expect = expect == null ? List.of() : List.copyOf(expect);
         context = context == null ? List.of() : List.copyOf(context);
+        origin = origin == null ? PromptOrigin.NONE : origin;
+    }
+
+    /** A prompt the plan wrote itself. */
+    public PromptSpec(String id, String text, List<PromptMessage> messages, String system, List<CheckSpec> expect,
+                      List<String> context, String reference) {
+        this(id, text, messages, system, expect, context, reference, PromptOrigin.NONE);
     }
 
     /** A prompt without context or reference. */
@@ -38,7 +49,7 @@ public record PromptSpec(String id, String text, List<PromptMessage> messages, S
 
     /** The same prompt with these checks. */
     public PromptSpec withExpect(List<CheckSpec> checks) {
-        return new PromptSpec(id, text, messages, system, checks, context, reference);
+        return new PromptSpec(id, text, messages, system, checks, context, reference, origin);
     }
 
     /** The messages to send, system prompt first; with context, the user message is {@link #groundedQuestion}. */

@@ -15,7 +15,8 @@ import java.util.Map;
 record RawPlan(String name, String description, List<RawEndpoint> endpoints, List<RawModel> models,
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry, RawCost cost,
-               RawSelection selection, List<RawPipeline> pipelines) {
+               RawSelection selection, List<RawPipeline> pipelines, Object promptsFrom, Object synthetic,
+               Object sharedPrefix) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -41,7 +42,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** {@code expect} stays untyped: its entries have a shape per check kind, checked by {@link CheckValidator}. */
     record RawPrompt(String id, String text, String system, List<RawMessage> messages, Object expect, Object context,
-                     Object reference) {
+                     Object reference, Object turns) {
     }
 
     record RawMessage(String role, String content) {

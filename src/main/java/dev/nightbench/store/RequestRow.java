@@ -16,6 +16,8 @@ import java.util.List;
  * @param flags          plausibility flags, empty when none
  * @param pipeline       phase {@value #PIPELINE} only: the pipeline's name (V18), else null
  * @param stage          phase {@value #PIPELINE} only: {@value #DRAFT} or {@value #REFINE} (V18), else null
+ * @param cachedTokens   prompt tokens served from the server's prefix cache (V20), null when not reported
+ * @param promptTokensSource "usage" or "tokenizer" (V20), null when prompt_tokens is null
  */
 public record RequestRow(long runId, String phase, int cellIndex, int requestIndex, int attempt, boolean isFinal,
                          String modelAlias, String promptId, Integer round, String loadMode, double loadLevel,
@@ -26,7 +28,7 @@ public record RequestRow(long runId, String phase, int cellIndex, int requestInd
                          Double tokensDiffPct, Double tpotMs, Double decodeTps, Double e2eTps, int chunkCount,
                          Double gapMeanMs, Double gapP50Ms, Double gapP95Ms, Double gapMaxMs, String finishReason,
                          String responsePrefix, int reconnects, Double backoffMs, List<String> flags,
-                         String pipeline, String stage) {
+                         String pipeline, String stage, Integer cachedTokens, String promptTokensSource) {
 
     public static final String WARMUP = "warmup";
     public static final String MEASURE = "measure";

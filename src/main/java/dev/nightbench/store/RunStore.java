@@ -3,7 +3,9 @@ package dev.nightbench.store;
 import dev.nightbench.plan.Endpoint;
 import dev.nightbench.plan.ModelSpec;
 import dev.nightbench.plan.Plan;
+import dev.nightbench.plan.PromptOrigin;
 import dev.nightbench.plan.PromptSpec;
+import dev.nightbench.plan.Workloads;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -74,8 +76,25 @@ public class RunStore {
             String sha = sha256(text);
             jdbc.sql("INSERT INTO prompts (text_sha256, text) VALUES (?, ?) ON CONFLICT DO NOTHING")
                     .params(sha, text).update();
-            jdbc.sql("INSERT INTO run_prompts (run_id, prompt_id, ordinal, text_sha256) VALUES (?, ?, ?, ?)")
-                    .params(runId, p.id(), ordinal++, sha).update();
+            PromptOrigin o = p.origin();
+            jdbc.sql("""
+                            INSERT INTO run_prompts (run_id, prompt_id, ordinal, text_sha256, source, conversation_id, turn,
+                                target_input_tokens, target_output_tokens, input_tokens, length_source)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(runId, p.id(), ordinal++, sha, o.source(), o.conversation(),
+                            o.isTurn() ? o.turn() : null, o.targetInputTokens(), o.targetOutputTokens(),
+                            o.inputTokens(), o.lengthSource())
+                    .update();
+        }
+        ordinal = 0;
+        for (Workloads.PromptSource s : plan.workloads().sources()) {
+            jdbc.sql("""
+                            INSERT INTO run_prompt_sources (run_id, name, ordinal, kind, path, sha256, sample, seed,
+                                records_read, prompts_drawn, settings)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(runId, s.name(), ordinal++, s.kind(), s.path(), s.sha256(), s.sample(), s.seed(),
+                            s.recordsRead(), s.promptsDrawn(), s.settings())
+                    .update();
         }
         return runId;
     }

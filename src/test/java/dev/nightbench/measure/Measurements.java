@@ -20,6 +20,8 @@ public final class Measurements {
     private Double e2eMs;
     private Double totalMs;
     private Integer promptTokens;
+    private Integer cachedTokens;
+    private String promptTokensSource;
     private Integer outputTokens;
     private String tokensSource;
     private Integer outputTokensEstimate;
@@ -56,7 +58,7 @@ public final class Measurements {
         return new Measurement(startedAt, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,
                 tokensSource, outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs,
                 gapP50Ms, gapP95Ms, gapMaxMs, finishReason, failure, skip, errorMessage, httpStatus, retryAfterMs,
-                responseText, responseTruncated, streamed, reconnects, backoffMs, flags);
+                responseText, responseTruncated, streamed, reconnects, backoffMs, flags, cachedTokens, promptTokensSource);
     }
 
     /** The attempt succeeded (the default). */
@@ -115,6 +117,16 @@ public final class Measurements {
 
     public Measurements promptTokens(Integer v) {
         this.promptTokens = v;
+        return this;
+    }
+
+    public Measurements cachedTokens(Integer v) {
+        this.cachedTokens = v;
+        return this;
+    }
+
+    public Measurements promptTokensSource(String v) {
+        this.promptTokensSource = v;
         return this;
     }
 

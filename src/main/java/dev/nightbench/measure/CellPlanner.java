@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Turns a plan into the run's cells, in a stable order so that a restart of the same plan sees the same cell at
- * the same index: first the latency cells (model by model, then prompt by prompt, as the plan lists them), then
+ * the same index: first the latency cells (model by model, then prompt by prompt, as the plan lists them, without the
+ * prompts of {@code use: load} sources), then
  * the load cells, model by model: its concurrency levels, its rates, then every level of its sweep up to the
  * sweep's max (levels above one that broke an SLO are recorded as skipped when their turn comes), then the pipelines'
  * cells (pipeline by pipeline, prompt by prompt: each the plan's rounds of draft and, when escalated, refine).
@@ -25,7 +26,7 @@ public final class CellPlanner {
     public static List<Cell> measureCells(Plan plan) {
         List<Cell> cells = new ArrayList<>();
         for (ModelSpec model : plan.models()) {
-            for (PromptSpec prompt : plan.prompts()) {
+            for (PromptSpec prompt : plan.latencyPrompts()) {
                 cells.add(new Cell(cells.size(), "measure", model.alias(), prompt.id(), Cell.SERIAL, 1,
                         plan.run().rounds()));
             }
@@ -48,7 +49,7 @@ public final class CellPlanner {
         }
         // pipelines last, so a plan's model cells keep their indexes when pipelines are added
         for (PipelineSpec pipeline : plan.pipelines()) {
-            for (PromptSpec prompt : plan.prompts()) {
+            for (PromptSpec prompt : plan.latencyPrompts()) {
                 cells.add(new Cell(cells.size(), Cell.PIPELINE, pipeline.draft(), prompt.id(), Cell.SERIAL, 1,
                         plan.run().rounds(), null, false, pipeline.name()));
             }

@@ -85,7 +85,7 @@ final class LoadCellDriver {
         private final Cell cell;
         private final ModelSpec model;
         private final ModelClient client;
-        private final List<PromptSpec> prompts = plan.prompts();
+        private final List<PromptSpec> prompts;
         private final List<ChatRequest> requests = new ArrayList<>();
         private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
         private final InFlight inFlight = new InFlight();
@@ -97,6 +97,7 @@ final class LoadCellDriver {
             this.cell = cell;
             this.model = model;
             this.client = client;
+            this.prompts = plan.loadPrompts(model.load().promptsFrom()); // load: {prompts_from: <source>} or all
             for (PromptSpec p : prompts) {
                 requests.add(CellExecutor.requestFor(model, p, plan.run()));
             }

@@ -15,9 +15,11 @@ import java.util.List;
  * @param requests    requests per level, or null when levels are bounded by {@code duration}
  * @param duration    time per level (no request is started after it), or null when bounded by {@code requests}
  * @param sweep       the sweep, or null
+ * @param promptsFrom the {@code prompts_from:} / {@code synthetic:} source whose prompts the load cells cycle, or null
+ *                    for every prompt of the plan
  */
 public record LoadSpec(List<Integer> concurrency, List<Double> rates, Integer requests, Duration duration,
-                       Sweep sweep) {
+                       Sweep sweep, String promptsFrom) {
 
     public static final LoadSpec NONE = new LoadSpec(List.of(), List.of(), null, null, null);
 
@@ -27,6 +29,11 @@ public record LoadSpec(List<Integer> concurrency, List<Double> rates, Integer re
     public LoadSpec {
         concurrency = concurrency == null ? List.of() : List.copyOf(concurrency);
         rates = rates == null ? List.of() : List.copyOf(rates);
+    }
+
+    /** A load that cycles every prompt of the plan. */
+    public LoadSpec(List<Integer> concurrency, List<Double> rates, Integer requests, Duration duration, Sweep sweep) {
+        this(concurrency, rates, requests, duration, sweep, null);
     }
 
     /** True when the model gets no load cells. */

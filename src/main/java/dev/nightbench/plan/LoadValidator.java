@@ -48,6 +48,8 @@ final class LoadValidator {
         Duration duration;
         boolean hasSweep;
         RawSweepParts sweep;
+        boolean hasPromptsFrom;
+        String promptsFrom;
     }
 
     /** A sweep as given; its bound may still come from the load section around it. */
@@ -77,6 +79,9 @@ final class LoadValidator {
         FieldPath sAt = at.child("sweep");
         p.hasSweep = raw.sweep() != null || plan.has(sAt);
         p.sweep = raw.sweep() == null ? null : sweep(raw.sweep(), sAt);
+        // the source's name is checked against the plan's sources once they are drawn (DatasetValidator)
+        p.hasPromptsFrom = raw.promptsFrom() != null || plan.has(at.child("prompts_from"));
+        p.promptsFrom = raw.promptsFrom() == null || raw.promptsFrom().isBlank() ? null : raw.promptsFrom().strip();
         return p;
     }
 
@@ -130,7 +135,8 @@ final class LoadValidator {
             resolved = new LoadSpec.Sweep(sweep.mode(), sweep.start(), sweep.factor(), sweep.max(), sweepRequests,
                     sweepDuration);
         }
-        return ok ? new LoadSpec(concurrency, rates, requests, duration, resolved) : LoadSpec.NONE;
+        String promptsFrom = modelPart.hasPromptsFrom ? modelPart.promptsFrom : planPart.promptsFrom;
+        return ok ? new LoadSpec(concurrency, rates, requests, duration, resolved, promptsFrom) : LoadSpec.NONE;
     }
 
     private static String tooFewRequests(int requests, int concurrency) {

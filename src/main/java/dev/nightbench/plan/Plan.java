@@ -106,6 +106,16 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
                 telemetry, selection, pipelines, newWorkloads);
     }
 
+    /** The prompts the latency cells (and pipelines) measure one by one: all but those of {@code use: load} sources. */
+    public List<PromptSpec> latencyPrompts() {
+        return prompts.stream().filter(p -> !workloads.loadOnly(p)).toList();
+    }
+
+    /** The prompts a load cell cycles: those drawn from the source named {@code source}, or all when it is null. */
+    public List<PromptSpec> loadPrompts(String source) {
+        return source == null ? prompts : prompts.stream().filter(p -> source.equals(p.origin().source())).toList();
+    }
+
     /** True when any prompt has {@code expect:} checks. */
     public boolean hasChecks() {
         return prompts.stream().anyMatch(p -> !p.expect().isEmpty());

@@ -87,7 +87,8 @@ import java.util.function.Function;
  *
  * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
  * (models_file, then prompts_file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
- * {@code \n}: it changes when the plan's content does, not when the environment does.
+ * {@code \n}, then each {@code prompts_from:} dataset's SHA-256 (its content is streamed, never part of the snapshot):
+ * it changes when the plan's content does, not when the environment does.
  * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
  */
 public final class PlanLoader {
@@ -178,9 +179,11 @@ public final class PlanLoader {
         List<IncludedFile> schemaFiles = new ArrayList<>();
         Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles))
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
+        DatasetValidator.Drawn datasets = new DatasetValidator(source, problems).draw(rawPlan, plan);
         problems.throwIfAny();
         included.addAll(schemaFiles);
-        return new LoadedPlan(plan.withHash(hash(raw, included)), raw, included);
+        plan = datasets.addTo(plan);
+        return new LoadedPlan(plan.withHash(hash(raw, included, plan.workloads())), raw, included);
     }
 
     /** "the prompts_file of jobs/x.yaml (line 9)": said with every problem of an included file as a whole. */
@@ -251,6 +254,11 @@ public final class PlanLoader {
     }
 
     static String hash(String rawPlanText, List<IncludedFile> included) {
+        return hash(rawPlanText, included, Workloads.NONE);
+    }
+
+    /** With each dataset's name, path and SHA-256 (never its content): a changed dataset file changes the hash. */
+    static String hash(String rawPlanText, List<IncludedFile> included, Workloads workloads) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -261,6 +269,11 @@ public final class PlanLoader {
         hashPart(sha, "plan", rawPlanText);
         for (IncludedFile f : included) {
             hashPart(sha, f.key(), f.rawText());
+        }
+        for (Workloads.PromptSource s : workloads.sources()) {
+            if (s.sha256() != null) {
+                hashPart(sha, "dataset " + s.name(), s.path() + "\n" + s.sha256());
+            }
         }
         return HexFormat.of().formatHex(sha.digest());
     }

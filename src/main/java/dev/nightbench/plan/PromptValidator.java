@@ -35,8 +35,9 @@ final class PromptValidator {
         List<PromptSpec> out = new ArrayList<>();
         Map<String, Origin> ids = new LinkedHashMap<>();
         FieldPath at = FieldPath.of("prompts");
-        if (raw.prompts() == null && raw.promptsFile() == null) {
-            problems.add(plan, at, "required: list prompts, or name a prompts_file");
+        if (raw.prompts() == null && raw.promptsFile() == null && raw.promptsFrom() == null
+                && raw.synthetic() == null) {
+            problems.add(plan, at, "required: list prompts, or name a prompts_file (or draw them: prompts_from)");
         }
         if (raw.prompts() != null && raw.prompts().isEmpty() && raw.promptsFile() == null) {
             problems.add(plan, at, "is empty; list at least one prompt");

@@ -57,7 +57,8 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     /** {@code load:} of the plan or of one model; durations stay text, as in {@link RawTimeouts}. */
-    record RawLoad(List<Integer> concurrency, List<Double> rates, Integer requests, String duration, RawSweep sweep) {
+    record RawLoad(List<Integer> concurrency, List<Double> rates, Integer requests, String duration, RawSweep sweep,
+                   String promptsFrom) {
     }
 
     record RawSweep(String mode, Double start, Double factor, Double max, Integer requests, String duration) {

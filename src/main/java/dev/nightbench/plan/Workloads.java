@@ -31,8 +31,22 @@ public record Workloads(List<PromptSource> sources, String sharedPrefix) {
      * @param recordsRead  records in the file (every one read, streamed); null for synthetic
      * @param promptsDrawn prompts this source added to the plan
      * @param settings     the source's other settings as written, for the report and {@code run_prompt_sources}
+     * @param loadOnly     {@code use: load}: its prompts are sent only by load cells, never measured one by one in the
+     *                     latency cells (nor pipelines)
      */
     public record PromptSource(String name, String kind, String path, String sha256, Integer sample, long seed,
-                               Long recordsRead, int promptsDrawn, String settings) {
+                               Long recordsRead, int promptsDrawn, String settings, boolean loadOnly) {
+
+        /** A source whose prompts are measured in the latency cells and sent by load cells alike. */
+        public PromptSource(String name, String kind, String path, String sha256, Integer sample, long seed,
+                            Long recordsRead, int promptsDrawn, String settings) {
+            this(name, kind, path, sha256, sample, seed, recordsRead, promptsDrawn, settings, false);
+        }
+    }
+
+    /** True when {@code prompt} was drawn from a {@code use: load} source. */
+    public boolean loadOnly(PromptSpec prompt) {
+        String source = prompt.origin().source();
+        return source != null && sources.stream().anyMatch(s -> s.loadOnly() && s.name().equals(source));
     }
 }

@@ -123,6 +123,7 @@ final class BaselineContent {
         item(items, "models added: ", c.addedModels());
         item(items, "models removed: ", c.removedModels());
         item(items, "models now served by another endpoint or server model (still compared): ", c.retargetedModels());
+        item(items, "datasets whose file changed (prompts_from): ", c.changedDatasets());
         doc.add(new ReportDocument.Bullets(items));
     }
 

@@ -20,10 +20,12 @@ import java.util.Set;
  * @param addedModels        model aliases no baseline run had
  * @param removedModels      model aliases of a baseline run this run lacks
  * @param retargetedModels   "alias: endpoint/model now (was endpoint/model)" for aliases whose target changed
+ * @param changedDatasets    "source: path (sha256 now, was ...)" for {@code prompts_from:} datasets whose file differs
+ *                           from a baseline run's source of the same name ({@code run_prompt_sources})
  */
 record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, List<String> addedPrompts,
                    List<String> removedPrompts, List<String> addedModels, List<String> removedModels,
-                   List<String> retargetedModels) {
+                   List<String> retargetedModels, List<String> changedDatasets) {
 
     /** A run's plan hash. */
     record RunPlan(long runId, String planHash) {
@@ -40,18 +42,28 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
         }
     }
 
+    /** A dataset source of a run, from {@code run_prompt_sources}. */
+    record SourceFile(long runId, String name, String path, String sha256) {
+    }
+
     static final PlanChanges NONE = new PlanChanges(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of());
+            List.of(), List.of());
 
     boolean any() {
         return !(planHashChangedIn.isEmpty() && changedPrompts.isEmpty() && addedPrompts.isEmpty()
                 && removedPrompts.isEmpty() && addedModels.isEmpty() && removedModels.isEmpty()
-                && retargetedModels.isEmpty());
+                && retargetedModels.isEmpty() && changedDatasets.isEmpty());
+    }
+
+    /** Compares the current run with the baseline runs, without their dataset files. */
+    static PlanChanges between(RunPlan current, List<RunPlan> baselines, List<PromptText> prompts,
+                               List<ModelTarget> models) {
+        return between(current, baselines, prompts, models, List.of());
     }
 
     /** Compares the current run (in run order) with the baseline runs. */
     static PlanChanges between(RunPlan current, List<RunPlan> baselines, List<PromptText> prompts,
-                               List<ModelTarget> models) {
+                               List<ModelTarget> models, List<SourceFile> sources) {
         List<Long> hashChanged = baselines.stream().filter(b -> !b.planHash().equals(current.planHash()))
                 .map(RunPlan::runId).toList();
 
@@ -98,6 +110,27 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
         List<String> addedModels = currentModels.keySet().stream().filter(a -> !baselineAliases.contains(a)).toList();
         List<String> removedModels = baselineAliases.stream().filter(a -> !currentModels.containsKey(a)).toList();
         return new PlanChanges(hashChanged, List.copyOf(changed), added, removed, addedModels, removedModels,
-                List.copyOf(retargeted));
+                List.copyOf(retargeted), changedDatasets(current.runId(), sources));
+    }
+
+    /** Datasets (same source name) whose file hash differs from a baseline run's. */
+    private static List<String> changedDatasets(long current, List<SourceFile> sources) {
+        Map<String, SourceFile> now = new LinkedHashMap<>();
+        sources.stream().filter(s -> s.runId() == current && s.sha256() != null).forEach(s -> now.put(s.name(), s));
+        Map<String, Set<String>> was = new LinkedHashMap<>();
+        for (SourceFile s : sources) {
+            SourceFile n = now.get(s.name());
+            if (s.runId() != current && n != null && s.sha256() != null && !s.sha256().equals(n.sha256())) {
+                was.computeIfAbsent(s.name(), k -> new LinkedHashSet<>()).add(abbreviate(s.sha256()));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        was.forEach((name, hashes) -> out.add(name + ": " + now.get(name).path() + " (sha256 "
+                + abbreviate(now.get(name).sha256()) + " now, was " + String.join(", ", hashes) + ")"));
+        return List.copyOf(out);
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
     }
 }

@@ -243,6 +243,11 @@ class ReportRepository {
                 .param(longArray(runIds)).query(PlanChanges.PromptText.class).list();
     }
 
+    List<PlanChanges.SourceFile> promptSources(List<Long> runIds) {
+        return jdbc.sql("SELECT run_id, name, path, sha256 FROM run_prompt_sources WHERE run_id = ANY(?) ORDER BY run_id, ordinal")
+                .param(longArray(runIds)).query(PlanChanges.SourceFile.class).list();
+    }
+
     List<PlanChanges.ModelTarget> models(List<Long> runIds) {
         return jdbc.sql("""
                         SELECT run_id, model_alias, endpoint_name, server_model

@@ -226,7 +226,7 @@ public class ReportService {
         allIds.add(run.runId());
         PlanChanges changes = PlanChanges.between(new PlanChanges.RunPlan(run.runId(), run.planHash()),
                 baseline.stream().map(b -> new PlanChanges.RunPlan(b.runId(), b.planHash())).toList(),
-                repository.prompts(allIds), repository.models(allIds));
+                repository.prompts(allIds), repository.models(allIds), repository.promptSources(allIds));
         SampleSet current = repository.currentSamples(run.runId(), baselineIds);
         SampleSet base = repository.baselineSamples(run.runId(), baselineIds);
         List<TrendAnalysis.Row> rows = TrendAnalysis.compare(base, current, settings.threshold(), settings.alpha());

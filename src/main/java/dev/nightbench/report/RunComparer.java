@@ -64,7 +64,7 @@ public class RunComparer {
         List<Long> baselineIds = List.of(baseline);
         PlanChanges changes = PlanChanges.between(new PlanChanges.RunPlan(candidate, b.planHash()),
                 List.of(new PlanChanges.RunPlan(baseline, a.planHash())), repository.prompts(List.of(baseline, candidate)),
-                repository.models(List.of(baseline, candidate)));
+                repository.models(List.of(baseline, candidate)), repository.promptSources(List.of(baseline, candidate)));
         SampleSet current = repository.currentSamples(candidate, baselineIds);
         SampleSet base = repository.baselineSamples(candidate, baselineIds);
         List<TrendAnalysis.Row> rows = TrendAnalysis.compare(base, current, settings.threshold(), settings.alpha());

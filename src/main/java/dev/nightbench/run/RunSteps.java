@@ -80,7 +80,7 @@ class RunSteps {
      */
     long register(RunSession session, long jobInstanceId, JobParams params) {
         Plan plan = session.plan();
-        int pairs = plan.models().size() * plan.prompts().size();
+        int pairs = plan.models().size() * plan.latencyPrompts().size();
         HostEnvironment host = HostEnvironment.probe(System.getenv("PATH")); // before the insert: nvidia-smi may take a moment
         CrashPoints.reached("registerRun.before-insert");
         long runId = runs.register(new RunStore.NewRun(jobInstanceId, plan, session.snapshot(), params.runDate(), params.label(),

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -93,10 +94,16 @@ final class DatasetReader {
         }
         DatasetReader reader = new DatasetReader(spec, problems, sink);
         try (InputStream in = new DigestInputStream(Files.newInputStream(spec.file()), sha)) {
+            InputStream kept = new FilterInputStream(in) {
+                @Override
+                public void close() {
+                    // the parsers close their input; the rest of the file is still to be hashed
+                }
+            };
             switch (spec.format()) {
-                case JSONL -> reader.jsonl(in);
-                case SHAREGPT -> reader.sharegpt(in);
-                case CSV -> reader.csv(in, plan);
+                case JSONL -> reader.jsonl(kept);
+                case SHAREGPT -> reader.sharegpt(kept);
+                case CSV -> reader.csv(kept, plan);
             }
             in.transferTo(OutputStream.nullOutputStream()); // the hash covers the whole file
         } catch (NoSuchFileException e) {
@@ -106,7 +113,8 @@ final class DatasetReader {
             problems.add(plan, at, "cannot read '" + spec.path() + "': permission denied");
             return null;
         } catch (IOException | UncheckedIOException e) {
-            problems.add(plan, at, "cannot read '" + spec.path() + "': " + e.getMessage());
+            problems.add(plan, at, "cannot read '" + spec.path() + "': " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()));
             return null;
         }
         if (reader.recordProblems > MAX_RECORD_PROBLEMS) {

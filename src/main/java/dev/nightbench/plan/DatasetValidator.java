@@ -30,6 +30,8 @@ final class DatasetValidator {
 
     private final Source plan;
     private final Problems problems;
+    /** Every well-formed source name given, its entry valid or not: a load naming one is not reported again. */
+    private final Set<String> given = new LinkedHashSet<>();
 
     DatasetValidator(Source plan, Problems problems) {
         this.plan = plan;
@@ -86,7 +88,7 @@ final class DatasetValidator {
         if (validated != null) {
             validated.workloads().sources().forEach(s -> names.add(s.name()));
         }
-        specs.forEach(s -> names.add(s.name()));
+        names.addAll(given);
         loadSources(raw, names);
         return new Drawn(prompts, sources);
     }
@@ -165,6 +167,8 @@ final class DatasetValidator {
                     + ", starting with a letter or digit, at most 50 characters (it prefixes its prompts' ids)");
         } else if (name != null && !names.add(name)) {
             problems.add(plan, at.child("name"), "duplicate source name '" + name + "'");
+        } else if (name != null) {
+            given.add(name);
         }
         String path = text(e, "path", at, true);
         DatasetSpec.Format format = format(e, path, at);

@@ -42,4 +42,22 @@ class PlanChangesTest {
         assertThat(c.retargetedModels()).containsExactly("m: local/m2 (was local/m1)");
         assertThat(c.any()).isTrue();
     }
+
+    @Test
+    void aDatasetWhoseFileChangedIsListedAndOneWithTheSameHashIsNot() {
+        List<PlanChanges.SourceFile> sources = List.of(
+                new PlanChanges.SourceFile(1, "qa", "data/qa.jsonl", "aaaaaaaaaaaa1111"),
+                new PlanChanges.SourceFile(1, "faq", "data/faq.csv", "cccccccccccc"),
+                new PlanChanges.SourceFile(2, "qa", "data/qa.jsonl", "bbbbbbbbbbbb2222"),
+                new PlanChanges.SourceFile(2, "faq", "data/faq.csv", "cccccccccccc"),
+                new PlanChanges.SourceFile(2, "fresh", "data/new.jsonl", "dddd"));
+
+        PlanChanges c = PlanChanges.between(new PlanChanges.RunPlan(2, "h2"), List.of(new PlanChanges.RunPlan(1, "h1")),
+                List.of(), List.of(), sources);
+
+        assertThat(c.changedDatasets()).containsExactly("qa: data/qa.jsonl (sha256 bbbbbbbbbbbb now, was aaaaaaaaaaaa)");
+        assertThat(c.any()).isTrue();
+        assertThat(PlanChanges.between(new PlanChanges.RunPlan(2, "h"), List.of(new PlanChanges.RunPlan(1, "h")),
+                List.of(), List.of(), sources.subList(1, 2)).any()).isFalse();
+    }
 }

@@ -264,7 +264,10 @@ public final class Cli {
                 plan.endpoints().size(), plan.models().size(), plan.prompts().size(), plan.run().warmup(),
                 plan.run().rounds(), plan.run().stream());
         plan.models().forEach(m -> out.printf("  model %s -> %s on %s%n", m.alias(), m.model(), m.endpoint()));
-        out.printf("  %d measured requests per run%n", plan.models().size() * plan.prompts().size() * plan.run().rounds());
+        plan.workloads().sources().stream().filter(src -> src.sha256() != null).forEach(src -> out.printf(
+                "  prompts from %s: %d prompt(s) of %d record(s) in %s (%s, sha256 %s)%s%n", src.name(), src.promptsDrawn(),
+                src.recordsRead(), src.path(), src.kind(), src.sha256().substring(0, 12), src.loadOnly() ? ", load only" : ""));
+        out.printf("  %d measured requests per run%n", plan.models().size() * plan.latencyPrompts().size() * plan.run().rounds());
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
         if (loadCells > 0) {
             out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);

@@ -3,6 +3,7 @@ package dev.nightbench.plan;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -248,8 +249,16 @@ final class DatasetReader {
     }
 
     private void csv(InputStream in, Source plan) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (CSVParser csv = CSVParser.parse(utf8(in), format)) {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+                .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW).get();
+        CSVParser opened;
+        try {
+            opened = CSVParser.parse(utf8(in), format);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            problem(1, null, "bad CSV header row: " + e.getMessage()); // a duplicate or empty column name
+            return;
+        }
+        try (CSVParser csv = opened) {
             List<String> header = csv.getHeaderNames();
             List<String> missing = new ArrayList<>();
             for (String[] column : new String[][] {{"text", spec.text()}, {"id", spec.id()}, {"system", spec.system()},

@@ -281,6 +281,19 @@ class DatasetPlanTest {
     }
 
     @Test
+    void a_csv_header_with_a_duplicate_column_is_a_problem_on_line_one() throws IOException {
+        Path data = write("faq.csv", "q,q\na,b\n");
+
+        List<PlanProblem> problems = problems("prompts_from: [{name: faq, path: faq.csv, text: q}]\n");
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(data);
+            assertThat(p.line()).isEqualTo(1);
+            assertThat(p.message()).startsWith("bad CSV header row: ").contains("duplicate");
+        });
+    }
+
+    @Test
     void entry_problems_name_the_plan_s_line_and_field() throws IOException {
         write("faq.csv", "id,question\na,Fine\n");
 

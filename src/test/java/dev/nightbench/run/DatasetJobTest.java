@@ -1,27 +1,36 @@
 package dev.nightbench.run;
 
+import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.test.JobScopeTestUtils;
+import org.springframework.batch.test.MetaDataInstanceFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A whole run whose prompts come from datasets ({@code prompts_from:}) on the simulated endpoint and a real
  * PostgreSQL: the sources and their hashes in {@code run_prompt_sources}, each prompt's source in {@code run_prompts},
- * a {@code use: load} source sent only by the load cells that draw from it, and a changed dataset file listed as a plan
- * change in the next run's report.
+ * a {@code use: load} source sent only by the load cells that draw from it, a changed dataset file listed as a plan
+ * change in the next run's report, and refused by a restart of a run that read the file before it changed.
  */
 class DatasetJobTest extends JobTestSupport {
+
+    @Autowired
+    RunSession session;
 
     private static final String PLAN = """
             name: datasets-job
@@ -95,6 +104,25 @@ class DatasetJobTest extends JobTestSupport {
                 + sha256(qa).substring(0, 12) + " now, was " + ((String) sources.get(0).get("sha256")).substring(0, 12)
                 + ")");
         assertThat(report).doesNotContain("faq: data/faq.csv (sha256");
+    }
+
+    @Test
+    void aRestartRefusesADatasetFileThatChangedSinceTheRunStarted(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path qa = Files.writeString(data.resolve("qa.jsonl"), qa("Answer"));
+        Files.writeString(data.resolve("faq.csv"), "id,question\nship,How long does delivery take?\n");
+        Path plan = Files.writeString(dir.resolve("datasets-restart.yaml"), PLAN);
+        String started = new PlanLoader().loadWithSnapshot(plan).plan().hash();
+        JobParams params = new JobParams("datasets-job", plan, started, LocalDate.of(2026, 11, 22), "restart", null);
+        JobExecution execution = MetaDataInstanceFactory.createJobExecution(NightlyBenchmarkJobConfiguration.JOB_NAME,
+                91L, 91L, params.toJobParameters());
+
+        Files.writeString(qa, qa("Answer").replace("Support question 12?", "Support question twelve?"));
+
+        assertThatThrownBy(() -> JobScopeTestUtils.doInJobScope(execution, () -> session.plan()))
+                .hasRootCauseInstanceOf(IllegalStateException.class)
+                .rootCause().hasMessageStartingWith("The plan " + plan + " changed since this run started (hash "
+                        + started.substring(0, 12) + " then, ");
     }
 
     /** Twelve support questions; the answers (reference answers, not sent) end with {@code suffix}. */

@@ -90,7 +90,45 @@ final class DatasetValidator {
         }
         names.addAll(given);
         loadSources(raw, names);
+        scriptedAnswers(raw, specs, prompts);
         return new Drawn(prompts, sources);
+    }
+
+    /** True when {@code promptId} is {@code <name>:...} of a {@code prompts_from:} entry: it exists once drawn. */
+    static boolean drawnLater(RawPlan raw, String promptId) {
+        int colon = promptId.indexOf(':');
+        return colon > 0 && raw.promptsFrom() instanceof List<?> entries && entries.stream().anyMatch(
+                e -> e instanceof Map<?, ?> m && promptId.substring(0, colon).equals(m.get("name")));
+    }
+
+    /** A simulated endpoint's scripted answers for a dataset's prompts name prompts the dataset drew. */
+    private void scriptedAnswers(RawPlan raw, List<DatasetSpec> specs, List<PromptSpec> drawn) {
+        Set<String> ids = new java.util.HashSet<>();
+        drawn.forEach(p -> ids.add(p.id()));
+        for (int i = 0; raw.endpoints() != null && i < raw.endpoints().size(); i++) {
+            if (raw.endpoints().get(i) == null || !(raw.endpoints().get(i).answers() instanceof Map<?, ?> byModel)) {
+                continue;
+            }
+            for (Map.Entry<?, ?> model : byModel.entrySet()) {
+                if (!(model.getValue() instanceof Map<?, ?> byPrompt)) {
+                    continue;
+                }
+                for (Object key : byPrompt.keySet()) {
+                    String id = String.valueOf(key);
+                    id = id.endsWith(PipelineSpec.REFINE_SUFFIX)
+                            ? id.substring(0, id.length() - PipelineSpec.REFINE_SUFFIX.length()) : id;
+                    String name = id.indexOf(':') > 0 ? id.substring(0, id.indexOf(':')) : "";
+                    DatasetSpec spec = specs.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+                    if (spec != null && drawnLater(raw, id) && !ids.contains(id)
+                            && drawn.stream().anyMatch(p -> name.equals(p.origin().source()))) {
+                        problems.add(plan, FieldPath.of("endpoints", i, "answers", String.valueOf(model.getKey()),
+                                String.valueOf(key)), "source '" + name + "' drew no prompt '" + id + "'"
+                                + (spec.sample() == null ? "" : " (sample: " + spec.sample() + ", seed: " + spec.seed()
+                                + ")"));
+                    }
+                }
+            }
+        }
     }
 
     /** Every {@code load: {prompts_from: ...}} of the plan and of its models names a source. */

@@ -78,7 +78,7 @@ final class PlanValidator {
                 // "<prompt id>@refine" scripts a pipeline's refine conversation of that prompt (PipelineSpec)
                 String id = key.endsWith(PipelineSpec.REFINE_SUFFIX)
                         ? key.substring(0, key.length() - PipelineSpec.REFINE_SUFFIX.length()) : key;
-                if (!ids.contains(id)) {
+                if (!ids.contains(id) && !DatasetValidator.drawnLater(raw, id)) { // a dataset's: checked once drawn
                     problems.add(plan, FieldPath.of("endpoints", index, "answers", model, key), "no prompt has id '" + id
                             + "'; prompt ids: " + String.join(", ", ids.stream().sorted().toList()));
                 }

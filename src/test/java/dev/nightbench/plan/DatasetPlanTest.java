@@ -236,6 +236,24 @@ class DatasetPlanTest {
                 .allSatisfy(p -> assertThat(p.reference()).isNotBlank());
     }
 
+    @Test
+    void a_simulated_endpoint_may_script_answers_for_drawn_prompts_but_not_for_undrawn_ones() throws IOException {
+        write("qa.jsonl", "{\"q\": \"A?\"}\n{\"q\": \"B?\"}\n{\"q\": \"C?\"}\n");
+        String yaml = """
+                endpoints: [{name: sim, type: simulated, answers: {m1: {"%s": "Scripted."}}}]
+                models: [{alias: m1}]
+                prompts_from: [{name: qa, path: qa.jsonl, text: q}]
+                """;
+
+        Plan plan = PlanLoader.withEnvironment(Map.of()).load(write("plan.yaml", yaml.formatted("qa:2")));
+        assertThat(plan.endpoints().getFirst().answers().get("m1")).containsKey("qa:2");
+
+        Path bad = write("plan.yaml", yaml.formatted("qa:9"));
+        assertThatThrownBy(() -> PlanLoader.withEnvironment(Map.of()).load(bad)).isInstanceOfSatisfying(PlanException.class,
+                e -> assertThat(e.problems()).extracting(PlanProblem::toString).containsExactly(bad
+                        + ":1: endpoints[0].answers.m1.qa:9: source 'qa' drew no prompt 'qa:9'"));
+    }
+
     // ---------------------------------------------------------------- problems
 
     @Test

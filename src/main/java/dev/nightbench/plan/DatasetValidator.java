@@ -89,6 +89,7 @@ final class DatasetValidator {
             validated.workloads().sources().forEach(s -> names.add(s.name()));
         }
         names.addAll(given);
+        syntheticNames(raw.synthetic(), names);
         loadSources(raw, names);
         scriptedAnswers(raw, specs, prompts);
         return new Drawn(prompts, sources);
@@ -127,6 +128,18 @@ final class DatasetValidator {
                                 + ")"));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The names a {@code synthetic:} section gives its sources (a mapping or a list of them, each with a {@code name}),
+     * checked by its own validator: a load may draw from one whether or not it was drawn before the datasets.
+     */
+    private static void syntheticNames(Object synthetic, Set<String> names) {
+        for (Object s : synthetic instanceof List<?> list ? list : java.util.Collections.singletonList(synthetic)) {
+            if (s instanceof Map<?, ?> m && m.get("name") instanceof String name && !name.isBlank()) {
+                names.add(name.strip());
             }
         }
     }

@@ -125,6 +125,25 @@ class DatasetJobTest extends JobTestSupport {
                         + started.substring(0, 12) + " then, ");
     }
 
+    @Test
+    void theShippedDatasetsDemoRunsOnTheSimulatedEndpoint() throws Exception {
+        JobExecution execution = launch(Path.of("jobs/datasets-demo.yaml"));
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long runId = runId(execution);
+        assertThat(jdbc.sql("""
+                        SELECT name || ' ' || kind || ' ' || records_read || ' ' || prompts_drawn
+                        FROM run_prompt_sources WHERE run_id = ? ORDER BY ordinal""").param(runId).query(String.class).list())
+                .containsExactly("support jsonl 30 8", "helpdesk sharegpt 3 3", "shop csv 5 5");
+        // latency cells: 8 support + 3 helpdesk prompts x 2 rounds; the load cells (1 and 4 in flight) only the shop's
+        assertThat(count("SELECT count(*) FROM measured_requests WHERE run_id = ? AND load_mode = 'serial' AND status = 'ok'",
+                runId)).isEqualTo(22);
+        assertThat(count("SELECT count(*) FROM measured_requests WHERE run_id = ? AND load_mode = 'concurrency'"
+                + " AND status = 'ok' AND prompt_id LIKE 'shop:%'", runId)).isEqualTo(20);
+        assertThat(count("SELECT count(*) FROM run_prompts WHERE run_id = ? AND source = 'helpdesk' AND prompt_id IN"
+                + " ('helpdesk:printer', 'helpdesk:vpn', 'helpdesk:laptop-slow')", runId)).isEqualTo(3);
+    }
+
     /** Twelve support questions; the answers (reference answers, not sent) end with {@code suffix}. */
     private static String qa(String suffix) {
         StringBuilder sb = new StringBuilder();

@@ -85,7 +85,8 @@ final class LoadCellDriver {
         private final Cell cell;
         private final ModelSpec model;
         private final ModelClient client;
-        private final List<PromptSpec> prompts = plan.prompts();
+        /** Conversations' later turns are left out: they make sense only with a history ({@link ConversationTurns}). */
+        private final List<PromptSpec> prompts = ConversationTurns.standAlone(plan.prompts());
         private final List<ChatRequest> requests = new ArrayList<>();
         private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
         private final InFlight inFlight = new InFlight();

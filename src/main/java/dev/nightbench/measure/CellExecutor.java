@@ -133,6 +133,7 @@ public final class CellExecutor {
     private final RetryingRequests retrying;
     private final LoadCellDriver load;
     private final PipelineRunner pipelines;
+    private final ConversationTurns conversations;
 
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random) {
@@ -168,12 +169,22 @@ public final class CellExecutor {
     public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
                         RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
                         SweepState sweeps, ClientCeilings ceilings, AnswerChecks checks, DraftJudge judge) {
+        this(plan, clientForModel, breakers, retry, clock, sleeper, random, nanos, sweeps, ceilings, checks, judge,
+                ConversationHistory.NONE);
+    }
+
+    /** @param history the model's stored answers to a conversation's earlier turns ({@link ConversationTurns}) */
+    public CellExecutor(Plan plan, Function<String, ModelClient> clientForModel, CircuitBreakers breakers,
+                        RetryPolicy retry, Clock clock, Sleeper sleeper, RandomGenerator random, NanoClock nanos,
+                        SweepState sweeps, ClientCeilings ceilings, AnswerChecks checks, DraftJudge judge,
+                        ConversationHistory history) {
         this.plan = plan;
         this.clientForModel = clientForModel;
         this.retrying = new RetryingRequests(breakers, retry, clock, sleeper, random, nanos,
                 plan.run().answerMaxBytes(), AnswerBudget.quarterOfHeap());
         this.load = new LoadCellDriver(plan, breakers, clock, nanos, sweeps, ceilings, retrying);
         this.pipelines = new PipelineRunner(plan, clientForModel, retrying, checks, judge);
+        this.conversations = new ConversationTurns(plan, history, retrying);
     }
 
     public CellResult execute(Cell cell) {
@@ -188,6 +199,9 @@ public final class CellExecutor {
                 () -> new IllegalArgumentException("cell " + cell.index() + ": prompt '" + cell.promptId() + "' is not in the plan"));
         if (cell.pipeline() != null) {
             return pipelines.run(cell, prompt);
+        }
+        if (prompt.origin().isTurn() && "measure".equals(cell.phase())) {
+            return conversations.run(cell, model, client, prompt);
         }
         ChatRequest request = requestFor(model, prompt, plan.run());
         List<Attempt> attempts = new ArrayList<>();

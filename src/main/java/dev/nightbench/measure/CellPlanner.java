@@ -17,6 +17,8 @@ import java.util.List;
  * the load cells, model by model: its concurrency levels, its rates, then every level of its sweep up to the
  * sweep's max (levels above one that broke an SLO are recorded as skipped when their turn comes), then the pipelines'
  * cells (pipeline by pipeline, prompt by prompt: each the plan's rounds of draft and, when escalated, refine).
+ * A conversation's turns are latency cells in turn order ({@link ConversationTurns#conversationOrder}); pipelines
+ * leave out the turns after a conversation's first, which make sense only with their history.
  */
 public final class CellPlanner {
 
@@ -26,7 +28,7 @@ public final class CellPlanner {
     public static List<Cell> measureCells(Plan plan) {
         List<Cell> cells = new ArrayList<>();
         for (ModelSpec model : plan.models()) {
-            for (PromptSpec prompt : plan.latencyPrompts()) {
+            for (PromptSpec prompt : ConversationTurns.conversationOrder(plan.latencyPrompts())) {
                 cells.add(new Cell(cells.size(), "measure", model.alias(), prompt.id(), Cell.SERIAL, 1,
                         plan.run().rounds()));
             }
@@ -49,7 +51,7 @@ public final class CellPlanner {
         }
         // pipelines last, so a plan's model cells keep their indexes when pipelines are added
         for (PipelineSpec pipeline : plan.pipelines()) {
-            for (PromptSpec prompt : plan.latencyPrompts()) {
+            for (PromptSpec prompt : ConversationTurns.standAlone(plan.latencyPrompts())) {
                 cells.add(new Cell(cells.size(), Cell.PIPELINE, pipeline.draft(), prompt.id(), Cell.SERIAL, 1,
                         plan.run().rounds(), null, false, pipeline.name()));
             }

@@ -85,6 +85,7 @@ final class LoadCellDriver {
         private final Cell cell;
         private final ModelSpec model;
         private final ModelClient client;
+        /** Conversations' later turns are left out: they make sense only with a history ({@link ConversationTurns}). */
         private final List<PromptSpec> prompts;
         private final List<ChatRequest> requests = new ArrayList<>();
         private final Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
@@ -97,7 +98,8 @@ final class LoadCellDriver {
             this.cell = cell;
             this.model = model;
             this.client = client;
-            this.prompts = plan.loadPrompts(model.load().promptsFrom()); // load: {prompts_from: <source>} or all
+            // load: {prompts_from: <source>} or all
+            this.prompts = ConversationTurns.standAlone(plan.loadPrompts(model.load().promptsFrom()));
             for (PromptSpec p : prompts) {
                 requests.add(CellExecutor.requestFor(model, p, plan.run()));
             }

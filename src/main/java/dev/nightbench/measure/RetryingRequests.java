@@ -152,6 +152,11 @@ final class RetryingRequests {
         }
     }
 
+    /** Why the model's circuit breaker is open, if it is. */
+    Optional<String> modelFailed(String model) {
+        return breakers.openReason(model);
+    }
+
     /** A new cell starts: the answers of the one before were written and let go. */
     void newCell() {
         answers.newCell();

@@ -15,7 +15,12 @@ public enum SkipReason {
     /** Its model's circuit breaker was open: the model failed (or was unavailable) before. */
     MODEL_FAILED("skipped"),
     /** A lower level of its model's sweep broke an SLO: this level was never offered. */
-    SWEEP_STOPPED("sweep_stopped");
+    SWEEP_STOPPED("sweep_stopped"),
+    /**
+     * A conversation's turn whose history is incomplete: an earlier turn has no successful answer in this round, so
+     * the turn cannot be sent with the model's own previous answers ({@link ConversationTurns}).
+     */
+    HISTORY_MISSING("history_missing");
 
     private static final Map<String, SkipReason> BY_CODE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(SkipReason::code, Function.identity()));

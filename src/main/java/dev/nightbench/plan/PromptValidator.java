@@ -13,6 +13,7 @@ import java.util.Set;
 /**
  * Checks the plan's {@code prompts:} and the lines of its {@code prompts_file}: each prompt has a valid unique id and
  * either a text or a conversation of messages with known roles, nothing empty; a file's prompts get ids p01, p02...
+ * A prompt with {@code turns:} is a conversation, one prompt per turn ({@link ConversationValidator}).
  */
 final class PromptValidator {
 
@@ -23,8 +24,10 @@ final class PromptValidator {
     private final IdValidator idChecks;
 
     private final CheckValidator checks;
+    private final ConversationValidator conversations;
 
     PromptValidator(Source plan, Problems problems, IdValidator idChecks, CheckValidator checks) {
+        this.conversations = new ConversationValidator(plan, problems, idChecks, checks);
         this.plan = plan;
         this.problems = problems;
         this.idChecks = idChecks;
@@ -48,6 +51,10 @@ final class PromptValidator {
                 RawPrompt p = raw.prompts().get(i);
                 if (p == null) {
                     problems.add(plan, pp, "empty entry; expected an id and a text (or messages)");
+                    continue;
+                }
+                if (p.turns() != null) {
+                    out.addAll(conversations.turns(pp, p, ids));
                     continue;
                 }
                 PromptSpec spec = prompt(pp, p, ids);

@@ -122,6 +122,11 @@ class ReportRepository {
         return PipelineContent.load(jdbc, runId);
     }
 
+    /** The run's conversations per model × turn (V23 conversation_turns' figures); empty without conversations. */
+    List<ConversationContent.Turn> conversations(long runId) {
+        return ConversationContent.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);

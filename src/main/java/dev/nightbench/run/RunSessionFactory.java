@@ -5,6 +5,7 @@ import dev.nightbench.measure.AnswerChecks;
 import dev.nightbench.measure.CellExecutor;
 import dev.nightbench.measure.CircuitBreakers;
 import dev.nightbench.measure.ClientCalibration;
+import dev.nightbench.measure.ConversationHistory;
 import dev.nightbench.measure.RetryPolicy;
 import dev.nightbench.measure.SweepState;
 import dev.nightbench.plan.LoadedPlan;
@@ -12,6 +13,7 @@ import dev.nightbench.plan.Plan;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.quality.QualityChecks;
 import dev.nightbench.store.ClientCalibrationStore;
+import dev.nightbench.store.ConversationStore;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.stereotype.Component;
 
@@ -30,8 +32,11 @@ class RunSessionFactory {
     private final Clock clock;
     private final ClientFactory clientFactory;
     private final ClientCalibrationStore calibrations;
+    private final ConversationStore conversations;
 
-    RunSessionFactory(Clock clock, ClientFactory clientFactory, ClientCalibrationStore calibrations) {
+    RunSessionFactory(Clock clock, ClientFactory clientFactory, ClientCalibrationStore calibrations,
+                      ConversationStore conversations) {
+        this.conversations = conversations;
         this.clock = clock;
         this.clientFactory = clientFactory;
         this.calibrations = calibrations;
@@ -56,9 +61,15 @@ class RunSessionFactory {
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
                 new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
                         () -> new CalibrationTarget(plan.run().timeouts()), clock), answerChecks(plan),
-                PipelineJudge.of(plan, clients.judge()));
+                PipelineJudge.of(plan, clients.judge()), conversationHistory(jobContext));
         return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.judge(), clients.resources(), breakers, sweeps, executor,
                 jobContext);
+    }
+
+    /** The model's stored answers to a conversation's earlier turns in this run (the run id read when asked). */
+    private ConversationHistory conversationHistory(ExecutionContext jobContext) {
+        return (model, promptId) -> conversations.answersByRound(RunContext.runId(jobContext).orElseThrow(
+                () -> new IllegalStateException("the run is not registered yet")), model, promptId);
     }
 
     /** Whether an answer passes all its prompt's checks ({@code quality}), for pipelines' {@code check_fails}. */

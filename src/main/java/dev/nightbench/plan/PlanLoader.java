@@ -86,7 +86,7 @@ import java.util.function.Function;
  * files are not interpolated.
  *
  * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
- * (models_file, then prompts_file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
+ * (models_file, then prompts_file, then shared_prefix's file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
  * {@code \n}: it changes when the plan's content does, not when the environment does.
  * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
  */
@@ -178,6 +178,13 @@ public final class PlanLoader {
         List<IncludedFile> schemaFiles = new ArrayList<>();
         Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles))
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
+        SharedPrefix.Loaded prefix = SharedPrefix.read(source, rawPlan.sharedPrefix(), problems);
+        if (prefix != null && plan != null) { // last: every prompt source is drawn by now
+            plan = SharedPrefix.apply(plan, prefix.text());
+            if (prefix.file() != null) {
+                included.add(prefix.file());
+            }
+        }
         problems.throwIfAny();
         included.addAll(schemaFiles);
         return new LoadedPlan(plan.withHash(hash(raw, included)), raw, included);
@@ -230,7 +237,7 @@ public final class PlanLoader {
     }
 
     /** @return the file's text without a byte-order mark, or null after telling {@code onError} why */
-    private static String read(Path file, Consumer<String> onError) {
+    static String read(Path file, Consumer<String> onError) {
         try {
             if (Files.isDirectory(file)) {
                 onError.accept("is a directory, not a file");

@@ -122,6 +122,10 @@ class ReportRepository {
         return PipelineContent.load(jdbc, runId);
     }
 
+    List<PrefixCacheContent.Row> prefixCache(long runId) {
+        return PrefixCacheContent.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);

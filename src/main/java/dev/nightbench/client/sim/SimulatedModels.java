@@ -41,9 +41,9 @@ public final class SimulatedModels {
      * short prompts of most plans, tens of milliseconds for a few thousand words of {@code shared_prefix:} the first
      * time they are seen.
      */
-    static final double PREFILL_FAST = 0.02;
-    static final double PREFILL_MEDIUM = 0.05;
-    static final double PREFILL_LARGE = 0.1;
+    public static final double PREFILL_FAST = 0.02;
+    public static final double PREFILL_MEDIUM = 0.05;
+    public static final double PREFILL_LARGE = 0.1;
 
     private static final Map<String, StatisticalModel.Profile> PROFILES = profiles();
 

@@ -86,9 +86,9 @@ import java.util.function.Function;
  * files are not interpolated.
  *
  * <p>{@link Plan#hash()} is the SHA-256 of the raw plan text and then the raw text of each included file
- * (models_file, then prompts_file, then each check's schema_file), each part labelled and length-prefixed, line endings normalised to
- * {@code \n}, then each {@code prompts_from:} dataset's SHA-256 (its content is streamed, never part of the snapshot):
- * it changes when the plan's content does, not when the environment does.
+ * (models_file, then prompts_file, then shared_prefix's file, then each check's schema_file), each part labelled and
+ * length-prefixed, line endings normalised to {@code \n}, then each {@code prompts_from:} dataset's SHA-256 (its content
+ * is streamed, never part of the snapshot): it changes when the plan's content does, not when the environment does.
  * {@link #loadWithSnapshot(Path)} also returns those raw texts, for the run to store as its snapshot.
  */
 public final class PlanLoader {
@@ -180,9 +180,16 @@ public final class PlanLoader {
         Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles))
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
         DatasetValidator.Drawn datasets = new DatasetValidator(source, problems).draw(rawPlan, plan);
+        SharedPrefix.Loaded prefix = SharedPrefix.read(source, rawPlan.sharedPrefix(), problems);
         problems.throwIfAny();
+        if (prefix != null && prefix.file() != null) {
+            included.add(prefix.file());
+        }
         included.addAll(schemaFiles);
         plan = datasets.addTo(plan);
+        if (prefix != null) { // last: every prompt source is drawn by now
+            plan = SharedPrefix.apply(plan, prefix.text());
+        }
         return new LoadedPlan(plan.withHash(hash(raw, included, plan.workloads())), raw, included);
     }
 
@@ -233,7 +240,7 @@ public final class PlanLoader {
     }
 
     /** @return the file's text without a byte-order mark, or null after telling {@code onError} why */
-    private static String read(Path file, Consumer<String> onError) {
+    static String read(Path file, Consumer<String> onError) {
         try {
             if (Files.isDirectory(file)) {
                 onError.accept("is a directory, not a file");

@@ -127,6 +127,11 @@ class ReportRepository {
         return ConversationContent.load(jdbc, runId);
     }
 
+    /** The run's prefix-cache figures per model x load level (V24 prefix_cache); empty when nothing was cached. */
+    List<PrefixCacheContent.Row> prefixCache(long runId) {
+        return PrefixCacheContent.load(jdbc, runId);
+    }
+
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
     AnswersContent.Answers answers(long runId, Long baselineRunId) {
         return AnswersQueries.load(jdbc, runId, baselineRunId);

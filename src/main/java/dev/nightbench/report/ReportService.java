@@ -122,6 +122,7 @@ public class ReportService {
         SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
         PipelineContent.insert(doc, runId, repository.pipelines(runId));
         ConversationContent.insert(doc, runId, repository.conversations(runId));
+        PrefixCacheContent.insert(doc, runId, repository.prefixCache(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

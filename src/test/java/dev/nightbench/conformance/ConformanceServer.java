@@ -75,9 +75,16 @@ class ConformanceServer implements AutoCloseable {
      * @param reasoning        the delta's non-empty reasoning text, or null
      * @param promptTokens     usage.prompt_tokens carried, or null
      * @param completionTokens usage.completion_tokens carried, or null
+     * @param cachedTokens     the prompt tokens the server says it served from its cache (usage details or
+     *                         llama.cpp's timings.cache_n), or null
      */
     record Event(double atMillis, String json, String content, String reasoning, Integer promptTokens,
-                 Integer completionTokens) {
+                 Integer completionTokens, Integer cachedTokens) {
+
+        Event(double atMillis, String json, String content, String reasoning, Integer promptTokens,
+              Integer completionTokens) {
+            this(atMillis, json, content, reasoning, promptTokens, completionTokens, null);
+        }
 
         static Event of(double atMillis, String json) {
             return new Event(atMillis, json, null, null, null, null);
@@ -140,6 +147,26 @@ class ConformanceServer implements AutoCloseable {
     /** The chat requests received, in order. */
     List<Request> chats() {
         return requests.stream().filter(Request::isChat).toList();
+    }
+
+    /**
+     * A server's prompt cache, for flavours that report one: the first request with a given body finds nothing
+     * cached, a later one with the same body {@code cachedOnRepeat} tokens. Decided once per received request (kept by
+     * identity), so {@link #answerTo} says again what the server said when it answered.
+     */
+    static final class PromptCache {
+
+        private final int cachedOnRepeat;
+        private final java.util.Set<String> seen = new java.util.HashSet<>();
+        private final java.util.Map<Request, Integer> decided = new java.util.IdentityHashMap<>();
+
+        PromptCache(int cachedOnRepeat) {
+            this.cachedOnRepeat = cachedOnRepeat;
+        }
+
+        synchronized int cachedFor(Request request) {
+            return decided.computeIfAbsent(request, r -> seen.add(r.body()) ? 0 : cachedOnRepeat);
+        }
     }
 
     /** The events of the answer to {@code request} (what a test expects the client to have seen). */

@@ -75,6 +75,26 @@ class ConformanceTest {
     }
 
     @Test
+    void theServersPromptCacheIsRecordedFromVllmsUsageDetailsAndFromLlamaCppsTimingsCacheN() {
+        try (ConformanceServer vllm = Flavours.vllm(20, 5); OpenAiModelClient vllmClient = client(vllm);
+             ConformanceServer llama = Flavours.llamaCpp(AfterAnswer.CLOSE_AT_ONCE, 0, true, 20, 5);
+             OpenAiModelClient llamaClient = client(llama)) {
+            List<Integer> fromVllm = new ArrayList<>();
+            List<Integer> fromLlama = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                fromVllm.add(measure(vllmClient).cachedTokens());
+                fromLlama.add(measure(llamaClient).cachedTokens());
+            }
+
+            assertThat(fromVllm).containsExactly(0, 8, 8);
+            assertThat(fromLlama).containsExactly(0, Flavours.PROMPT_TOKENS - 1, Flavours.PROMPT_TOKENS - 1);
+            assertThat(llama.answerTo(llama.chats().get(1)).stream().map(ConformanceServer.Event::json)
+                    .filter(json -> json.contains("\"timings\"")).findFirst().orElseThrow())
+                    .contains("\"cache_n\":11").doesNotContain("prompt_tokens_details");
+        }
+    }
+
+    @Test
     void ollamasThinkingInReasoningIsTheFirstTokenAndItsContentTheFirstOutput() {
         try (ConformanceServer server = Flavours.ollama(20, 40); OpenAiModelClient client = client(server)) {
             Measurement m = measure(client);

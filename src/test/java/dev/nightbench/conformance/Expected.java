@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tolerance allows around the scripted value.
  */
 record Expected(double ttftMs, double ttfoMs, double e2eMs, double lastEventMs, int outputTokens, String tokensSource,
-                Integer promptTokens, int chunkCount, double[] gaps, String text) {
+                Integer promptTokens, int chunkCount, double[] gaps, String text, Integer cachedTokens) {
 
     static final double TOLERANCE_MS = Double.parseDouble(System.getProperty("nightbench.conformance.toleranceMs", "150"));
     private static final double EPS = 0.5;
@@ -30,7 +30,9 @@ record Expected(double ttftMs, double ttfoMs, double e2eMs, double lastEventMs, 
         Event firstContent = events.stream().filter(e -> e.content() != null).findFirst().orElseThrow();
         Integer completion = null;
         Integer prompt = null;
+        Integer cached = null;
         for (Event e : events) {
+            cached = e.cachedTokens() != null ? e.cachedTokens() : cached;
             completion = e.completionTokens() != null ? e.completionTokens() : completion;
             prompt = e.promptTokens() != null ? e.promptTokens() : prompt;
         }
@@ -42,7 +44,7 @@ record Expected(double ttftMs, double ttfoMs, double e2eMs, double lastEventMs, 
         tokens.forEach(e -> text.append(e.content() == null ? "" : e.content()));
         return new Expected(tokens.getFirst().atMillis(), firstContent.atMillis(), tokens.getLast().atMillis(),
                 events.getLast().atMillis(), completion != null ? completion : tokens.size(),
-                completion != null ? "usage" : "chunks", prompt, tokens.size(), gaps, text.toString());
+                completion != null ? "usage" : "chunks", prompt, tokens.size(), gaps, text.toString(), cached);
     }
 
     /**
@@ -59,6 +61,7 @@ record Expected(double ttftMs, double ttfoMs, double e2eMs, double lastEventMs, 
         equal(failures, "output_tokens", m.outputTokens(), outputTokens);
         equal(failures, "tokens_source", m.tokensSource(), tokensSource);
         equal(failures, "prompt_tokens", m.promptTokens(), promptTokens);
+        equal(failures, "cached_tokens", m.cachedTokens(), cachedTokens);
         equal(failures, "chunk count", m.chunkCount(), chunkCount);
         between(failures, "ttft_ms", m.ttftMs(), ttftMs - EPS, ttftMs + t);
         between(failures, "ttfo_ms", m.ttfoMs(), ttfoMs - EPS, ttfoMs + t);

@@ -25,13 +25,17 @@ final class Flavours {
     /**
      * llama.cpp's {@code llama-server}: advertises keep-alive (or says nothing, HTTP/1.1) yet closes the connection
      * after every streamed answer; a first chunk with the role and {@code content: null}; one chunk per token; the
-     * final chunk carries finish_reason, usage and the server's own {@code timings}.
+     * final chunk carries finish_reason, usage and the server's own {@code timings}. An older build's usage has no
+     * {@code prompt_tokens_details}: its prompt cache shows only in {@code timings.cache_n} (the prompt tokens reused,
+     * all but the last one when the same prompt comes again) beside {@code prompt_n} (those computed).
      */
     static ConformanceServer llamaCpp(AfterAnswer after, long closeDelayMillis, boolean keepAliveHeader,
                                       double prefillMs, double gapMs) {
         String headers = "Server: llama.cpp\r\n"
                 + (keepAliveHeader ? "Connection: keep-alive\r\nKeep-Alive: timeout=5, max=5\r\n" : "");
+        ConformanceServer.PromptCache cache = new ConformanceServer.PromptCache(PROMPT_TOKENS - 1);
         return new ConformanceServer(headers, after, closeDelayMillis, request -> {
+            int cached = cache.cachedFor(request);
             List<Event> events = new ArrayList<>();
             String envelope = ",\"created\":1764600000,\"id\":\"chatcmpl-llama\",\"model\":\"" + MODEL
                     + "\",\"system_fingerprint\":\"b6000-cafe\",\"object\":\"chat.completion.chunk\"";
@@ -46,9 +50,9 @@ final class Flavours {
             double last = at - gapMs + 1;
             events.add(new Event(last, "{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"delta\":{}}]" + envelope
                     + ",\"usage\":{\"completion_tokens\":6,\"prompt_tokens\":12,\"total_tokens\":18},\"timings\":"
-                    + "{\"prompt_n\":12,\"prompt_ms\":" + prefillMs + ",\"predicted_n\":6,\"predicted_ms\":"
-                    + 5 * gapMs + ",\"predicted_per_second\":" + 5000 / (5 * gapMs) + "}}", null, null, PROMPT_TOKENS,
-                    TOKENS.length));
+                    + "{\"cache_n\":" + cached + ",\"prompt_n\":" + (PROMPT_TOKENS - cached) + ",\"prompt_ms\":"
+                    + prefillMs + ",\"predicted_n\":6,\"predicted_ms\":" + 5 * gapMs + ",\"predicted_per_second\":"
+                    + 5000 / (5 * gapMs) + "}}", null, null, PROMPT_TOKENS, TOKENS.length, cached));
             events.add(Event.done(last));
             return events;
         });
@@ -57,10 +61,14 @@ final class Flavours {
     /**
      * vLLM (OpenAI server on uvicorn): keeps connections alive; a role-only first chunk ({@code content: ""}); the
      * finish_reason on the last token's chunk; usage only when {@code stream_options.include_usage} asks, in a last
-     * chunk of its own with empty {@code choices}.
+     * chunk of its own with empty {@code choices}; run with {@code --enable-prompt-tokens-details} and
+     * {@code --block-size 8}, that usage has {@code prompt_tokens_details.cached_tokens}: whole blocks of the prompt
+     * found in its prefix cache, never the block holding the last token (0, then 8 of the 12 when the prompt repeats).
      */
     static ConformanceServer vllm(double prefillMs, double gapMs) {
+        ConformanceServer.PromptCache cache = new ConformanceServer.PromptCache(8);
         return new ConformanceServer("server: uvicorn\r\n", AfterAnswer.KEEP_ALIVE, 0, request -> {
+            int cached = cache.cachedFor(request);
             String envelope = "{\"id\":\"chatcmpl-vllm\",\"object\":\"chat.completion.chunk\",\"created\":1764600000,"
                     + "\"model\":\"" + MODEL + "\",";
             List<Event> events = new ArrayList<>();
@@ -77,7 +85,8 @@ final class Flavours {
             double last = at - gapMs + 2;
             if (request.includeUsage()) {
                 events.add(new Event(last, envelope + "\"choices\":[],\"usage\":{\"prompt_tokens\":12,"
-                        + "\"total_tokens\":18,\"completion_tokens\":6}}", null, null, PROMPT_TOKENS, TOKENS.length));
+                        + "\"total_tokens\":18,\"completion_tokens\":6,\"prompt_tokens_details\":{\"cached_tokens\":"
+                        + cached + "}}}", null, null, PROMPT_TOKENS, TOKENS.length, cached));
             }
             events.add(Event.done(last));
             return events;

@@ -65,5 +65,11 @@ class LlamaCppJobTest extends JobTestSupport {
             assertThat(row).containsEntry("output_tokens", 6).containsEntry("prompt_tokens", 12)
                     .containsEntry("tokens_source", "usage").containsEntry("chunk_count", 6);
         }
+        // timings.cache_n is stored: nothing cached the first time a prompt is sent, all but its last token later
+        assertThat(count("SELECT count(*) FROM requests WHERE run_id = ? AND cached_tokens IS NULL", runId)).isZero();
+        assertThat(count("SELECT count(*) FROM requests WHERE run_id = ? AND cached_tokens = 0", runId)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM requests WHERE run_id = ? AND cached_tokens = ?", runId,
+                Flavours.PROMPT_TOKENS - 1))
+                .isEqualTo(1 + 6 + 8 - 2);
     }
 }

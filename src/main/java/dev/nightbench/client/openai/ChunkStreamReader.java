@@ -15,7 +15,8 @@ import java.util.Arrays;
 /**
  * Reads a chat-completion event stream (SSE) straight from the response body and pulls out only what Nightbench
  * records: the first choice's {@code delta.content}, {@code delta.reasoning_content} (or {@code reasoning}) and
- * {@code finish_reason}, the {@code usage} counts, and an {@code error} object if the server sends one.
+ * {@code finish_reason}, the {@code usage} counts (with {@code prompt_tokens_details.cached_tokens}), llama.cpp's
+ * {@code timings.cache_n}, and an {@code error} object if the server sends one.
  *
  * <p>Why not the SDK's stream: openai-java parses every event into a tree, then binds it to
  * {@code ChatCompletionChunk} through jackson-module-kotlin (reflection, and exceptions thrown and caught while
@@ -50,6 +51,10 @@ final class ChunkStreamReader {
         boolean hasUsage;
         Integer promptTokens;
         Integer completionTokens;
+        /** {@code usage.prompt_tokens_details.cached_tokens} (OpenAI, vLLM, recent llama.cpp), else null. */
+        Integer cachedTokens;
+        /** llama.cpp's {@code timings.cache_n}: prompt tokens reused from its cache, else null. */
+        Integer timingsCacheN;
         /** The server's error text when the event carried an {@code error}, else null. */
         String error;
 
@@ -63,6 +68,8 @@ final class ChunkStreamReader {
             hasUsage = false;
             promptTokens = null;
             completionTokens = null;
+            cachedTokens = null;
+            timingsCacheN = null;
             error = null;
             reasoningContentSeen = false;
         }
@@ -232,6 +239,13 @@ final class ChunkStreamReader {
                             p.skipChildren();
                         }
                     }
+                    case "timings" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            timings(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
                     case "error" -> {
                         if (value != JsonToken.VALUE_NULL) {
                             chunk.error = errorText(p);
@@ -308,10 +322,32 @@ final class ChunkStreamReader {
                 chunk.promptTokens = p.getIntValue();
             } else if (value == JsonToken.VALUE_NUMBER_INT && name.equals("completion_tokens")) {
                 chunk.completionTokens = p.getIntValue();
+            } else if (value == JsonToken.START_OBJECT && name.equals("prompt_tokens_details")) {
+                chunk.cachedTokens = intMember(p, "cached_tokens");
             } else {
                 p.skipChildren();
             }
         }
+    }
+
+    /** llama.cpp's {@code timings} object: only {@code cache_n} is kept (the rest is the server's own view). */
+    private void timings(JsonParser p) throws IOException {
+        chunk.timingsCacheN = intMember(p, "cache_n");
+    }
+
+    /** Reads an object to its end and returns its integer member {@code wanted}, or null. */
+    private static Integer intMember(JsonParser p, String wanted) throws IOException {
+        Integer found = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_NUMBER_INT && name.equals(wanted)) {
+                found = p.getIntValue();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
     }
 
     /** {@code error} as text: itself when a string, its {@code message} when an object that has one, else its JSON. */

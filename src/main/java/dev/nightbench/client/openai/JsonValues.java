@@ -17,6 +17,16 @@ final class JsonValues {
         return s.isPresent() && s.get() instanceof String str ? str : null;
     }
 
+    /** The whole number a JSON value holds (within int range), or null. */
+    static Integer integer(JsonValue value) {
+        Optional<?> n = value.asNumber();
+        if (n.isPresent() && n.get() instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
+                && Math.abs(num.doubleValue()) <= Integer.MAX_VALUE) {
+            return num.intValue();
+        }
+        return null;
+    }
+
     /** The members of a JSON object value, or null. */
     @SuppressWarnings("unchecked")
     static Map<String, JsonValue> object(JsonValue value) {

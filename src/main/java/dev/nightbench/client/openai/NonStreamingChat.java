@@ -51,7 +51,26 @@ final class NonStreamingChat {
         choice._finishReason().asKnown().map(ChatCompletion.Choice.FinishReason::asString)
                 .ifPresent(observer::onFinish);
         completion._usage().asKnown().ifPresent(usage -> reportUsage(usage, observer));
+        reportCachedTokens(completion, observer);
         observer.onClosed(now);
+    }
+
+    /** {@code usage.prompt_tokens_details.cached_tokens}, else llama.cpp's {@code timings.cache_n} ({@link CachedTokens}). */
+    private static void reportCachedTokens(ChatCompletion completion, ResponseObserver observer) {
+        Integer fromUsage = completion._usage().asKnown()
+                .flatMap(u -> u._promptTokensDetails().asKnown())
+                .flatMap(d -> d._cachedTokens().asKnown())
+                .map(Long::intValue).orElse(null);
+        Integer cacheN = null;
+        var timings = completion._additionalProperties().get("timings");
+        var members = timings == null ? null : JsonValues.object(timings);
+        if (members != null && members.get("cache_n") != null) {
+            cacheN = JsonValues.integer(members.get("cache_n"));
+        }
+        Integer cached = new CachedTokens().offer(fromUsage, cacheN);
+        if (cached != null) {
+            observer.onCachedTokens(cached);
+        }
     }
 
     private static void reportUsage(CompletionUsage usage, ResponseObserver observer) {

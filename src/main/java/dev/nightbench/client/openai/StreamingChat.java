@@ -37,6 +37,7 @@ final class StreamingChat {
         boolean done;
         boolean finished;
         int chunks;
+        final CachedTokens cache = new CachedTokens();
     }
 
     /** Sends the request and reads its stream to the end, calling {@code observer.onClosed} when it was complete. */
@@ -66,6 +67,10 @@ final class StreamingChat {
                 }
                 if (chunk.hasUsage) {
                     observer.onUsage(chunk.promptTokens, chunk.completionTokens);
+                }
+                Integer cached = state.cache.offer(chunk.cachedTokens, chunk.timingsCacheN);
+                if (cached != null) {
+                    observer.onCachedTokens(cached);
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     guard.cancelCall();

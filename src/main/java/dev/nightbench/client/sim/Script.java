@@ -52,8 +52,14 @@ public final class Script {
      * @param text       content, reasoning, finish reason or garbage line, by type
      * @param promptTokens     usage.prompt_tokens for a USAGE step
      * @param completionTokens usage.completion_tokens for a USAGE step
+     * @param cachedTokens     usage.prompt_tokens_details.cached_tokens for a USAGE step, or null to send no details
      */
-    public record Step(StepType type, long delayNanos, String text, Integer promptTokens, Integer completionTokens) {
+    public record Step(StepType type, long delayNanos, String text, Integer promptTokens, Integer completionTokens,
+                       Integer cachedTokens) {
+
+        public Step(StepType type, long delayNanos, String text, Integer promptTokens, Integer completionTokens) {
+            this(type, delayNanos, text, promptTokens, completionTokens, null);
+        }
     }
 
     private final Kind kind;
@@ -259,6 +265,14 @@ public final class Script {
         /** The usage chunk: {@code choices: []} and {@code usage}. */
         public StreamBuilder usage(int promptTokens, int completionTokens) {
             return add(StepType.USAGE, null, promptTokens, completionTokens);
+        }
+
+        /** The usage chunk with {@code prompt_tokens_details.cached_tokens}: the prompt tokens served from a cache. */
+        public StreamBuilder usage(int promptTokens, int completionTokens, int cachedTokens) {
+            add(StepType.USAGE, null, promptTokens, completionTokens);
+            Step usage = steps.removeLast();
+            steps.add(new Step(usage.type(), usage.delayNanos(), null, promptTokens, completionTokens, cachedTokens));
+            return this;
         }
 
         /** A line sent as-is, for example {@code "data: {not json"}; a blank line follows it. */

@@ -224,6 +224,9 @@ final class ScriptResponder {
         u.put("prompt_tokens", usage.promptTokens());
         u.put("completion_tokens", usage.completionTokens());
         u.put("total_tokens", usage.promptTokens() + usage.completionTokens());
+        if (usage.cachedTokens() != null) {
+            u.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
+        }
     }
 
     private void sendBody(int status, String contentType, byte[] body) throws IOException {

@@ -16,7 +16,11 @@ import java.util.Map;
  *       tests and sweeps.</li>
  * </ul>
  * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"), one word per token, and the usage
- * counts the words sent and the prompt's words. A slowdown factor per model multiplies every delay, so a demo can
+ * counts the words sent and the prompt's words. Each model has a prefix cache (blocks of 16 prompt tokens, as vLLM's
+ * automatic prefix caching): the prompt tokens an earlier request already had as its leading text are reported in
+ * {@code usage.prompt_tokens_details.cached_tokens}, and only the others cost prefill time before the first token
+ * ({@link #PREFILL_FAST} ms per token for sim-fast and sim-busy, {@link #PREFILL_MEDIUM} for sim-medium and sim-flaky,
+ * {@link #PREFILL_LARGE} for sim-large). A slowdown factor per model multiplies every delay, so a demo can
  * show a regression: {@code NIGHTBENCH_SIM_SLOWDOWN=sim-medium=1.5,sim-fast=2}.
  */
 public final class SimulatedModels {
@@ -31,6 +35,15 @@ public final class SimulatedModels {
     public static final String SLOWDOWN_ENV = "NIGHTBENCH_SIM_SLOWDOWN";
 
     public static final long DEFAULT_SEED = 42L;
+
+    /**
+     * Prefill cost per uncached prompt token, ms (50,000, 20,000 and 10,000 tokens/s): under a millisecond for the
+     * short prompts of most plans, tens of milliseconds for a few thousand words of {@code shared_prefix:} the first
+     * time they are seen.
+     */
+    public static final double PREFILL_FAST = 0.02;
+    public static final double PREFILL_MEDIUM = 0.05;
+    public static final double PREFILL_LARGE = 0.1;
 
     private static final Map<String, StatisticalModel.Profile> PROFILES = profiles();
 
@@ -111,11 +124,11 @@ public final class SimulatedModels {
 
     private static Map<String, StatisticalModel.Profile> profiles() {
         Map<String, StatisticalModel.Profile> p = new LinkedHashMap<>();
-        p.put(FAST, new StatisticalModel.Profile(FAST, 40, 8, 0));
-        p.put(MEDIUM, new StatisticalModel.Profile(MEDIUM, 120, 20, 0));
-        p.put(LARGE, new StatisticalModel.Profile(LARGE, 300, 45, 0));
-        p.put(FLAKY, new StatisticalModel.Profile(FLAKY, 120, 20, 0.25));
-        p.put(BUSY, new StatisticalModel.Profile(BUSY, 40, 8, 0, 4));
+        p.put(FAST, new StatisticalModel.Profile(FAST, 40, 8, 0, 0, PREFILL_FAST));
+        p.put(MEDIUM, new StatisticalModel.Profile(MEDIUM, 120, 20, 0, 0, PREFILL_MEDIUM));
+        p.put(LARGE, new StatisticalModel.Profile(LARGE, 300, 45, 0, 0, PREFILL_LARGE));
+        p.put(FLAKY, new StatisticalModel.Profile(FLAKY, 120, 20, 0.25, 0, PREFILL_MEDIUM));
+        p.put(BUSY, new StatisticalModel.Profile(BUSY, 40, 8, 0, 4, PREFILL_FAST));
         return p;
     }
 }

@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  * optionally failing a share of requests. Deterministic: the answer (length and words) depends only on the seed,
  * the model and the prompt, as with temperature 0; the timings and failures depend on the seed, the model and the
  * request's index, so a run is repeatable and two runs with the same plan see the same "weather". A model with
- * {@link Profile#slots() slots} also slows down under load: each answer's delays are stretched by the number of
+ * prefix cache ({@link PrefixCache}) reports the prompt tokens it served in {@code usage.prompt_tokens_details} and
+ * spends {@link Profile#prefillMsPerToken()} only on the others, so a long shared prefix is slow once, then fast.
+ * A model with {@link Profile#slots() slots} also slows down under load: each answer's delays are stretched by the number of
  * answers then in progress ÷ slots, so a load sweep finds its limit.
  */
 final class StatisticalModel implements SimModel {
@@ -21,8 +23,15 @@ final class StatisticalModel implements SimModel {
      * @param slots            requests the model serves at full speed at once; beyond that every delay of a new
      *                         request grows in proportion (active requests ÷ slots, like a server whose batch is
      *                         full); 0 = unlimited
+     * @param prefillMsPerToken time to first token added per prompt token not served from the model's
+     *                         {@link PrefixCache} (prefill); 0 = none
      */
-    record Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate, int slots) {
+    record Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate, int slots,
+                   double prefillMsPerToken) {
+
+        Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate, int slots) {
+            this(name, ttftMedianMs, perTokenMedianMs, failureRate, slots, 0);
+        }
 
         Profile(String name, double ttftMedianMs, double perTokenMedianMs, double failureRate) {
             this(name, ttftMedianMs, perTokenMedianMs, failureRate, 0);
@@ -41,6 +50,7 @@ final class StatisticalModel implements SimModel {
     private final long seed;
     /** Server nano times at which the answers in progress end (models with slots only). */
     private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
+    private final PrefixCache prefixCache = new PrefixCache();
 
     StatisticalModel(Profile profile, double slowdown, long seed) {
         if (!(slowdown > 0) || Double.isInfinite(slowdown)) {
@@ -105,11 +115,14 @@ final class StatisticalModel implements SimModel {
                     .after(scaled(lognormal(weather, ERROR_LATENCY_MEDIAN_MS, TTFT_SIGMA), 1));
         }
         int sent = fails ? 1 + weather.nextInt(Math.max(1, words / 2)) : words;
+        int promptTokens = request.promptWords();
+        int cached = prefixCache.lookUpAndStore(request.messages());
+        double prefillMs = profile.prefillMsPerToken() * (promptTokens - cached);
 
         Script.StreamBuilder stream = Script.stream().role();
         for (int i = 0; i < sent; i++) {
             double ms = i == 0
-                    ? lognormal(weather, profile.ttftMedianMs(), TTFT_SIGMA)
+                    ? lognormal(weather, profile.ttftMedianMs(), TTFT_SIGMA) + prefillMs
                     : lognormal(weather, profile.perTokenMedianMs(), TOKEN_SIGMA);
             String word = SimText.WORDS[answer.nextInt(SimText.WORDS.length)];
             stream.delay(scaled(ms, load)).content(i == 0 ? capitalise(word) : " " + word);
@@ -119,7 +132,7 @@ final class StatisticalModel implements SimModel {
         }
         stream.finish(finishReason);
         if (request.includeUsage() || !request.stream()) {
-            stream.usage(request.promptWords(), words);
+            stream.usage(promptTokens, words, cached);
         }
         return stream.done();
     }

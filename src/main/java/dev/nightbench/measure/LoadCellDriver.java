@@ -98,7 +98,7 @@ final class LoadCellDriver {
             this.model = model;
             this.client = client;
             for (PromptSpec p : prompts) {
-                requests.add(CellExecutor.requestFor(model, p, plan.run()));
+                requests.add(CellExecutor.requestFor(model, p, plan));
             }
         }
 

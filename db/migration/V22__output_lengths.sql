@@ -18,7 +18,7 @@ SELECT q.run_id, q.model_alias, p.source,
        string_agg(DISTINCT p.length_source, ', ' ORDER BY p.length_source)   AS length_sources,
        avg(q.prompt_tokens)::double precision                                AS prompt_tokens_mean,
        string_agg(DISTINCT q.prompt_tokens_source, ', ' ORDER BY q.prompt_tokens_source) AS prompt_tokens_sources
-FROM measured_requests q
+FROM requests q -- not measured_requests: its r.* was fixed before V20's prompt_tokens_source
 JOIN run_prompts p ON p.run_id = q.run_id AND p.prompt_id = q.prompt_id
-WHERE q.status = 'ok' AND (p.target_output_tokens IS NOT NULL OR p.target_input_tokens IS NOT NULL)
+WHERE q.phase = 'measure' AND q.is_final AND q.status = 'ok' AND (p.target_output_tokens IS NOT NULL OR p.target_input_tokens IS NOT NULL)
 GROUP BY q.run_id, q.model_alias, p.source;

@@ -121,6 +121,7 @@ public class ReportService {
         AgreementContent.insert(doc, repository.agreement(runId));
         SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
         PipelineContent.insert(doc, runId, repository.pipelines(runId));
+        LengthsContent.insert(doc, runId, repository.lengths(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

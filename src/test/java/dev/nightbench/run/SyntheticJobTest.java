@@ -116,6 +116,11 @@ class SyntheticJobTest extends JobTestSupport {
         assertThat((Double) lengths.get("input_mean")).isEqualTo((Double) lengths.get("target_input_mean"));
         assertThat(lengths.get("length_sources")).isEqualTo("tokenizer:rec");
         assertThat(lengths.get("tokens_sources")).isEqualTo("usage");
+
+        // the report shows the same row
+        String report = Files.readString(reports.resolve("2026-11-22_" + runId).resolve("report.md"));
+        assertThat(report).contains("## Lengths", "SELECT * FROM output_lengths WHERE run_id = " + runId,
+                "tokenizer:rec", "100.0 %");
     }
 
     @Test

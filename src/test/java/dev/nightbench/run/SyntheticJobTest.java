@@ -149,4 +149,26 @@ class SyntheticJobTest extends JobTestSupport {
             assertThat(r.get("output_tokens_estimate")).isEqualTo(3); // "one two three": 13 characters / 4
         });
     }
+
+    @Test
+    void theShippedSyntheticDemoRunsOnTheBuiltInSimulatedEndpointWithItsTokenizer() throws Exception {
+        JobExecution execution = launch(Path.of("jobs/synthetic-demo.yaml"));
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long runId = runId(execution);
+        List<Map<String, Object>> rows = jdbc.sql("""
+                SELECT model_alias, source, requests, reached_share, length_sources, target_input_mean, input_mean
+                FROM output_lengths WHERE run_id = ? ORDER BY model_alias, source""").param(runId).query().listOfRows();
+        assertThat(rows).extracting(r -> r.get("model_alias") + "/" + r.get("source"))
+                .containsExactly("sim-fast/long-in", "sim-fast/mixed");
+        // with ignore_eos the simulated models write every token asked for; without it, they may stop first
+        assertThat(rows.get(0).get("reached_share")).isEqualTo(1.0);
+        assertThat((Double) rows.get(1).get("reached_share")).isLessThan(1.0);
+        assertThat(rows.get(0).get("length_sources")).isEqualTo("tokenizer:sim-fast");
+        // one token per word on the simulated endpoint: the fit is exact
+        assertThat(rows.get(0).get("input_mean")).isEqualTo(rows.get(0).get("target_input_mean"));
+        assertThat(rows.get(1).get("length_sources")).isEqualTo("tokenizer:cl100k_base");
+        assertThat(count("SELECT count(*) FROM run_prompt_sources WHERE run_id = ? AND kind = 'synthetic'", runId))
+                .isEqualTo(2);
+    }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
  *       delays grow with the load (active answers ÷ 4), the way a server with a full batch slows down; for load
  *       tests and sweeps.</li>
  * </ul>
- * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"), one word per token, and the usage
+ * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"; with ignore_eos or min_tokens they go on
+ * to the length asked for), one word per token, and the usage
  * counts the words sent and the prompt's words. A slowdown factor per model multiplies every delay, so a demo can
  * show a regression: {@code NIGHTBENCH_SIM_SLOWDOWN=sim-medium=1.5,sim-fast=2}.
  */

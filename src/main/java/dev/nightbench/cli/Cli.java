@@ -265,6 +265,15 @@ public final class Cli {
                 plan.run().rounds(), plan.run().stream());
         plan.models().forEach(m -> out.printf("  model %s -> %s on %s%n", m.alias(), m.model(), m.endpoint()));
         out.printf("  %d measured requests per run%n", plan.models().size() * plan.prompts().size() * plan.run().rounds());
+        for (var source : plan.workloads().sources()) {
+            String counted = plan.prompts().stream().filter(p -> source.name().equals(p.origin().source()))
+                    .map(p -> p.origin().lengthSource()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            String tokenizer = dev.nightbench.plan.ModelTokenizers.tokenizer(source);
+            out.printf("  %s source %s: %d prompt(s), seed %d%s%n", source.kind(), source.name(), source.promptsDrawn(),
+                    source.seed(), counted == null ? "" : "; lengths " + counted + (counted.startsWith("estimate:")
+                            && tokenizer != null && !tokenizer.equals("estimate")
+                            ? " here (the run fits them with " + tokenizer + "'s tokenizer)" : ""));
+        }
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
         if (loadCells > 0) {
             out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);

@@ -54,6 +54,11 @@ public final class ModelTokenizers {
         return out;
     }
 
+    /** The source's {@code tokenizer:} as written (estimate, an encoding or a model alias); null when not synthetic. */
+    public static String tokenizer(Workloads.PromptSource source) {
+        return setting(source, "tokenizer");
+    }
+
     private static String setting(Workloads.PromptSource source, String key) {
         JsonNode n = settings(source).path(key);
         return n.isString() ? n.asString() : null;

@@ -268,6 +268,15 @@ public final class Cli {
                 "  prompts from %s: %d prompt(s) of %d record(s) in %s (%s, sha256 %s)%s%n", src.name(), src.promptsDrawn(),
                 src.recordsRead(), src.path(), src.kind(), src.sha256().substring(0, 12), src.loadOnly() ? ", load only" : ""));
         out.printf("  %d measured requests per run%n", plan.models().size() * plan.latencyPrompts().size() * plan.run().rounds());
+        for (var source : plan.workloads().sources().stream().filter(s -> s.sha256() == null).toList()) {
+            String counted = plan.prompts().stream().filter(p -> source.name().equals(p.origin().source()))
+                    .map(p -> p.origin().lengthSource()).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            String tokenizer = dev.nightbench.plan.ModelTokenizers.tokenizer(source);
+            out.printf("  %s source %s: %d prompt(s), seed %d%s%n", source.kind(), source.name(), source.promptsDrawn(),
+                    source.seed(), counted == null ? "" : "; lengths " + counted + (counted.startsWith("estimate:")
+                            && tokenizer != null && !tokenizer.equals("estimate")
+                            ? " here (the run fits them with " + tokenizer + "'s tokenizer)" : ""));
+        }
         long loadCells = CellPlanner.measureCells(plan).stream().filter(Cell::isLoad).count();
         if (loadCells > 0) {
             out.printf("  %d load cells (model x concurrency or rate level, sweep levels included)%n", loadCells);

@@ -203,13 +203,31 @@ public final class CellExecutor {
         if (prompt.origin().isTurn() && "measure".equals(cell.phase())) {
             return conversations.run(cell, model, client, prompt);
         }
-        ChatRequest request = requestFor(model, prompt, plan.run());
+        ChatRequest request = requestFor(model, prompt, plan);
         List<Attempt> attempts = new ArrayList<>();
         for (int i = 0; i < cell.requests(); i++) {
             attempts.addAll(retrying.runRequest(cell.modelAlias(), i, i + 1, prompt.id(), client, request,
                     RetryingRequests.UNSET, null).attempts());
         }
         return new CellResult(cell, List.copyOf(attempts));
+    }
+
+    /**
+     * Counts answers the server sent no usage for with the models' own tokenizers ({@link TokenizerCounts}).
+     *
+     * @param byModel real tokenizers by model alias ({@code plan.ModelTokenizers})
+     */
+    public CellExecutor countTokensWith(Map<String, dev.nightbench.plan.Tokenizer> byModel) {
+        retrying.countWith(new TokenizerCounts(byModel));
+        return this;
+    }
+
+    /**
+     * The request for a model and a prompt of the plan: {@link #requestFor(ModelSpec, PromptSpec, RunParams)} with the
+     * prompt's own output length, when it was made for one ({@link OutputLength}).
+     */
+    public static ChatRequest requestFor(ModelSpec model, PromptSpec prompt, Plan plan) {
+        return OutputLength.apply(requestFor(model, prompt, plan.run()), prompt, plan);
     }
 
     /** The request for a model and prompt: the run's parameters, overridden by the model's own. */

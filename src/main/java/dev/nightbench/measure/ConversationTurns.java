@@ -52,7 +52,7 @@ final class ConversationTurns {
         for (PromptSpec turn : earlier) {
             answers.put(turn.id(), history.answers(model.alias(), turn.id()));
         }
-        ChatRequest base = CellExecutor.requestFor(model, prompt, plan.run());
+        ChatRequest base = CellExecutor.requestFor(model, prompt, plan);
         List<Attempt> attempts = new ArrayList<>();
         for (int i = 0; i < cell.requests(); i++) {
             int round = i + 1;

@@ -101,7 +101,7 @@ final class LoadCellDriver {
             // load: {prompts_from: <source>} or all
             this.prompts = ConversationTurns.standAlone(plan.loadPrompts(model.load().promptsFrom()));
             for (PromptSpec p : prompts) {
-                requests.add(CellExecutor.requestFor(model, p, plan.run()));
+                requests.add(CellExecutor.requestFor(model, p, plan));
             }
         }
 

@@ -53,7 +53,7 @@ public final class PipelineRunner {
                 + cell.index() + ": pipeline '" + cell.pipeline() + "' is not in the plan"));
         ModelSpec draft = plan.model(pipeline.draft()).orElseThrow();
         ModelSpec refine = plan.model(pipeline.refine()).orElseThrow();
-        ChatRequest draftRequest = CellExecutor.requestFor(draft, prompt, plan.run());
+        ChatRequest draftRequest = CellExecutor.requestFor(draft, prompt, plan);
         List<Attempt> attempts = new ArrayList<>();
         List<DraftJudge.Judgement> judgements = new ArrayList<>();
         for (int i = 0; i < cell.requests(); i++) {
@@ -74,7 +74,7 @@ public final class PipelineRunner {
                     judged)) {
                 continue;
             }
-            ChatRequest base = CellExecutor.requestFor(refine, prompt, plan.run());
+            ChatRequest base = CellExecutor.requestFor(refine, prompt, plan);
             ChatRequest refineRequest = new ChatRequest(base.model(), refineMessages(pipeline, prompt,
                     last.responseText()), base.maxTokens(), base.temperature(), base.seed(), base.stream(), base.extra());
             retrying.runRequest(refine.alias(), 2 * i + 1, i + 1, prompt.id(), clients.apply(refine.alias()),

@@ -45,7 +45,7 @@ public final class RequestMeter implements ResponseObserver {
      */
     public static final int DEFAULT_TEXT_LIMIT = 2000;
 
-    static final double CHARS_PER_TOKEN = 4.0;
+    static final double CHARS_PER_TOKEN = dev.nightbench.plan.Tokenizer.CHARS_PER_TOKEN;
     private static final long UNSET = Long.MIN_VALUE;
     private static final double NANOS_PER_MS = 1_000_000.0;
 

@@ -52,6 +52,8 @@ final class RetryingRequests {
      * @param answerMaxBytes UTF-8 bytes of each answer kept ({@code run.answer_max_bytes})
      * @param answers        the memory budget of a cell's answers
      */
+    private volatile TokenizerCounts tokenizerCounts = TokenizerCounts.NONE;
+
     RetryingRequests(CircuitBreakers breakers, RetryPolicy retry, Clock clock, CellExecutor.Sleeper sleeper,
                      RandomGenerator random, NanoClock nanos, int answerMaxBytes, AnswerBudget answers) {
         this.answerMaxBytes = answerMaxBytes;
@@ -91,7 +93,8 @@ final class RetryingRequests {
         Double backoffMs = null; // the backoff actually waited before this attempt, stored on its row
         for (int attempt = 1; ; attempt++) {
             RequestMeter meter = new RequestMeter(request.stream(), answerMaxBytes, client::redact);
-            Measurement m = answers.keep(model, measureOnce(client, request, meter, inFlight));
+            Measurement m = answers.keep(model, tokenizerCounts.count(model, request.messages(),
+                    measureOnce(client, request, meter, inFlight)));
             if (backoffMs != null) {
                 m = m.withBackoffMs(backoffMs);
             }
@@ -155,6 +158,11 @@ final class RetryingRequests {
     /** Why the model's circuit breaker is open, if it is. */
     Optional<String> modelFailed(String model) {
         return breakers.openReason(model);
+    }
+
+    /** The models' own tokenizers, for answers the server sent no usage for ({@link TokenizerCounts}). */
+    void countWith(TokenizerCounts counts) {
+        this.tokenizerCounts = counts;
     }
 
     /** A new cell starts: the answers of the one before were written and let go. */

@@ -20,10 +20,24 @@ import java.util.Map;
  * @param licence             the model's licence as the plan states it (an SPDX id such as mit), or null
  * @param cost                the model's effective {@code cost:} (plan, endpoint and model sections merged),
  *                            {@link CostSpec#NONE} when none is given
+ * @param tokenizer           {@code tokenizer:}: how the model counts tokens ({@code server}: its server's
+ *                            {@code /tokenize}; {@code cl100k_base}, {@code o200k_base}: OpenAI's encodings), used
+ *                            where the server sends no usage ({@code tokens_source = 'tokenizer'}); null when unknown
  */
 public record ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
                         BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params,
-                        LoadSpec load, String licence, CostSpec cost) {
+                        LoadSpec load, String licence, CostSpec cost, String tokenizer) {
+
+    /** {@code tokenizer: server}: the model's server counts with its own {@code POST /tokenize} (llama.cpp). */
+    public static final String SERVER_TOKENIZER = "server";
+
+    /** Without a {@code tokenizer:} (the constructor before it was added). */
+    public ModelSpec(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
+                     BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k, Map<String, Object> params,
+                     LoadSpec load, String licence, CostSpec cost) {
+        this(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params, load, licence,
+                cost, null);
+    }
 
     public ModelSpec {
         cost = cost == null ? CostSpec.NONE : cost;
@@ -61,13 +75,13 @@ public record ModelSpec(String alias, String endpoint, String model, List<String
     /** The same model with this load. */
     public ModelSpec withLoad(LoadSpec load) {
         return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,
-                load, licence, cost);
+                load, licence, cost, tokenizer);
     }
 
     /** The same model with this effective cost section. */
     public ModelSpec withCost(CostSpec newCost) {
         return new ModelSpec(alias, endpoint, model, capabilities, sizeMb, priceInputPer1k, priceOutputPer1k, params,
-                load, licence, newCost);
+                load, licence, newCost, tokenizer);
     }
 
     /** True when its cost comes from a price per token (a cloud model): the plan's hardware cost is not its. */

@@ -139,6 +139,7 @@ final class ModelValidator {
                     + " or remove the key");
             ok = false;
         }
+        ok &= SyntheticValidator.modelTokenizer(src, problems, m.tokenizer(), at.child("tokenizer"));
         CostSpec cost = m.cost() == null ? null : new CostValidator(src, problems).section(m.cost(), at.child("cost"));
         Map<String, Object> params = m.params();
         if (params != null) {
@@ -166,7 +167,8 @@ final class ModelValidator {
         if (ok) {
             out.add(new ModelSpec(m.alias(), endpoint, m.model() == null ? null : m.model().strip(), capabilities,
                     m.sizeMb(), price == null ? null : price.inputPer1k(), price == null ? null : price.outputPer1k(),
-                    params == null ? null : frozen(params), load, m.licence() == null ? null : m.licence().strip(), cost));
+                    params == null ? null : frozen(params), load, m.licence() == null ? null : m.licence().strip(), cost,
+                    m.tokenizer() == null ? null : m.tokenizer().strip()));
         }
     }
 

@@ -121,6 +121,17 @@ public final class PlanLoader {
      * @throws PlanException when the plan cannot be read or is invalid
      */
     public LoadedPlan loadWithSnapshot(Path file) {
+        return loadWithSnapshot(file, null);
+    }
+
+    /**
+     * Like {@link #loadWithSnapshot(Path)}, with the models' server tokenizers known: {@code synthetic:} prompts
+     * whose tokenizer is a model's are fitted with it rather than with the estimate (the run, once it knows its
+     * servers; {@link SyntheticValidator}).
+     *
+     * @param serverTokenizers a model's server tokenizer ({@code POST /tokenize}), or null when it has none
+     */
+    public LoadedPlan loadWithSnapshot(Path file, Function<ModelSpec, Tokenizer> serverTokenizers) {
         Objects.requireNonNull(file, "file");
         Problems problems = new Problems();
         String raw = read(file, message -> problems.add(new PlanProblem(file, null, null, message)));
@@ -177,7 +188,8 @@ public final class PlanLoader {
         }
 
         List<IncludedFile> schemaFiles = new ArrayList<>();
-        Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles))
+        Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles),
+                serverTokenizers)
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
         DatasetValidator.Drawn datasets = new DatasetValidator(source, problems).draw(rawPlan, plan);
         SharedPrefix.Loaded prefix = SharedPrefix.read(source, rawPlan.sharedPrefix(), problems);

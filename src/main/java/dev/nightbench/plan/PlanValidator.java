@@ -18,6 +18,7 @@ final class PlanValidator {
     private final RunValidator runs;
 
     private final CheckValidator checks;
+    private final java.util.function.Function<ModelSpec, Tokenizer> serverTokenizers;
 
     /** A validator for a plan without schema files (a check naming one is reported as unreadable). */
     PlanValidator(Source plan, Problems problems) {
@@ -26,6 +27,14 @@ final class PlanValidator {
 
     PlanValidator(Source plan, Problems problems,
                   java.util.function.BiFunction<Source, String, CheckValidator.SchemaFile> schemaFiles) {
+        this(plan, problems, schemaFiles, null);
+    }
+
+    /** @param serverTokenizers a model's server tokenizer for {@code synthetic:}, or null offline (the estimate) */
+    PlanValidator(Source plan, Problems problems,
+                  java.util.function.BiFunction<Source, String, CheckValidator.SchemaFile> schemaFiles,
+                  java.util.function.Function<ModelSpec, Tokenizer> serverTokenizers) {
+        this.serverTokenizers = serverTokenizers;
         this.plan = plan;
         this.problems = problems;
         this.checks = new CheckValidator(problems, schemaFiles);
@@ -57,13 +66,15 @@ final class PlanValidator {
         SelectionSpec selection = new SelectionValidator(plan, problems).selection(raw.selection());
         List<PipelineSpec> pipelines = new PipelineValidator(plan, problems, raw.judge() != null)
                 .pipelines(raw.pipelines(), models, prompts);
+        SyntheticValidator synthetic = new SyntheticValidator(plan, problems, serverTokenizers);
+        List<SyntheticSpec> syntheticSources = synthetic.specs(raw.synthetic(), models, prompts);
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines);
+        return synthetic.addTo(new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load,
+                slo, retry, judge, telemetry, selection, pipelines), syntheticSources);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */

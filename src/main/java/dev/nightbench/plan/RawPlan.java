@@ -24,7 +24,8 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,
-                    RawPrice price, Map<String, Object> params, RawLoad load, String licence, RawCost cost) {
+                    RawPrice price, Map<String, Object> params, RawLoad load, String licence, RawCost cost,
+                    String tokenizer) {
     }
 
     /** One entry of a workshop {@code models.json}; the alias is its key, the endpoint the plan's models_endpoint. */
@@ -32,7 +33,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                         Map<String, Object> params, String licence) {
 
         RawModel withAlias(String alias) {
-            return new RawModel(alias, null, model, capabilities, sizeMb, price, params, null, licence, null);
+            return new RawModel(alias, null, model, capabilities, sizeMb, price, params, null, licence, null, null);
         }
     }
 

@@ -138,6 +138,10 @@ class ReportRepository {
     }
 
     /** Retries, flagged requests, TTFO of reasoning models and missing cold starts of the run (V7). */
+    List<LengthsContent.Row> lengths(long runId) {
+        return LengthsContent.load(jdbc, runId);
+    }
+
     Visibility visibility(long runId) {
         return Visibility.load(jdbc, runId);
     }

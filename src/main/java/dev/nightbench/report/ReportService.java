@@ -123,6 +123,7 @@ public class ReportService {
         PipelineContent.insert(doc, runId, repository.pipelines(runId));
         ConversationContent.insert(doc, runId, repository.conversations(runId));
         PrefixCacheContent.insert(doc, runId, repository.prefixCache(runId));
+        LengthsContent.insert(doc, runId, repository.lengths(runId));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

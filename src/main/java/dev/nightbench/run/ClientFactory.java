@@ -3,6 +3,7 @@ package dev.nightbench.run;
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ModelClient;
 import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.ServerTokenizer;
 import dev.nightbench.client.openai.OpenAiModelClient;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.measure.PipelineRunner;
@@ -37,7 +38,12 @@ public final class ClientFactory {
      * Clients by model alias, the judge's client (null when the plan has no judge), and the resources to close with
      * them.
      */
-    public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
+    public record Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources,
+                          Function<String, ServerTokenizer> tokenizers) {
+
+        public Clients(Map<String, ModelClient> byModel, ModelClient judge, AutoCloseable resources) {
+            this(byModel, judge, resources, endpoint -> null);
+        }
     }
 
     /**
@@ -130,6 +136,14 @@ public final class ClientFactory {
                 sim[0].close();
             }
         };
-        return new Clients(byModel, judge, resources);
+        // each endpoint's /tokenize (llama.cpp, the simulated endpoint), made when first asked for (RunTokenizers)
+        Map<String, ServerTokenizer> tokenizers = new java.util.concurrent.ConcurrentHashMap<>();
+        Function<String, ServerTokenizer> tokenizerOf = name -> tokenizers.computeIfAbsent(name, n -> {
+            Endpoint endpoint = plan.endpoint(n).orElseThrow();
+            return new ServerTokenizer(java.net.URI.create(baseUrls.get(n)),
+                    endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv()), plan.run().timeouts().connect()
+                            .plus(plan.run().timeouts().firstToken()));
+        });
+        return new Clients(byModel, judge, resources, tokenizerOf);
     }
 }

@@ -55,13 +55,23 @@ class RunSessionFactory {
                     + "finish this run, or start a new run with the changed plan.");
         }
         ClientFactory.Clients clients = clientFactory.create(plan);
+        var tokenizers = RunTokenizers.servers(clients.tokenizers());
+        if (RunTokenizers.needsServers(plan)) {
+            loaded = RunTokenizers.refit(planPath, tokenizers);
+            plan = loaded.plan();
+            if (!plan.hash().equals(planHash)) {
+                throw new IllegalStateException("The plan " + planPath + " changed while the run started; start again");
+            }
+        }
+        Plan session = plan;
         CircuitBreakers breakers = new CircuitBreakers(plan.run().failAfter());
         SweepState sweeps = new SweepState();
         CellExecutor executor = new CellExecutor(plan, clients.byModel()::get, breakers, RetryPolicy.from(plan.retry()),
                 clock, d -> Thread.sleep(d), new SecureRandom(), NanoClock.SYSTEM, sweeps,
                 new ClientCalibration(ClientCalibration.Key.current(Version.current()), StoreRows.calibrationCache(calibrations),
-                        () -> new CalibrationTarget(plan.run().timeouts()), clock), answerChecks(plan),
-                PipelineJudge.of(plan, clients.judge()), conversationHistory(jobContext));
+                        () -> new CalibrationTarget(session.run().timeouts()), clock), answerChecks(plan),
+                PipelineJudge.of(plan, clients.judge()), conversationHistory(jobContext))
+                .countTokensWith(dev.nightbench.plan.ModelTokenizers.of(plan, tokenizers));
         return new RunSession(plan, snapshot(loaded), clients.byModel(), clients.judge(), clients.resources(), breakers, sweeps, executor,
                 jobContext);
     }

@@ -44,6 +44,26 @@ public record SimRequest(String model, List<ChatMessage> messages, Integer maxTo
         return words;
     }
 
+    /**
+     * The fewest tokens the request asks the model to write: {@code max_tokens} with llama.cpp's (and vLLM's)
+     * {@code ignore_eos: true}, else vLLM's {@code min_tokens}; 0 when it asks for neither (issue 14's output control).
+     */
+    public int minTokens() {
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rawBody == null ? "" : rawBody);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        if (json == null) {
+            return 0;
+        }
+        if (json.path("ignore_eos").asBoolean(false) && maxTokens != null) {
+            return maxTokens;
+        }
+        return Math.max(0, json.path("min_tokens").asInt(0));
+    }
+
     /** All message texts joined, as a stable key for deterministic answers. */
     public String promptText() {
         StringBuilder sb = new StringBuilder();

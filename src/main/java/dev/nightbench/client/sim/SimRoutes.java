@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * The simulated endpoint's pages beside the OpenAI API: {@code GET /metrics} in llama.cpp's Prometheus format (so a
  * run on the simulator shows server telemetry: the chat requests in flight, the requests and completion tokens
- * served), marked {@code nightbench_simulated 1} so that it is never taken for a real server; and pages a test mounts
+ * served), marked {@code nightbench_simulated 1} so that it is never taken for a real server; llama.cpp's
+ * {@code POST /tokenize} ({@link SimTokenizer}); and pages a test mounts
  * with {@link SimulatedServer#serve}, e.g. another server's captured payloads, which take precedence.
  */
 final class SimRoutes {
@@ -53,6 +54,10 @@ final class SimRoutes {
     /** @return true when {@code path} is one of these pages and it was answered */
     boolean handle(HttpExchange exchange, String path) throws IOException {
         Page page = pages.get(path);
+        if (page == null && path.equals("/tokenize")) {
+            SimTokenizer.handle(exchange);
+            return true;
+        }
         if (page == null && path.equals("/metrics") && exchange.getRequestMethod().equals("GET")) {
             page = new Page(200, "text/plain; version=0.0.4", this::metrics);
         }

@@ -15,7 +15,8 @@ import java.util.Map;
  *       delays grow with the load (active answers ÷ 4), the way a server with a full batch slows down; for load
  *       tests and sweeps.</li>
  * </ul>
- * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"), one word per token, and the usage
+ * Answers are 20–60 words (capped by max_tokens, then finish_reason "length"; with ignore_eos or min_tokens they go on
+ * to the length asked for), one word per token, and the usage
  * counts the words sent and the prompt's words. Each model has a prefix cache (blocks of 16 prompt tokens, as vLLM's
  * automatic prefix caching): the prompt tokens an earlier request already had as its leading text are reported in
  * {@code usage.prompt_tokens_details.cached_tokens}, and only the others cost prefill time before the first token

@@ -103,6 +103,7 @@ final class StatisticalModel implements SimModel {
         SplittableRandom weather = new SplittableRandom(mix(seed, nameHash, request.index()) ^ 0x5DEECE66DL);
 
         int wanted = MIN_WORDS + answer.nextInt(MAX_WORDS - MIN_WORDS + 1);
+        wanted = Math.max(wanted, request.minTokens()); // ignore_eos / min_tokens: write on to the length asked for
         int limit = request.maxTokens() == null ? Integer.MAX_VALUE : Math.max(1, request.maxTokens());
         int words = Math.min(wanted, limit);
         String finishReason = words < wanted ? "length" : "stop";

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reads a run's report data through the SQL views a user's own SQL sees too ({@code measured_requests},
@@ -117,19 +118,12 @@ class ReportRepository {
         return ResultsData.load(jdbc, runId);
     }
 
-    /** The run's pipelines beside their models alone (V18 pipeline_comparison); empty without pipelines. */
-    List<PipelineContent.Pipeline> pipelines(long runId) {
-        return PipelineContent.load(jdbc, runId);
-    }
-
-    /** The run's conversations per model × turn (V23 conversation_turns' figures); empty without conversations. */
-    List<ConversationContent.Turn> conversations(long runId) {
-        return ConversationContent.load(jdbc, runId);
-    }
-
-    /** The run's prefix-cache figures per model x load level (V24 prefix_cache); empty when nothing was cached. */
-    List<PrefixCacheContent.Row> prefixCache(long runId) {
-        return PrefixCacheContent.load(jdbc, runId);
+    /**
+     * A section's own read over this repository's connection: the sections that read one view of their own
+     * (pipelines V18, lengths V22, conversations V23, prefix cache V24) load themselves with it.
+     */
+    <T> T read(Function<JdbcClient, T> query) {
+        return query.apply(jdbc);
     }
 
     /** Repeatability of the run's answers and those changed against {@code baselineRunId}, null for none (V9). */
@@ -138,10 +132,6 @@ class ReportRepository {
     }
 
     /** Retries, flagged requests, TTFO of reasoning models and missing cold starts of the run (V7). */
-    List<LengthsContent.Row> lengths(long runId) {
-        return LengthsContent.load(jdbc, runId);
-    }
-
     Visibility visibility(long runId) {
         return Visibility.load(jdbc, runId);
     }

@@ -120,10 +120,10 @@ public class ReportService {
         VisibilityContent.insert(doc, visibility);
         AgreementContent.insert(doc, repository.agreement(runId));
         SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
-        PipelineContent.insert(doc, runId, repository.pipelines(runId));
-        ConversationContent.insert(doc, runId, repository.conversations(runId));
-        PrefixCacheContent.insert(doc, runId, repository.prefixCache(runId));
-        LengthsContent.insert(doc, runId, repository.lengths(runId));
+        PipelineContent.insert(doc, runId, repository.read(jdbc -> PipelineContent.load(jdbc, runId)));
+        ConversationContent.insert(doc, runId, repository.read(jdbc -> ConversationContent.load(jdbc, runId)));
+        PrefixCacheContent.insert(doc, runId, repository.read(jdbc -> PrefixCacheContent.load(jdbc, runId)));
+        LengthsContent.insert(doc, runId, repository.read(jdbc -> LengthsContent.load(jdbc, runId)));
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {

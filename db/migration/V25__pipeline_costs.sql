@@ -6,7 +6,7 @@
 -- heuristic): the stage's e2e time x (hardware per hour + watts / 1000 x energy per kWh). Pipeline stages are serial
 -- requests, so a stage's e2e is its share of the busy time, and a pipeline's busy time per stage is the sum of its
 -- stage requests' e2e. A draft on local hardware and a cloud refine model (a mixed pipeline) add up in the models'
--- currency; two different currencies are never added (cost null).
+-- currency (the plan validator allows one currency for all costed models; two different ones are never added).
 
 -- Per run x model: how its requests are costed (V17 request_costs' rates, unchanged). per_hour: hardware per hour plus
 -- watts / 1000 x energy per kWh, for the time bases; watts is nvidia-smi's mean GPU power for the model when measured,
@@ -118,9 +118,11 @@ LEFT JOIN pipeline_judgements j ON j.request_id = d.request_id
 WHERE d.phase = 'pipeline' AND d.stage = 'draft' AND d.is_final;
 
 -- pipeline_summary as in V18 (cost and cost_per_1k_prompts now for price:, cost: and mixed pipelines), over the
--- pipeline runs that answered (final stage ok). Appended: the currency; each stage model's basis; cost_estimate (a
+-- pipeline runs that answered (final stage ok); cost is now null, like cost_per_1k_prompts, when one of those runs has
+-- no cost (V18 summed the runs that had one). Appended: the currency; each stage model's basis; cost_estimate (a
 -- stage's model is costed by time: an estimate); cost_per_run (mean cost of an answered run); per stage its busy time
--- (e2e summed) and cost over those runs (draft_cost + refine_cost = cost); the refine model alone's cost per 1,000
+-- (e2e summed) and cost over those runs (draft_cost + refine_cost = cost; a stage whose model has no cost: null);
+-- the refine model alone's cost per 1,000
 -- prompts (its own answered serial requests, serial_answer_costs) and the blended cost against it
 -- (cost_vs_refine_alone = cost_per_1k_prompts / refine_alone_cost_per_1k; 0.3 = the pipeline costs 30 % of refine-only).
 CREATE OR REPLACE VIEW pipeline_summary AS
@@ -140,7 +142,8 @@ WITH s AS (
            avg(p.e2e_ms) AS e2e_ms_mean,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY p.e2e_ms) AS e2e_ms_p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY p.e2e_ms) AS e2e_ms_p95,
-           sum(p.cost) FILTER (WHERE p.status = 'ok') AS cost,
+           CASE WHEN bool_and(p.cost IS NOT NULL) FILTER (WHERE p.status = 'ok')
+                THEN sum(p.cost) FILTER (WHERE p.status = 'ok') END AS cost,
            CASE WHEN bool_and(p.cost IS NOT NULL) FILTER (WHERE p.status = 'ok')
                 THEN 1000 * avg(p.cost) FILTER (WHERE p.status = 'ok') END AS cost_per_1k_prompts,
            sum(p.checks) AS checks, sum(p.passes) AS passes,
@@ -166,8 +169,7 @@ SELECT s.run_id, s.plan_name, s.run_date, s.pipeline, s.ordinal, s.draft_model, 
        coalesce(dm.basis <> 'price', false) OR coalesce(rm.basis <> 'price', false) AS cost_estimate,
        (s.cost_per_1k_prompts / 1000)::float8 AS cost_per_run,
        s.draft_busy_ms, s.refine_busy_ms,
-       CASE WHEN s.cost IS NOT NULL THEN s.draft_cost END AS draft_cost,
-       CASE WHEN s.cost IS NOT NULL THEN coalesce(s.refine_cost, 0) END AS refine_cost,
+       s.draft_cost, CASE WHEN rm.basis IS NOT NULL THEN coalesce(s.refine_cost, 0) END AS refine_cost,
        (1000 * a.cost_per_answer)::float8 AS refine_alone_cost_per_1k,
        (s.cost_per_1k_prompts / nullif(1000 * a.cost_per_answer, 0)::numeric)::float8 AS cost_vs_refine_alone
 FROM s

@@ -47,9 +47,9 @@ class PipelineCostTest extends JobTestSupport {
                 .replace("    price: {input_per_1k: 0.0001, output_per_1k: 0.0002}\n",
                         "    cost: {hardware_per_hour: 0.90, power_watts: 65, energy_per_kwh: 0.30, currency: EUR}\n")
                 .replace("\nprompts:", "  - alias: sim-medium\n    cost: {hardware_per_hour: 2.50, currency: EUR}\n"
-                        + "\nprompts:")
+                        + "  - alias: sim-busy\n\nprompts:")
                 .replace("\n\nrun:", "\n  - {name: local, draft: sim-fast, refine: sim-medium, escalate: check_fails}"
-                        + "\n\nrun:");
+                        + "\n  - {name: uncosted, draft: sim-fast, refine: sim-busy, escalate: check_fails}\n\nrun:");
         assertThat(text).contains("hardware_per_hour: 0.90", "alias: sim-medium", "name: local")
                 .doesNotContain("output_per_1k: 0.0002");
         Outcome run = commands.run(new PlanLoader().loadWithSnapshot(Files.writeString(dir.resolve("costed.yaml"),
@@ -129,8 +129,7 @@ class PipelineCostTest extends JobTestSupport {
             assertThat(rows.get(1)).containsEntry("cost_basis", "hardware+energy").containsEntry("cost_estimate", true);
 
             // the report's row: ≈ marks the estimate, in the plan's currency, against the refine model alone
-            String md = Files.readString(reports.resolve("2026-12-03_" + runId).resolve("report.md"));
-            List<String> table = md.lines().dropWhile(l -> !l.startsWith("### " + pipeline + " ("))
+            List<String> table = md(runId).lines().dropWhile(l -> !l.startsWith("### " + pipeline + " ("))
                     .filter(l -> l.startsWith("|")).limit(5).toList();
             assertThat(table.get(0)).contains("|Cost / 1,000 prompts|vs refine alone|");
             assertThat(table.get(2)).startsWith("|pipeline|sim-fast → " + refineModel + "|12 / 12|")
@@ -138,18 +137,34 @@ class PipelineCostTest extends JobTestSupport {
                             100 * perThousand / refineAlone));
             assertThat(table.get(3)).contains(String.format(Locale.ROOT, "|≈ %.4f EUR|", draftAlone));
         }
+        // a refine model with no price and no cost: section leaves the pipeline uncosted, its draft stage costed
+        Map<String, Object> uncosted = summary(runId, "uncosted");
+        assertThat(uncosted).containsEntry("refine_cost_basis", null).containsEntry("cost", null)
+                .containsEntry("cost_per_1k_prompts", null).containsEntry("cost_per_run", null)
+                .containsEntry("refine_cost", null).containsEntry("cost_vs_refine_alone", null)
+                .containsEntry("escalated", 3L);
+        assertThat((Double) uncosted.get("draft_cost")).isCloseTo(
+                (Double) uncosted.get("draft_busy_ms") / 3_600_000 * perHour.get("sim-fast"), within(1e-12));
+        List<String> uncostedRows = md(runId).lines().dropWhile(l -> !l.startsWith("### uncosted ("))
+                .filter(l -> l.startsWith("|")).limit(5).toList();
+        assertThat(uncostedRows.get(2)).startsWith("|pipeline|sim-fast → sim-busy|12 / 12|").contains("|—|—|");
+        assertThat(md(runId)).contains("; sim-busy: no price and no cost: section in the plan, so no cost.");
+
         // the draft alone costs what model_costs says sim-fast's own requests cost (all serial, all answered)
         assertThat(jdbc.sql("SELECT cost_per_1k_prompts FROM model_costs WHERE run_id = ? AND model_alias = 'sim-fast'")
                 .param(runId).query(Double.class).single())
                 .isCloseTo(1000 * aloneCost(runId, "sim-fast", perHour, price), within(1e-9));
 
-        String md = Files.readString(reports.resolve("2026-12-03_" + runId).resolve("report.md"));
-        assertThat(md).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each"
+        assertThat(md(runId)).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each"
                         + " request's e2e time (the energy heuristic); sim-large: the plan's price per 1K prompt and"
                         + " output tokens × each request's tokens.",
                 "Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each request's e2e"
                         + " time (the energy heuristic); sim-medium: the plan's hardware cost per hour × each"
                         + " request's e2e time (the energy heuristic).");
+    }
+
+    private String md(long runId) throws java.io.IOException {
+        return Files.readString(reports.resolve("2026-12-03_" + runId).resolve("report.md"));
     }
 
     private Map<String, Object> summary(long runId, String pipeline) {

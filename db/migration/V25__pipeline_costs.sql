@@ -1,12 +1,13 @@
--- Pipelines' cost for every costed model (issue 13, items 3 and 5). V18 costed a pipeline stage by its model's price per
--- 1K tokens only, so a pipeline with a local model (costed by the plan's cost: section, V17) had no cost. Here a stage
+-- Pipelines' cost for every costed model (issue 13, items 3 and 5). V18 costed a pipeline stage by its model's price
+-- per 1K tokens only, so a pipeline with a local model (costed by the plan's cost: section, V17) had no cost. Here a stage
 -- is costed exactly as V17 costs its model's own measured requests: one rate per run x model (model_cost_rates) and
 -- one formula (estimated_cost), which request_costs now reads too (same columns, same figures). basis 'price': the
 -- stage's tokens x its model's price; 'hardware' / 'hardware+energy' / 'energy' (an estimate, the workshop's energy
 -- heuristic): the stage's e2e time x (hardware per hour + watts / 1000 x energy per kWh). Pipeline stages are serial
 -- requests, so a stage's e2e is its share of the busy time, and a pipeline's busy time per stage is the sum of its
 -- stage requests' e2e. A draft on local hardware and a cloud refine model (a mixed pipeline) add up in the models'
--- currency (the plan validator allows one currency for all costed models; two different ones are never added).
+-- currency (the plan validator allows one currency for all costed models; a model without one, such as a price with
+-- no cost: currency, is taken to be in the other's; two different ones are never added).
 
 -- Per run x model: how its requests are costed (V17 request_costs' rates, unchanged). per_hour: hardware per hour plus
 -- watts / 1000 x energy per kWh, for the time bases; watts is nvidia-smi's mean GPU power for the model when measured,
@@ -124,7 +125,7 @@ WHERE d.phase = 'pipeline' AND d.stage = 'draft' AND d.is_final;
 -- (e2e summed) and cost over those runs (draft_cost + refine_cost = cost; a stage whose model has no cost: null);
 -- the refine model alone's cost per 1,000
 -- prompts (its own answered serial requests, serial_answer_costs) and the blended cost against it
--- (cost_vs_refine_alone = cost_per_1k_prompts / refine_alone_cost_per_1k; 0.3 = the pipeline costs 30 % of refine-only).
+-- (cost_vs_refine_alone = cost_per_1k_prompts / refine_alone_cost_per_1k; 0.3: the pipeline costs 30 % of refine-only).
 CREATE OR REPLACE VIEW pipeline_summary AS
 WITH s AS (
     SELECT rp.run_id, ru.plan_name, ru.run_date, rp.pipeline, rp.ordinal, rp.draft_model, rp.refine_model,
@@ -179,8 +180,9 @@ LEFT JOIN serial_answer_costs a ON a.run_id = s.run_id AND a.model_alias = s.ref
 
 -- pipeline_comparison as in V18, a model alone costed as its own requests are (serial_answer_costs: its answered
 -- serial requests, price or cost:). Appended: cost_basis (a pipeline's: 'draft basis → refine basis' when they
--- differ), currency, cost_estimate, cost_per_run (cost of one answered prompt) and cost_vs_refine_alone (this row's
--- cost per 1,000 prompts / the refine model alone's; 1 for the refine model itself).
+-- differ), currency (a model alone without one: the pipeline's), cost_estimate, cost_per_run (cost of one answered
+-- prompt) and cost_vs_refine_alone (this row's cost per 1,000 prompts / the refine model alone's; 1 for the refine
+-- model itself).
 CREATE OR REPLACE VIEW pipeline_comparison AS
 WITH alone AS (
     SELECT q.run_id, q.model_alias, count(*) AS runs, count(*) FILTER (WHERE q.status = 'ok') AS ok_runs,
@@ -206,7 +208,7 @@ SELECT s.run_id, s.pipeline, s.ordinal, k.position, k.kind, a.model_alias, a.run
        NULL, a.e2e_ms_mean, a.e2e_ms_p50, a.e2e_ms_p95, (1000 * m.cost_per_answer)::numeric, a.checks, a.passes,
        a.passes::float8 / nullif(a.checks, 0),
        wilson_bound(a.passes::bigint, a.checks::bigint, false), wilson_bound(a.passes::bigint, a.checks::bigint, true),
-       r.basis, r.currency, coalesce(r.basis <> 'price', false), m.cost_per_answer,
+       r.basis, coalesce(r.currency, s.currency), coalesce(r.basis <> 'price', false), m.cost_per_answer,
        CASE WHEN k.kind = 'refine alone' THEN CASE WHEN m.cost_per_answer > 0 THEN 1.0::float8 END
             WHEN rc.currency IS NULL OR r.currency IS NULL OR rc.currency = r.currency
             THEN m.cost_per_answer / nullif(s.refine_alone_cost_per_1k / 1000, 0) END

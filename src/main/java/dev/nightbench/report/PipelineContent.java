@@ -35,7 +35,8 @@ final class PipelineContent {
         /** Cost per 1,000 prompts with its currency, {@code ≈} before it when the energy heuristic made it. */
         String cost() {
             String c = Format.cost(costPerThousand);
-            return costPerThousand == null ? c : (costEstimate ? "≈ " : "") + c + (currency == null ? "" : " " + currency);
+            return costPerThousand == null ? c
+                    : (costEstimate ? "≈ " : "") + c + (currency == null ? "" : " " + currency);
         }
     }
 

@@ -66,7 +66,8 @@ class PipelineCostTest extends JobTestSupport {
         Map<String, double[]> price = Map.of("sim-large", new double[] {0.003, 0.006});
 
         Map<String, Object> mixed = summary(runId, "draft-refine");
-        assertThat(mixed).containsEntry("draft_cost_basis", "hardware+energy").containsEntry("refine_cost_basis", "price")
+        assertThat(mixed).containsEntry("draft_cost_basis", "hardware+energy")
+                .containsEntry("refine_cost_basis", "price")
                 .containsEntry("currency", "EUR").containsEntry("cost_estimate", true).containsEntry("escalated", 6L);
         Map<String, Object> local = summary(runId, "local");
         assertThat(local).containsEntry("draft_cost_basis", "hardware+energy")
@@ -78,7 +79,8 @@ class PipelineCostTest extends JobTestSupport {
             String refineModel = (String) s.get("refine_model");
             // by hand: each answered run's draft and refine (when escalated) stage, costed like its model's requests
             List<Stage> stages = jdbc.sql("""
-                            SELECT cell_index, request_index, model_alias AS model, status, e2e_ms, prompt_tokens, output_tokens
+                            SELECT cell_index, request_index, model_alias AS model, status, e2e_ms, prompt_tokens,
+                               output_tokens
                             FROM requests WHERE run_id = ? AND phase = 'pipeline' AND pipeline = ? AND is_final
                             ORDER BY cell_index, request_index""").params(runId, pipeline).query(Stage.class).list();
             double draftBusy = 0, refineBusy = 0, draftCost = 0, refineCost = 0;
@@ -135,7 +137,10 @@ class PipelineCostTest extends JobTestSupport {
             assertThat(table.get(2)).startsWith("|pipeline|sim-fast → " + refineModel + "|12 / 12|")
                     .contains(String.format(Locale.ROOT, "|≈ %.4f EUR|%.1f %%|", perThousand,
                             100 * perThousand / refineAlone));
-            assertThat(table.get(3)).contains(String.format(Locale.ROOT, "|≈ %.4f EUR|", draftAlone));
+            assertThat(table.get(3)).contains(String.format(Locale.ROOT, "|≈ %.4f EUR|%.1f %%|", draftAlone,
+                    100 * draftAlone / refineAlone));
+            assertThat(table.get(4)).contains(String.format(Locale.ROOT, "|%s%.4f EUR|100.0 %%|",
+                    refineModel.equals("sim-large") ? "" : "≈ ", refineAlone));
         }
         // a refine model with no price and no cost: section leaves the pipeline uncosted, its draft stage costed
         Map<String, Object> uncosted = summary(runId, "uncosted");
@@ -155,8 +160,8 @@ class PipelineCostTest extends JobTestSupport {
                 .param(runId).query(Double.class).single())
                 .isCloseTo(1000 * aloneCost(runId, "sim-fast", perHour, price), within(1e-9));
 
-        assertThat(md(runId)).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each"
-                        + " request's e2e time (the energy heuristic); sim-large: the plan's price per 1K prompt and"
+        assertThat(md(runId)).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy"
+                        + " price, × each request's e2e time (the energy heuristic); sim-large: the plan's price per 1K prompt and"
                         + " output tokens × each request's tokens.",
                 "Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each request's e2e"
                         + " time (the energy heuristic); sim-medium: the plan's hardware cost per hour × each"
@@ -175,7 +180,8 @@ class PipelineCostTest extends JobTestSupport {
     /** Mean cost of a model's answered serial measured requests, from their rows and the plan's figures. */
     private double aloneCost(long runId, String model, Map<String, Double> perHour, Map<String, double[]> price) {
         List<Stage> own = jdbc.sql("""
-                        SELECT cell_index, request_index, model_alias AS model, status, e2e_ms, prompt_tokens, output_tokens
+                        SELECT cell_index, request_index, model_alias AS model, status, e2e_ms, prompt_tokens,
+                               output_tokens
                         FROM requests WHERE run_id = ? AND model_alias = ? AND phase = 'measure' AND is_final
                           AND load_mode = 'serial' AND status = 'ok'""").params(runId, model).query(Stage.class).list();
         assertThat(own).hasSize(12);

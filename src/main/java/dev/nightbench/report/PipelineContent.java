@@ -16,8 +16,10 @@ import static dev.nightbench.report.ReportDocument.text;
  * The report's "Pipelines" section, only for a run whose plan has {@code pipelines:}: per pipeline (the workshop's
  * "SLM drafts, LLM refines") its blended latency, escalation rate, cost and final-answer quality, beside its draft
  * model alone and its refine model alone from the same run ({@code pipeline_comparison}, V18), so the question "is
- * the pipeline worth it over either model?" is answered in one table. Inserted before the trends, after the quality
- * figures it is compared with.
+ * the pipeline worth it over either model?" is answered in one table. Each stage is costed as its model's own requests
+ * are (V25: price per token, or the plan's {@code cost:} over the stage's busy time, an estimate marked ≈), so a
+ * local draft model with a cloud refine model has a blended cost too, set against the refine model alone. Inserted
+ * before the trends, after the quality figures it is compared with.
  */
 final class PipelineContent {
 
@@ -126,7 +128,7 @@ final class PipelineContent {
     private static String basis(String basis) {
         return basis == null ? "no price and no cost: section in the plan, so no cost" : switch (basis) {
             case "price" -> "the plan's price per 1K prompt and output tokens × each request's tokens";
-            case "hardware" -> "the plan's hardware cost per hour × each request's e2e time (the energy heuristic)";
+            case "hardware" -> "the plan's hardware cost per hour × each request's e2e time (a busy-time estimate)";
             case "hardware+energy" -> "hardware cost per hour plus power × energy price, × each request's e2e time "
                     + "(the energy heuristic)";
             case "energy" -> "power (nvidia-smi's when measured, else the plan's) × energy price × each request's "

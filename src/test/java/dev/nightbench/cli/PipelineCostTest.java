@@ -165,7 +165,7 @@ class PipelineCostTest extends JobTestSupport {
                         + " output tokens × each request's tokens.",
                 "Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price, × each request's e2e"
                         + " time (the energy heuristic); sim-medium: the plan's hardware cost per hour × each"
-                        + " request's e2e time (the energy heuristic).");
+                        + " request's e2e time (a busy-time estimate).");
     }
 
     private String md(long runId) throws java.io.IOException {

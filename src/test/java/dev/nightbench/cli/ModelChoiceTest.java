@@ -129,6 +129,15 @@ class ModelChoiceTest extends JobTestSupport {
                 .contains("|100.0 % (12 / 12)|");
         assertThat(rows.get(3)).startsWith("|draft alone|sim-fast|12 / 12|—|—|").contains("|75.0 % (9 / 12)|");
         assertThat(rows.get(4)).startsWith("|refine alone|sim-large|12 / 12|—|—|").contains("|100.0 % (12 / 12)|");
+        // both stages on local hardware (the plan's cost:): the pipeline's cost is an estimate over their busy time
+        Map<String, Object> pipeline = jdbc.sql("SELECT * FROM pipeline_summary WHERE run_id = ?").param(runId)
+                .query().singleRow();
+        assertThat(pipeline).containsEntry("draft_cost_basis", "hardware+energy")
+                .containsEntry("refine_cost_basis", "hardware+energy").containsEntry("cost_estimate", true);
+        double perThousand = ((Number) pipeline.get("cost_per_1k_prompts")).doubleValue();
+        assertThat(rows.get(2)).contains(String.format(Locale.ROOT, "|≈ %.4f EUR|%.1f %%|", perThousand,
+                100 * (Double) pipeline.get("cost_vs_refine_alone")));
+        assertThat(md).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price");
 
         JsonNode json = ResultsSchema.JSON.readTree(reports.resolve("2026-12-02_" + runId).resolve("results.json")
                 .toFile());

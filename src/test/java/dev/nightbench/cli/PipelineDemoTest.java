@@ -81,6 +81,23 @@ class PipelineDemoTest extends JobTestSupport {
                           AND abs(p.cost - (d.prompt_tokens * 0.0001 + d.output_tokens * 0.0002
                               + coalesce(r.prompt_tokens * 0.003 + r.output_tokens * 0.006, 0)) / 1000) < 1e-12""")
                 .param(runId).query(Integer.class).single()).isEqualTo(12);
+        // priced stages only: no estimate, and the blended cost against sim-large alone (its own serial answers)
+        assertThat(s).containsEntry("draft_cost_basis", "price").containsEntry("refine_cost_basis", "price")
+                .containsEntry("cost_estimate", false).containsEntry("currency", null);
+        double blended = jdbc.sql("""
+                        SELECT 1000 * avg((d.prompt_tokens * 0.0001 + d.output_tokens * 0.0002
+                                   + coalesce(r.prompt_tokens * 0.003 + r.output_tokens * 0.006, 0)) / 1000)
+                        FROM requests d LEFT JOIN requests r ON r.run_id = d.run_id AND r.cell_index = d.cell_index
+                                                           AND r.request_index = d.request_index + 1 AND r.is_final
+                        WHERE d.run_id = ? AND d.stage = 'draft' AND d.is_final""").param(runId)
+                .query(Double.class).single();
+        double largeAlone = jdbc.sql("""
+                        SELECT 1000 * avg((prompt_tokens * 0.003 + output_tokens * 0.006) / 1000) FROM requests
+                        WHERE run_id = ? AND model_alias = 'sim-large' AND phase = 'measure' AND is_final
+                          AND load_mode = 'serial' AND status = 'ok'""").param(runId).query(Double.class).single();
+        assertThat(((Number) s.get("cost_per_1k_prompts")).doubleValue()).isCloseTo(blended, within(1e-9));
+        assertThat((Double) s.get("refine_alone_cost_per_1k")).isCloseTo(largeAlone, within(1e-9));
+        assertThat((Double) s.get("cost_vs_refine_alone")).isCloseTo(blended / largeAlone, within(1e-9));
         Double p95 = jdbc.sql("SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY e2e_ms) FROM pipeline_runs"
                 + " WHERE run_id = ?").param(runId).query(Double.class).single();
         assertThat((Double) s.get("e2e_ms_p95")).isEqualTo(p95);
@@ -98,7 +115,10 @@ class PipelineDemoTest extends JobTestSupport {
         List<String> rows = md.lines().dropWhile(l -> !l.startsWith("### draft-refine")).filter(l -> l.startsWith("|"))
                 .limit(5).toList();
         assertThat(rows.get(2)).startsWith("|pipeline|sim-fast → sim-large|12 / 12|6 / 12 (50.0 %)|")
-                .contains("|100.0 % (12 / 12)|");
+                .contains("|100.0 % (12 / 12)|", String.format(java.util.Locale.ROOT, "|%.4f|%.1f %%|", blended,
+                        100 * blended / largeAlone));
+        assertThat(md).contains("Cost: sim-fast: the plan's price per 1K prompt and output tokens × each request's"
+                + " tokens; sim-large: the plan's price per 1K prompt and output tokens × each request's tokens.");
         assertThat(rows.get(3)).startsWith("|draft alone|sim-fast|12 / 12|—|—|").contains("|75.0 % (9 / 12)|");
         assertThat(rows.get(4)).startsWith("|refine alone|sim-large|12 / 12|—|—|");
 

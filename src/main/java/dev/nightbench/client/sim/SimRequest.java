@@ -1,7 +1,10 @@
 package dev.nightbench.client.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nightbench.client.ChatMessage;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,20 +52,29 @@ public record SimRequest(String model, List<ChatMessage> messages, Integer maxTo
      * {@code ignore_eos: true}, else vLLM's {@code min_tokens}; 0 when it asks for neither (issue 14's output control).
      */
     public int minTokens() {
-        com.fasterxml.jackson.databind.JsonNode json;
-        try {
-            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rawBody == null ? "" : rawBody);
-        } catch (java.io.IOException e) {
-            return 0;
-        }
-        if (json == null) {
-            return 0;
-        }
+        JsonNode json = body();
         if (json.path("ignore_eos").asBoolean(false) && maxTokens != null) {
             return maxTokens;
         }
         return Math.max(0, json.path("min_tokens").asInt(0));
     }
+
+    /** False when the request says llama.cpp's {@code cache_prompt: false}: the prefix cache is not used for it. */
+    public boolean cachePrompt() {
+        return body().path("cache_prompt").asBoolean(true);
+    }
+
+    /** The body as JSON; an empty object when it is none. */
+    private JsonNode body() {
+        try {
+            JsonNode json = JSON.readTree(rawBody == null ? "" : rawBody);
+            return json == null ? JSON.createObjectNode() : json;
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** All message texts joined, as a stable key for deterministic answers. */
     public String promptText() {

@@ -117,7 +117,7 @@ final class StatisticalModel implements SimModel {
         }
         int sent = fails ? 1 + weather.nextInt(Math.max(1, words / 2)) : words;
         int promptTokens = request.promptWords();
-        int cached = prefixCache.lookUpAndStore(request.messages());
+        int cached = request.cachePrompt() ? prefixCache.lookUpAndStore(request.messages()) : 0; // llama.cpp's cache_prompt
         double prefillMs = profile.prefillMsPerToken() * (promptTokens - cached);
 
         Script.StreamBuilder stream = Script.stream().role();

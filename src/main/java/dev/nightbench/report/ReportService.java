@@ -50,7 +50,8 @@ public class ReportService {
             "error_type", "error_message", "http_status", "started_at", "streamed", "simulated", "prep_ms", "ttft_ms", "ttfo_ms",
             "e2e_ms", "total_ms", "prompt_tokens", "output_tokens", "tokens_source", "output_tokens_estimate",
             "tokens_diff_pct", "tpot_ms", "decode_tps", "e2e_tps", "chunk_count", "gap_mean_ms", "gap_p50_ms",
-            "gap_p95_ms", "gap_max_ms", "finish_reason", "backoff_ms", "flags", "pipeline", "stage");
+            "gap_p95_ms", "gap_max_ms", "finish_reason", "backoff_ms", "flags", "pipeline", "stage", "cached_tokens",
+            "prompt_tokens_source");
 
     private final ReportRepository repository;
     private final ComparisonStore comparisons;

@@ -67,6 +67,8 @@ class WorkloadsDemoTest extends JobTestSupport {
         String report = Files.readString(reportDir(runId).resolve("report.md"));
         assertThat(report).contains("## Lengths", "## Conversations", "## Prefix cache", "|sim-fast|long-in|8|100.0|100.0|",
                 "|sim-fast|1 → 3|", "|sim-fast-nocache|serial|0 / 40 / 0|");
+        assertThat(Files.readAllLines(reportDir(runId).resolve("requests.csv")).getFirst())
+                .endsWith(",cached_tokens,prompt_tokens_source");
     }
 
     @Test

@@ -63,6 +63,8 @@ class WorkloadsDemoTest extends JobTestSupport {
         assertThat(((Number) cached.get("cached_requests")).intValue()).isEqualTo(((Number) cached.get("requests")).intValue());
         assertThat(((Number) uncached.get("cached_requests")).intValue()).isZero();
         assertThat(((Number) uncached.get("uncached_requests")).intValue()).isEqualTo(((Number) uncached.get("requests")).intValue());
+        assertThat(count("SELECT count(*) FROM measured_requests WHERE run_id = ? AND model_alias = 'sim-fast'"
+                + " AND load_mode = 'serial' AND cached_tokens > 0 AND prompt_tokens_source = 'usage'", runId)).isEqualTo(40);
 
         String report = Files.readString(reportDir(runId).resolve("report.md"));
         assertThat(report).contains("## Lengths", "## Conversations", "## Prefix cache", "|sim-fast|long-in|8|100.0|100.0|",
@@ -98,8 +100,8 @@ class WorkloadsDemoTest extends JobTestSupport {
             // template and the shared prefix; ignore_eos made every synthetic answer 100 tokens long
             List<Map<String, Object>> synthetic = jdbc.sql("""
                     SELECT q.model_alias, q.prompt_tokens, q.output_tokens, q.cached_tokens, p.input_tokens
-                    FROM requests q JOIN run_prompts p USING (run_id, prompt_id)
-                    WHERE q.run_id = ? AND q.phase = 'measure' AND q.is_final AND p.source = 'long-in'""").param(runId).query().listOfRows();
+                    FROM measured_requests q JOIN run_prompts p USING (run_id, prompt_id)
+                    WHERE q.run_id = ? AND p.source = 'long-in'""").param(runId).query().listOfRows();
             assertThat(synthetic).hasSize(16).allSatisfy(r -> {
                 assertThat((Integer) r.get("output_tokens")).isEqualTo(100);
                 assertThat((Integer) r.get("prompt_tokens")).isGreaterThan((Integer) r.get("input_tokens"));

@@ -37,7 +37,14 @@ final class StatisticalModel implements SimModel {
     private static final double ERROR_LATENCY_MEDIAN_MS = 15;
 
     private final Profile profile;
+    /**
+     * Test hook: system property multiplying every delay of the models created while it is set (default 1), so a
+     * test whose assertions do not depend on the simulated latencies runs its plan faster ({@code SimTimeScale}).
+     */
+    static final String TIME_SCALE_PROPERTY = "nightbench.sim.time-scale";
+
     private final double slowdown;
+    private final double timeScale = Double.parseDouble(System.getProperty(TIME_SCALE_PROPERTY, "1"));
     private final long seed;
     /** Server nano times at which the answers in progress end (models with slots only). */
     private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
@@ -125,7 +132,7 @@ final class StatisticalModel implements SimModel {
     }
 
     private Duration scaled(double ms, double load) {
-        return Duration.ofNanos(Math.round(ms * slowdown * load * 1_000_000));
+        return Duration.ofNanos(Math.round(ms * slowdown * timeScale * load * 1_000_000));
     }
 
     private static double lognormal(SplittableRandom rng, double median, double sigma) {

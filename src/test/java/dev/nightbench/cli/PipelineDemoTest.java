@@ -2,9 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
-import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -24,7 +22,6 @@ import static org.assertj.core.api.Assertions.within;
  * answered, the blended latency and cost add up the stages, the report shows the pipeline beside both models alone,
  * and the models' own figures are those of the same plan run without its pipeline.
  */
-@ExtendWith(SimTimeScale.class)
 class PipelineDemoTest extends JobTestSupport {
 
     @Autowired

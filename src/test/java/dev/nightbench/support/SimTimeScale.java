@@ -1,16 +1,21 @@
 package dev.nightbench.support;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Runs a test class's simulated models at {@value #SCALE} times their documented delays (system property
+ * Runs the simulated models of a test at {@value #SCALE} times their documented delays (system property
  * {@value #PROPERTY}, read by each simulated model when it is created), for classes whose assertions do not depend on
  * the simulated latencies: same requests, answers, failures and order, only the waits are shorter.
- * Use with {@code @ExtendWith(SimTimeScale.class)}; child JVMs get {@link #jvmOption()}.
+ * Not for a test that compares two runs' latencies and expects no regression (exit 0 under
+ * {@code --fail-on-regression}, a verdict "unchanged"): at a quarter of sim-fast's 8 ms per token, a millisecond of
+ * scheduling noise on a busy machine is a 10 % move (ModelChoiceTest's second run then exits 3); nor for load sweeps,
+ * whose levels depend on the latencies. Nor where a figure's formatting depends on its size (a cost below 0.01).
+ * Use with {@code @ExtendWith(SimTimeScale.class)} on a class or on one test method (each test, its
+ * {@code @BeforeEach} included, runs with it); child JVMs get {@link #jvmOption()}.
  */
-public final class SimTimeScale implements BeforeAllCallback, AfterAllCallback {
+public final class SimTimeScale implements BeforeEachCallback, AfterEachCallback {
 
     public static final String PROPERTY = "nightbench.sim.time-scale";
     public static final String SCALE = "0.25";
@@ -20,12 +25,12 @@ public final class SimTimeScale implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeEach(ExtensionContext context) {
         System.setProperty(PROPERTY, SCALE);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterEach(ExtensionContext context) {
         System.clearProperty(PROPERTY);
     }
 }

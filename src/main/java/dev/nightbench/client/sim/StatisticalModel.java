@@ -38,13 +38,14 @@ final class StatisticalModel implements SimModel {
 
     private final Profile profile;
     /**
-     * Test hook: system property multiplying every delay of the models created while it is set (default 1), so a
-     * test whose assertions do not depend on the simulated latencies runs its plan faster ({@code SimTimeScale}).
+     * Test hook: system property multiplying the delays of the models created while it is set (default 1), so a
+     * test whose assertions do not depend on the simulated latencies runs its plan faster ({@code SimTimeScale}):
+     * a factor for every model ({@code 0.25}) or factors by model, as {@value SimulatedModels#SLOWDOWN_ENV}.
      */
     static final String TIME_SCALE_PROPERTY = "nightbench.sim.time-scale";
 
     private final double slowdown;
-    private final double timeScale = Double.parseDouble(System.getProperty(TIME_SCALE_PROPERTY, "1"));
+    private final double timeScale;
     private final long seed;
     /** Server nano times at which the answers in progress end (models with slots only). */
     private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
@@ -55,6 +56,9 @@ final class StatisticalModel implements SimModel {
         }
         this.profile = profile;
         this.slowdown = slowdown;
+        String scale = System.getProperty(TIME_SCALE_PROPERTY, "1");
+        this.timeScale = scale.contains("=") ? SimulatedModels.parseSlowdown(scale).getOrDefault(profile.name(), 1.0)
+                : Double.parseDouble(scale);
         this.seed = seed;
     }
 

@@ -4,7 +4,9 @@ import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Scores by hand against a real PostgreSQL: two runs of src/test/resources/plans/quality-demo-no-judge.yaml (the quality
  * demo before it had a judge: 3 models x 6 prompts x 3 rounds, no judge), exported, filled in here, imported; every malformed file is refused with its line and stores nothing.
  */
+@ExtendWith(SimTimeScale.class)
 class AnnotateTest extends JobTestSupport {
 
     private static final List<String> DEFAULT_CRITERIA = List.of("coherence", "factuality", "brevity");

@@ -2,7 +2,9 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Files;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.within;
  * the lowest-scored answers escaped; the second run, whose sim-medium answers the "judge" now finds wrong, exits 3
  * naming the judge score.
  */
+@ExtendWith(SimTimeScale.class)
 class JudgeReportTest extends JobTestSupport {
 
     /** t(0.975, 17): 18 answers per model (6 prompts x 3 rounds). */

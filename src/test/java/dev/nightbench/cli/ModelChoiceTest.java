@@ -11,9 +11,11 @@ import dev.nightbench.plan.PipelineSpec;
 import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.support.ResultsSchema;
+import dev.nightbench.support.SimTimeScale;
 import dev.nightbench.support.TelemetryPages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * runner-up within the plan's constraints, cost per 1,000 prompts, the pipeline beside both its models alone, and a
  * results.json valid against its schema that says the same.
  */
+@ExtendWith(SimTimeScale.SimLargeOnly.class)   // not sim-fast nor sim-medium: see SimTimeScale
 class ModelChoiceTest extends JobTestSupport {
 
     private static final Path PLAN = Path.of("jobs/model-choice.yaml");

@@ -2,7 +2,9 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.within;
  * answered, the blended latency and cost add up the stages, the report shows the pipeline beside both models alone,
  * and the models' own figures are those of the same plan run without its pipeline.
  */
+@ExtendWith(SimTimeScale.SimLargeOnly.class)   // not sim-fast nor sim-medium: see SimTimeScale
 class PipelineDemoTest extends JobTestSupport {
 
     @Autowired

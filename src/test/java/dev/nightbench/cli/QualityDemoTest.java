@@ -4,7 +4,9 @@ import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.within;
  * judge that finds sim-medium's answers wrong exits 3 naming the judge score; scores imported by hand appear beside
  * the judge's.
  */
+@ExtendWith(SimTimeScale.class)
 class QualityDemoTest extends JobTestSupport {
 
     @Autowired

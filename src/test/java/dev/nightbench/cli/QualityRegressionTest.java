@@ -2,7 +2,9 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * rate drops from 27/27 to 12/27, the comparison stores a regressed {@code check_pass_rate} row tested with Fisher's
  * exact test, the report says so, and the command exits 3 naming the metric.
  */
+@ExtendWith(SimTimeScale.SimLargeOnly.class)   // not sim-fast, whose regression line must come first
 class QualityRegressionTest extends JobTestSupport {
 
     @Autowired

@@ -3,7 +3,9 @@ package dev.nightbench.cli;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.support.ResultsSchema;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bytes as the file in the run's report directory), the retries of the flaky model among its figures; an unknown
  * format is a usage error.
  */
+@ExtendWith(SimTimeScale.class)
 class ReportJsonCommandTest extends JobTestSupport {
 
     @Autowired

@@ -2,7 +2,9 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * cheapest with sim-medium (a per-token price) the runner-up; the next night, the same plan with a memory limit no
  * model meets says so, naming each model's failures, and the cost trend covers both nights.
  */
+@ExtendWith(SimTimeScale.SimLargeOnly.class)   // not sim-fast nor sim-medium: see SimTimeScale
 class SelectionDemoTest extends JobTestSupport {
 
     @Autowired

@@ -2,7 +2,9 @@ package dev.nightbench.report;
 
 import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.support.ResultsSchema;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -37,6 +39,7 @@ class ResultsJsonTest extends JobTestSupport {
     Path dir;
 
     @Test
+    @ExtendWith(SimTimeScale.class)   // not the load demo: its sweep's end and skipped levels depend on the latencies
     void theQualityDemoTwiceValidatesAndSaysWhatTheDatabaseSays() throws Exception {
         Path demo = Path.of("jobs/quality-demo.yaml");
         long run1 = runId(completed(demo));

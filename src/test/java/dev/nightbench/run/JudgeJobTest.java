@@ -2,7 +2,9 @@ package dev.nightbench.run;
 
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.within;
  * unparseable verdict stored with its status, reply and reason and counted, a judge that cannot be reached giving
  * failed verdicts while the run completes, judge.sample, and judge calls never in requests.
  */
+@ExtendWith(SimTimeScale.class)
 class JudgeJobTest extends JobTestSupport {
 
     /** t quantile 0.975 for 4 degrees of freedom. */

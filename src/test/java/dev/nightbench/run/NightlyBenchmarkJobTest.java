@@ -1,7 +1,9 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole job, end to end: a real PostgreSQL, the simulated endpoint on loopback, real streaming. */
+@ExtendWith(SimTimeScale.class)
 class NightlyBenchmarkJobTest extends JobTestSupport {
 
     static final String PLAN = """

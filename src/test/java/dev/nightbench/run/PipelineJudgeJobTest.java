@@ -2,7 +2,9 @@ package dev.nightbench.run;
 
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -20,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never requests and never judge_verdicts, which stay the judge step's verdicts on the measured answers; a judge that
  * cannot be reached refines every draft and the run completes.
  */
+@ExtendWith(SimTimeScale.class)
 class PipelineJudgeJobTest extends JobTestSupport {
 
     @TempDir

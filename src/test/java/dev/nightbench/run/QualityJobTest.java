@@ -1,7 +1,9 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
@@ -16,6 +18,7 @@ import static org.assertj.core.api.Assertions.within;
  * jobs/quality-demo.yaml end to end: scripted simulated answers, every check kind, exact pass counts per model and
  * per model x prompt, Wilson bounds in the views computed here independently, and the report's Quality section.
  */
+@ExtendWith(SimTimeScale.class)
 class QualityJobTest extends JobTestSupport {
 
     /** z of a two-sided 95 % interval. */

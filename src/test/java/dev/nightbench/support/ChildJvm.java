@@ -29,7 +29,10 @@ public final class ChildJvm {
     public static Process start(Path workDir, Path log, Map<String, String> env, List<String> jvmOptions, String... args)
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto"));
+        // C1 only and the serial collector: a child lives seconds, so compiling with C2 and G1's threads only compete
+        // with it for the CPU; what it does (and how it dies) is the same
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.add("dev.nightbench.cli.Main");
         command.addAll(List.of(args));

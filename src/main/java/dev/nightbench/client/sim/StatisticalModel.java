@@ -46,7 +46,15 @@ final class StatisticalModel implements SimModel {
     private static final double ERROR_LATENCY_MEDIAN_MS = 15;
 
     private final Profile profile;
+    /**
+     * Test hook: system property multiplying the delays of the models created while it is set (default 1), so a
+     * test whose assertions do not depend on the simulated latencies runs its plan faster ({@code SimTimeScale}):
+     * a factor for every model ({@code 0.25}) or factors by model, as {@value SimulatedModels#SLOWDOWN_ENV}.
+     */
+    static final String TIME_SCALE_PROPERTY = "nightbench.sim.time-scale";
+
     private final double slowdown;
+    private final double timeScale;
     private final long seed;
     /** Server nano times at which the answers in progress end (models with slots only). */
     private final PriorityQueue<Long> busyUntil = new PriorityQueue<>();
@@ -58,6 +66,9 @@ final class StatisticalModel implements SimModel {
         }
         this.profile = profile;
         this.slowdown = slowdown;
+        String scale = System.getProperty(TIME_SCALE_PROPERTY, "1");
+        this.timeScale = scale.contains("=") ? SimulatedModels.parseSlowdown(scale).getOrDefault(profile.name(), 1.0)
+                : Double.parseDouble(scale);
         this.seed = seed;
     }
 
@@ -139,7 +150,7 @@ final class StatisticalModel implements SimModel {
     }
 
     private Duration scaled(double ms, double load) {
-        return Duration.ofNanos(Math.round(ms * slowdown * load * 1_000_000));
+        return Duration.ofNanos(Math.round(ms * slowdown * timeScale * load * 1_000_000));
     }
 
     private static double lognormal(SplittableRandom rng, double median, double sigma) {

@@ -1,7 +1,9 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -38,6 +40,7 @@ class WorkloadsDemoTest extends JobTestSupport {
     static final Path STORIES = Path.of(System.getenv().getOrDefault("STORIES_GGUF", "../shared/models/stories260K.gguf"));
 
     @Test
+    @ExtendWith(SimTimeScale.class) // nothing here depends on the simulated latencies
     void theShippedPlanRunsOnTheSimulatedEndpoint() throws Exception {
         JobExecution execution = launch(PLAN);
 

@@ -85,7 +85,7 @@ class WorkloadsDemoTest extends JobTestSupport {
             port = s.getLocalPort();
         }
         Process server = new ProcessBuilder(LLAMA_SERVER.toString(), "-m", STORIES.toString(), "--alias", "stories260K",
-                "--host", "127.0.0.1", "--port", String.valueOf(port), "-np", "4", "-c", "16384", "-t", "1")
+                "--host", "127.0.0.1", "--port", String.valueOf(port), "-np", "4", "-c", "16384", "-t", "2")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         try {
             awaitHealthy(URI.create("http://127.0.0.1:" + port + "/health"));

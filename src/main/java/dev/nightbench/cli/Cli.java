@@ -72,8 +72,8 @@ public final class Cli {
                       port NIGHTBENCH_DB_PORT (default 54329).
             """;
 
-    static final Map<String, String> COMMAND_USAGE = Map.of(
-            "run", """
+    static final Map<String, String> COMMAND_USAGE = Map.ofEntries(
+            Map.entry("run", """
                     Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD] [--baseline RUN]
                                           [--fail-on-regression] [--fail-on-model-failure]
                       --plan FILE               the plan (default jobs/demo.yaml)
@@ -85,48 +85,48 @@ public final class Cli {
                       --fail-on-regression      exit 3 when the run regressed against its baseline
                       --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
                                                 completing it with exit 4
-                    """,
-            "restart", """
+                    """),
+            Map.entry("restart", """
                     Usage: nightbench restart [RUN_ID]
                       Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
                       (default: the newest such run, even one killed before it was registered). A run left
                       STARTED by a killed process is recovered first.
-                    """,
-            "runs", """
+                    """),
+            Map.entry("runs", """
                     Usage: nightbench runs [--limit N]
                       Lists the newest runs (default 20) with status and request counts.
-                    """,
-            "report", """
+                    """),
+            Map.entry("report", """
                     Usage: nightbench report [RUN_ID] [--baseline RUN] [--format json]
                       Writes the run's report under reports/<run-date>_<run-id>/ (default: the newest run).
                       --baseline RUN  compare with (and store) run RUN as baseline (report.mode=PINNED)
                       --format json   print the run's results.json to stdout instead (README "results.json")
-                    """,
-            "validate", """
+                    """),
+            Map.entry("validate", """
                     Usage: nightbench validate --plan FILE
                       Checks the plan and prints what it would run; exit 2 with every problem found.
-                    """,
-            "db", """
+                    """),
+            Map.entry("db", """
                     Usage: nightbench db [stop [--force]]
                       db        Starts (or attaches to) the embedded PostgreSQL, prints how to connect and keeps it up
                                 until Ctrl-C (it stops then, unless another Nightbench process still uses it).
                       db stop   Stops it; refused (exit 1) while other Nightbench processes use it, unless --force.
-                    """,
-            "serve", """
+                    """),
+            Map.entry("serve", """
                     Usage: nightbench serve
                       Stays up and runs plans on cron schedules from configuration, e.g.
                         NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
                       (Spring cron: second minute hour day month weekday).
-                    """,
-            "doctor", """
+                    """),
+            Map.entry("doctor", """
                     Usage: nightbench doctor [--plan FILE]
                       Checks, one line each: the JDK and Nightbench version; the plan (default jobs/demo.yaml); every
                       endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
                       the start of the answer); the database answers and has every migration; the reports directory
                       is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
-                    """,
-            "annotate", AnnotateCommand.USAGE,
-            "compare", CompareCommand.USAGE);
+                    """),
+            Map.entry("annotate", AnnotateCommand.USAGE),
+            Map.entry("compare", CompareCommand.USAGE));
     private static final String[] NO_ARGS = {}; // no Spring command-line arguments: the settings as configured
 
     private final PrintStream out;

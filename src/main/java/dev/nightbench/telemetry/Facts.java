@@ -9,7 +9,8 @@ package dev.nightbench.telemetry;
  *                      max_model_len)
  * @param parameters    parameter count as the server states it, e.g. {@code 8.0B}
  * @param quantization  e.g. {@code Q4_K_M}
- * @param licence       the first line of the model's licence
+ * @param licence       the model's licence: the identifier it states (Ollama's {@code general.license}), else the
+ *                      first line of its text
  * @param gpuName       the GPU(s), for nvidia-smi
  */
 public record Facts(String serverVersion, Integer contextSize, String parameters, String quantization, String licence,

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 13's "done when" in one plan: {@code jobs/model-choice.yaml} as shipped, except that two of its models are
  * served by loopback servers that answer chat completions (saying what the plan scripts) and serve captured telemetry
  * pages: sim-fast behind llama-server's ({@code /metrics}, {@code /props}, {@code /slots}; no memory figure, so its
- * memory stays the plan's size_mb) and sim-large behind Ollama's ({@code /api/ps} reports it resident at 4,899 MB,
+ * memory stays the plan's size_mb) and sim-large behind Ollama's ({@code /api/ps} reports it resident at 7,944 MB,
  * which is what the selection then weighs). From that one run: the six-dimension table, the recommendation and
  * runner-up within the plan's constraints, cost per 1,000 prompts, the pipeline beside both its models alone, and a
  * results.json valid against its schema that says the same.
@@ -77,7 +77,7 @@ class ModelChoiceTest extends JobTestSupport {
         SimulatedServer llama = start(TelemetryPages.llamaServer(scripted(new SimulatedServer(), shipped, "sim-fast",
                 "stories260K", SimulatedModels.FAST)));
         SimulatedServer ollama = start(TelemetryPages.ollama(scripted(new SimulatedServer(), shipped, "sim-large",
-                "mistral", SimulatedModels.LARGE)));
+                "mistral:7b", SimulatedModels.LARGE)));
         String text = Files.readString(PLAN)
                 .replace("\n\ncost:", "\n  - {name: llama, base_url: \"" + llama.baseUrl() + "\"}\n  - {name: ollama,"
                         + " base_url: \"" + ollama.baseUrl() + "\"}\n\ncost:")
@@ -86,7 +86,7 @@ class ModelChoiceTest extends JobTestSupport {
                 .replace("  - alias: sim-medium         # cloud: costed by its tokens\n",
                         "  - alias: sim-medium\n    endpoint: sim\n")
                 .replace("  - alias: sim-large          # big, local, a licence this scenario does not allow\n",
-                        "  - alias: sim-large\n    endpoint: ollama\n    model: mistral\n");
+                        "  - alias: sim-large\n    endpoint: ollama\n    model: mistral:7b\n");
         assertThat(text).contains("endpoint: llama", "endpoint: sim\n", "endpoint: ollama", "name: ollama");
         Path plan = Files.writeString(dir.resolve("model-choice.yaml"), text);
 
@@ -99,7 +99,7 @@ class ModelChoiceTest extends JobTestSupport {
         assertThat(jdbc.sql("SELECT model_alias || ' ' || source || ' ' || status || ' ' || coalesce(server_version, '-')"
                 + " || ' ' || coalesce(round(memory_mb_peak::numeric, 2)::text, '-') FROM run_model_telemetry"
                 + " WHERE run_id = ? AND model_alias <> 'sim-medium' ORDER BY 1").param(runId).query(String.class).list())
-                .containsExactly("sim-fast llama.cpp ok llama.cpp b1-de3ff81 -", "sim-large ollama ok ollama 0.5.1 4899.05");
+                .containsExactly("sim-fast llama.cpp ok llama.cpp b1-de3ff81 -", "sim-large ollama ok ollama 0.11.6 7944.02");
         // the dimensions that do not depend on timing: sim-large's memory is the server's, not the plan's 5,200 MB
         assertThat(jdbc.sql("""
                 SELECT model_alias || ' ' || round(memory_mb::numeric, 2) || ' ' || memory_source || ' '
@@ -107,7 +107,7 @@ class ModelChoiceTest extends JobTestSupport {
                 FROM model_selection WHERE run_id = ? ORDER BY ordinal""").param(runId).query(String.class).list())
                 .containsExactly("sim-fast 1200.00 size_mb 0.750 1200 apache-2.0 hardware+energy",
                         "sim-medium 2500.00 size_mb 1.000 2500 mit price",
-                        "sim-large 4899.05 server 1.000 5200 llama3-community hardware+energy");
+                        "sim-large 7944.02 server 1.000 5200 llama3-community hardware+energy");
 
         String md = Files.readString(reports.resolve("2026-12-02_" + runId).resolve("report.md"));
         double fast = perThousand(runId, "sim-fast");
@@ -117,12 +117,12 @@ class ModelChoiceTest extends JobTestSupport {
                 "**Recommended default:** `sim-fast`: meets every constraint; cheapest at "
                         + String.format(Locale.ROOT, "%.2f", fast) + " EUR per 1,000 prompts.",
                 "**Runner-up:** `sim-medium`: " + String.format(Locale.ROOT, "%.2f", medium) + " EUR per 1,000 prompts.",
-                "- `sim-large`: memory_mb 4,899 MB above max 4,096 MB; licence llama3-community not in mit, apache-2.0");
+                "- `sim-large`: memory_mb 7,944 MB above max 4,096 MB; licence llama3-community not in mit, apache-2.0");
         List<String> section = md.lines().dropWhile(l -> !l.equals("## Model selection")).skip(1)
                 .takeWhile(l -> !l.startsWith("## ")).toList();
         String largeRow = section.stream().filter(l -> l.startsWith("|") && l.contains("sim-large")).findFirst()
                 .orElseThrow(() -> new AssertionError(String.join("\n", section)));
-        assertThat(largeRow).as(String.join("\n", section)).contains("|**✗ 4,899 MB** (server)|", "|5,200 MB");
+        assertThat(largeRow).as(String.join("\n", section)).contains("|**✗ 7,944 MB** (server)|", "|5,200 MB");
 
         // the pipeline beside its two models alone: sum's 3 drafts ("41") fail their check and are refined
         List<String> rows = md.lines().dropWhile(l -> !l.startsWith("### draft-refine")).filter(l -> l.startsWith("|"))

@@ -41,14 +41,16 @@ public final class TelemetryPages {
     }
 
     /**
-     * Ollama's documented payloads: {@code /api/ps} (model {@code mistral:latest} resident at 5,137,025,024 bytes,
-     * all of it in VRAM), {@code /api/show} (parameters, quantisation, licence), {@code /api/version}; and no
-     * {@code /metrics} (Ollama has none: its router's plain 404), which also hides the simulated server's own.
+     * Ollama as captured from real servers (see the README): {@code /api/ps} of an Ollama 0.11.6 with {@code mistral:7b}
+     * resident at 8,329,906,176 bytes, 7,206,864,896 of them in VRAM, context 16384; {@code /api/version} of that server;
+     * {@code /api/show} of {@code mistral:7b} as an Ollama 0.10.1 answered it (the same model; 0.11.6's answer for it
+     * was not published): 7.2B, Q4_K_M, context 32768, the Apache licence text. And no {@code /metrics} (Ollama has
+     * none: its router's plain 404), which also hides the simulated server's own.
      */
     public static SimulatedServer ollama(SimulatedServer server) {
         return server.serve("/metrics", 404, "text/plain", () -> "404 page not found".getBytes(StandardCharsets.UTF_8))
-                .serve("/api/ps", 200, "application/json", () -> fixture("ollama/api-ps.json"))
-                .serve("/api/show", 200, "application/json", () -> fixture("ollama/api-show.json"))
-                .serve("/api/version", 200, "application/json", () -> fixture("ollama/api-version.json"));
+                .serve("/api/ps", 200, "application/json", () -> fixture("ollama/0.11.6-api-ps-partial-offload.json"))
+                .serve("/api/show", 200, "application/json", () -> fixture("ollama/0.10.1-api-show-mistral.json"))
+                .serve("/api/version", 200, "application/json", () -> fixture("ollama/0.11.6-api-version.json"));
     }
 }

@@ -89,6 +89,17 @@ final class Fixtures {
                 .page("POST", "/api/show", 200, "application/json", text("ollama/api-show.json"));
     }
 
+    /** An Ollama serving the given captures under {@code ollama/}: {@code /api/ps}, {@code /api/show}, {@code /api/version}. */
+    static Server ollama(String ps, String show, String version) throws IOException {
+        return new Server().get("/api/ps", "ollama/" + ps).get("/api/version", "ollama/" + version)
+                .page("POST", "/api/show", 200, "application/json", text("ollama/" + show));
+    }
+
+    /** A vLLM serving only the captured {@code /metrics} page {@code vllm/<metrics>} (its /version was not captured). */
+    static Server vllmCaptured(String metrics) throws IOException {
+        return new Server().get("/metrics", "vllm/" + metrics);
+    }
+
     static Server vllm() throws IOException {
         return new Server().get("/metrics", "vllm/metrics.txt").get("/version", "vllm/version.json")
                 .get("/v1/models", "vllm/models.json");

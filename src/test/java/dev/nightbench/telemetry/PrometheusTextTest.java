@@ -39,6 +39,24 @@ class PrometheusTextTest {
     }
 
     @Test
+    void readsARealVllmPageWhole() throws Exception {
+        String text = Fixtures.text("vllm/nvidia-25.09-metrics.txt");
+        PrometheusText.Exposition page = PrometheusText.parse(text);
+
+        assertThat(page.series()).hasSize((int) text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count());
+        // prometheus_client writes a counter's or histogram's creation time as a separate *_created gauge family
+        assertThat(page.types()).containsEntry("vllm:time_to_first_token_seconds", "histogram")
+                .containsEntry("vllm:time_to_first_token_seconds_created", "gauge");
+        assertThat(page.named("vllm:time_to_first_token_seconds_bucket")).last().satisfies(s -> {
+            assertThat(s.labels()).containsEntry("le", "+Inf").containsEntry("engine", "0");
+            assertThat(s.value()).isEqualTo(page.first("vllm:time_to_first_token_seconds_count").orElseThrow());
+        });
+        assertThat(page.named("vllm:cache_config_info")).singleElement()
+                .satisfies(s -> assertThat(s.labels()).containsEntry("num_gpu_blocks", "850"));
+        assertThat(page.first("process_virtual_memory_bytes")).contains(1.372014592e10);
+    }
+
+    @Test
     void escapesSpecialValuesTimestampsAndATrailingComma() throws Exception {
         PrometheusText.Exposition page = PrometheusText.parse("""
                 a{path="C:\\\\dir",quote="say \\"hi\\"",nl="x\\ny",} NaN

@@ -1,6 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.RealLlamaServer;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -9,19 +10,14 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 14's done-when, on the shipped {@code jobs/workloads-demo.yaml}: a sampled JSONL dataset, ShareGPT
@@ -35,9 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class WorkloadsDemoTest extends JobTestSupport {
 
     static final Path PLAN = Path.of("jobs/workloads-demo.yaml");
-    static final Path LLAMA_SERVER = Path.of(System.getenv().getOrDefault("LLAMA_SERVER", System.getProperty("user.home")
-            + "/.cache/nightbench/llama-server-3.22.1-de3ff81/build/bin/llama-server"));
-    static final Path STORIES = Path.of(System.getenv().getOrDefault("STORIES_GGUF", "../shared/models/stories260K.gguf"));
 
     @Test
     @ExtendWith(SimTimeScale.class) // nothing here depends on the simulated latencies
@@ -46,7 +39,7 @@ class WorkloadsDemoTest extends JobTestSupport {
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         long runId = runId(execution);
-        assertSources(runId, "tokenizer:sim-fast");
+        assertSources(runId);
         assertPrompts(runId, "tokenizer:sim-fast");
 
         // every synthetic answer went on to the 100 tokens asked for (ignore_eos), by the server's usage
@@ -78,25 +71,16 @@ class WorkloadsDemoTest extends JobTestSupport {
 
     @Test
     void theSamePlanRunsOnARealLlamaServer(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(LLAMA_SERVER) && Files.isReadable(STORIES),
-                "no llama-server at " + LLAMA_SERVER + " (bench/real-model/llama-server.sh builds it) or no " + STORIES);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process server = new ProcessBuilder(LLAMA_SERVER.toString(), "-m", STORIES.toString(), "--alias", "stories260K",
-                "--host", "127.0.0.1", "--port", String.valueOf(port), "-np", "4", "-c", "16384", "-t", "2")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-        try {
-            awaitHealthy(URI.create("http://127.0.0.1:" + port + "/health"));
+        try (RealLlamaServer server = RealLlamaServer.start(dir.resolve("server.log"),
+                "-np", "4", "-c", "16384", "-t", "2")) {
             Path plan = dir.resolve("workloads-llama.yaml");
-            Files.writeString(plan, onLlamaServer(Files.readString(PLAN), "http://127.0.0.1:" + port + "/v1"));
+            Files.writeString(plan, onLlamaServer(Files.readString(PLAN), server.baseUrl().toString()));
 
             JobExecution execution = launch(plan);
 
             assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
             long runId = runId(execution);
-            assertSources(runId, "tokenizer:sim-fast");
+            assertSources(runId);
             assertPrompts(runId, "tokenizer:sim-fast");
             assertTurns(runId);
             // the server's own token counts: usage agrees with the prompt as fitted by its /tokenize, plus the chat
@@ -116,11 +100,6 @@ class WorkloadsDemoTest extends JobTestSupport {
             assertThat(((Number) uncached.get("cached_requests")).intValue()).isZero();
             assertThat(Files.readString(reportDir(runId).resolve("report.md")))
                     .contains("## Lengths", "## Conversations", "## Prefix cache");
-        } finally {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
         }
     }
 
@@ -140,7 +119,7 @@ class WorkloadsDemoTest extends JobTestSupport {
         return out;
     }
 
-    private void assertSources(long runId, String lengthSource) throws Exception {
+    private void assertSources(long runId) throws Exception {
         List<Map<String, Object>> sources = jdbc.sql("""
                 SELECT name, kind, sha256, sample, records_read, prompts_drawn FROM run_prompt_sources
                 WHERE run_id = ? ORDER BY ordinal""").param(runId).query().listOfRows();
@@ -202,22 +181,5 @@ class WorkloadsDemoTest extends JobTestSupport {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
-    private static void awaitHealthy(URI health) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) health.toURL().openConnection();
-                c.setConnectTimeout(500);
-                if (c.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("llama-server did not come up at " + health);
     }
 }

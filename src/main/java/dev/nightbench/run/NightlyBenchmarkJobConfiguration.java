@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.alert.Alerts;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.store.JudgeStore;
@@ -31,7 +32,8 @@ class NightlyBenchmarkJobConfiguration {
 
     @Bean
     Job nightlyBenchmarkJob(JobRepository jobRepository, RunListener runListener, Step registerRun,
-                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report) {
+                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report,
+                            Step notify) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(runListener)
                 .start(registerRun)
@@ -41,6 +43,7 @@ class NightlyBenchmarkJobConfiguration {
                 .next(aggregate)
                 .next(judge)
                 .next(report)
+                .next(notify)
                 .build();
     }
 
@@ -132,8 +135,25 @@ class NightlyBenchmarkJobConfiguration {
     Step report(JobRepository jobRepository, PlatformTransactionManager tm, RunSteps steps, RunSession session,
                 CrashPoints crashPoints) {
         return new StepBuilder("report", jobRepository).tasklet((contribution, context) -> {
-            steps.report(session.runId());
+            JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
+            jobExecution.getExecutionContext().putString(RunContext.REPORT_DIR, steps.report(session.runId()).toString());
             return RepeatStatus.FINISHED;
         }, tm).listener(crashPoints).build();
+    }
+
+    /**
+     * Alerts about a completed run ({@link Alerts}): its regressions and failed models, to the plan's and the global
+     * webhooks. Never fails: a webhook that stays down is logged and stored. A failed run is told about by
+     * {@link RunListener}.
+     */
+    @Bean
+    Step notify(JobRepository jobRepository, PlatformTransactionManager tm, Alerts alerts, RunSession session) {
+        return new StepBuilder("notify", jobRepository).tasklet((contribution, context) -> {
+            JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
+            alerts.afterCompletedRun(session.runId(), session.plan(),
+                    RunContext.reportDir(jobExecution.getExecutionContext()),
+                    JobParams.from(jobExecution.getJobParameters()).failOnModelFailure());
+            return RepeatStatus.FINISHED;
+        }, tm).build();
     }
 }

@@ -73,11 +73,14 @@ record RunAlert(long runId, String plan, String label, LocalDate runDate, String
         return s.toString();
     }
 
+    /** A figure as a person reads it: four significant digits, no trailing zeros (150.5, 12.35, 0.25, 1235). */
     static String number(Double d) {
         if (d == null) {
             return "n/a";
         }
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue())
-                : String.format(java.util.Locale.ROOT, "%.3g", d);
+        if (d.isNaN() || d.isInfinite()) {
+            return d.toString();
+        }
+        return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

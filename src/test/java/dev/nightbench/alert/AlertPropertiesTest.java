@@ -50,6 +50,25 @@ class AlertPropertiesTest {
                 .hasMessage("nightbench.alerts.backoff must be positive, got PT0S");
     }
 
+    @Test
+    void bindsFromEnvironmentVariablesAsTheReadmeWritesThem() {
+        var env = new org.springframework.core.env.StandardEnvironment();
+        env.getPropertySources().replace("systemEnvironment", new org.springframework.core.env.SystemEnvironmentPropertySource(
+                "systemEnvironment",
+                java.util.Map.of("NIGHTBENCH_ALERTS_TARGETS_0_KIND", "slack",
+                        "NIGHTBENCH_ALERTS_TARGETS_0_URLENV", "SLACK_WEBHOOK_URL",
+                        "NIGHTBENCH_ALERTS_TARGETS_0_ON_0", "regression",
+                        "NIGHTBENCH_ALERTS_MAXBACKOFF", "5s")));
+        org.springframework.boot.context.properties.source.ConfigurationPropertySources.attach(env);
+
+        AlertProperties p = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind(AlertProperties.PREFIX, AlertProperties.class).get();
+
+        assertThat(p.specs()).containsExactly(new AlertsSpec.Target(AlertsSpec.Kind.SLACK, "SLACK_WEBHOOK_URL",
+                Set.of(AlertsSpec.Event.REGRESSION)));
+        assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(5));
+    }
+
     private static AlertProperties targets(AlertProperties.Target t) {
         return new AlertProperties(List.of(t), null, null, null, null);
     }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Alerts for every plan, from {@code nightbench.alerts.*} (e.g. {@code NIGHTBENCH_ALERTS_TARGETS_0_KIND=slack},
  * {@code NIGHTBENCH_ALERTS_TARGETS_0_URLENV=SLACK_WEBHOOK_URL}: Spring drops the dashes), and how hard a webhook is
- * tried. A plan's own {@code alerts:} targets are added to these. Bad values fail at startup naming the key; the URL itself is never a
- * setting, only the name of the environment variable that holds it.
+ * tried. A plan's own {@code alerts:} targets are added to these. Bad values fail at startup naming the key; the URL
+ * itself is never a setting, only the name of the environment variable that holds it.
  *
  * @param targets     webhooks told about every plan's runs
  * @param attempts    HTTP requests per webhook at most (1 to 10, default 4): retried on 5xx, 429 and connection errors

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public record AlertsSpec(List<Target> targets) {
 
-    /** What a plan without {@code alerts:} gets: no plan targets (global ones, {@code nightbench.alerts.*}, still apply). */
+    /** A plan without {@code alerts:}: no plan targets (the global {@code nightbench.alerts.*} still apply). */
     public static final AlertsSpec NONE = new AlertsSpec(List.of());
 
     public AlertsSpec {
@@ -30,7 +30,7 @@ public record AlertsSpec(List<Target> targets) {
         GENERIC,
         /** A Slack incoming webhook: {@code {"text": ..., "blocks": [...]}}. */
         SLACK,
-        /** A Microsoft Teams Workflows webhook: an Adaptive Card in a {@code "type": "message"} attachments envelope. */
+        /** A Microsoft Teams Workflows webhook: an Adaptive Card in a {@code "type": "message"} envelope. */
         TEAMS;
 
         /** The name a plan writes ({@code generic}, {@code slack}, {@code teams}). */

@@ -136,7 +136,8 @@ class NightlyBenchmarkJobConfiguration {
                 CrashPoints crashPoints) {
         return new StepBuilder("report", jobRepository).tasklet((contribution, context) -> {
             JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
-            jobExecution.getExecutionContext().putString(RunContext.REPORT_DIR, steps.report(session.runId()).toString());
+            String reportDir = steps.report(session.runId()).toString();
+            jobExecution.getExecutionContext().putString(RunContext.REPORT_DIR, reportDir);
             return RepeatStatus.FINISHED;
         }, tm).listener(crashPoints).build();
     }

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Around the job (or a restart of it): takes the run's lock, opens the run's session before the first step (so a
  * restart refuses a changed plan at once) and restores what earlier executions learned; after the job, records
- * the outcome on the runs row and, for a FAILED run, sends its alerts ({@link Alerts}; a completed run's are sent by the
- * job's notify step). The run id comes from the job execution context ({@link RunContext}); the session
+ * the outcome on the runs row and, for a FAILED run, sends its alerts ({@link Alerts}; a completed run's are sent by
+ * the job's notify step). The run id comes from the job execution context ({@link RunContext}); the session
  * is closed by the job scope, after this listener. The run id sits in the log context (MDC) for the job's duration.
  */
 @Component

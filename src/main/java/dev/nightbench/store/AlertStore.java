@@ -64,11 +64,12 @@ public class AlertStore {
 
     public void record(Delivery d) {
         jdbc.sql("""
-                        INSERT INTO alert_deliveries (run_id, target_kind, url_env, configured, events, outcome, attempts,
-                                                      http_status, error, finished_at)
+                        INSERT INTO alert_deliveries (run_id, target_kind, url_env, configured, events, outcome,
+                                                      attempts, http_status, error, finished_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(d.runId(), d.targetKind(), d.urlEnv(), d.configured(), d.events().toArray(String[]::new), d.outcome(),
-                        d.attempts(), d.httpStatus(), d.error() == null ? null : PgText.storable(d.error()), Timestamp.from(d.finishedAt()))
+                .params(d.runId(), d.targetKind(), d.urlEnv(), d.configured(), d.events().toArray(String[]::new),
+                        d.outcome(), d.attempts(), d.httpStatus(), PgText.storable(d.error()),
+                        Timestamp.from(d.finishedAt()))
                 .update();
     }
 

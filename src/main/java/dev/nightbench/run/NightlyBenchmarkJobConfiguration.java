@@ -14,6 +14,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -145,16 +146,17 @@ class NightlyBenchmarkJobConfiguration {
     /**
      * Alerts about a completed run ({@link Alerts}): its regressions and failed models, to the plan's and the global
      * webhooks. Never fails: a webhook that stays down is logged and stored. A failed run is told about by
-     * {@link RunListener}.
+     * {@link RunListener}. No database transaction around it: the HTTP calls (retries and their waits) hold no
+     * connection, and each delivery row is committed on its own.
      */
     @Bean
-    Step notify(JobRepository jobRepository, PlatformTransactionManager tm, Alerts alerts, RunSession session) {
+    Step notify(JobRepository jobRepository, Alerts alerts, RunSession session) {
         return new StepBuilder("notify", jobRepository).tasklet((contribution, context) -> {
             JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
             alerts.afterCompletedRun(session.runId(), session.plan(),
                     RunContext.reportDir(jobExecution.getExecutionContext()),
                     JobParams.from(jobExecution.getJobParameters()).failOnModelFailure());
             return RepeatStatus.FINISHED;
-        }, tm).build();
+        }, new ResourcelessTransactionManager()).build();
     }
 }

@@ -226,6 +226,8 @@ class AlertsJobTest extends JobTestSupport {
         assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(jdbc.sql("SELECT status FROM runs WHERE run_id = ?").param(b).query(String.class).single())
                 .isEqualTo("COMPLETED");
+        assertThat(jdbc.sql("SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'notify'")
+                .param(second.getId()).query(String.class).single()).isEqualTo("COMPLETED");
         assertThat(delivery("ALERT_DOWN_URL")).satisfies(d -> {
             assertThat(d.outcome()).isEqualTo("failed");
             assertThat(d.attempts()).isEqualTo(3);

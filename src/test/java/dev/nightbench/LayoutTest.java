@@ -34,6 +34,7 @@ class LayoutTest {
             .layer("cli").definedBy("dev.nightbench.cli..")
             .layer("doctor").definedBy("dev.nightbench.doctor..")
             .layer("run").definedBy("dev.nightbench.run..")
+            .layer("alert").definedBy("dev.nightbench.alert..")
             .layer("report").definedBy("dev.nightbench.report..")
             .layer("store").definedBy("dev.nightbench.store..")
             .layer("measure").definedBy("dev.nightbench.measure..")
@@ -51,11 +52,12 @@ class LayoutTest {
             .whereLayer("measure").mayOnlyAccessLayers("client", "plan")
             .whereLayer("store").mayOnlyAccessLayers("plan", "client")
             .whereLayer("report").mayOnlyAccessLayers("store", "measure", "plan", "client")
-            .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "telemetry", "plan",
-                    "client")
+            .whereLayer("alert").mayOnlyAccessLayers("store", "plan")
+            .whereLayer("run").mayOnlyAccessLayers("alert", "report", "store", "measure", "quality", "telemetry",
+                    "plan", "client")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "quality",
-                    "telemetry", "plan", "client", "db")
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "alert", "report", "store", "measure",
+                    "quality", "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 
     static final ArchRule NO_LOOPS = slices().matching("dev.nightbench.(*)..").should().beFreeOfCycles()

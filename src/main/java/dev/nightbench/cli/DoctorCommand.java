@@ -38,6 +38,7 @@ final class DoctorCommand {
             doctor.add(Check.ok("plan", plan.source() + " is valid: '" + plan.name() + "', " + plan.endpoints().size()
                     + " endpoint(s), " + plan.models().size() + " model(s), " + plan.prompts().size() + " prompt(s)"));
             doctor.models(plan);
+            doctor.alerts(plan);
         } catch (PlanException e) {
             StringBuilder problems = new StringBuilder();
             e.problems().forEach(p -> problems.append("\n        ").append(p));

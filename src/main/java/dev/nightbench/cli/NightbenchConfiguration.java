@@ -1,5 +1,6 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.alert.AlertProperties;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
@@ -25,6 +26,11 @@ public class NightbenchConfiguration {
     @Bean
     ReportService.Directory reportsDirectory(NightbenchProperties properties) {
         return new ReportService.Directory(properties.reportsDir());
+    }
+
+    @Bean
+    AlertProperties alertProperties(NightbenchProperties properties) {
+        return properties.alerts();
     }
 
     @Bean

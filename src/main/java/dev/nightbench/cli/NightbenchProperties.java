@@ -1,9 +1,11 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.alert.AlertProperties;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -36,19 +38,27 @@ import java.nio.file.Path;
  * @param reportsDir where reports are written ({@code nightbench.reports-dir}, default {@code reports})
  * @param report     how a run is compared with its baseline ({@code nightbench.report.*})
  * @param serve      what {@code serve} runs and when ({@code nightbench.serve.*})
+ * @param alerts     webhooks told about every plan's runs, and their retries ({@code nightbench.alerts.*})
  */
 @ConfigurationProperties(NightbenchProperties.PREFIX)
 public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path reportsDir,
                                    @DefaultValue TrendSettings report,
-                                   @DefaultValue ServeProperties serve) {
+                                   @DefaultValue ServeProperties serve, AlertProperties alerts) {
 
     static final String PREFIX = "nightbench";
     static final String DEFAULT_REPORTS_DIR = "reports";
 
+    @ConstructorBinding
     public NightbenchProperties {
+        alerts = alerts == null ? AlertProperties.DEFAULTS : alerts;
         reportsDir = reportsDir == null ? Path.of(DEFAULT_REPORTS_DIR) : reportsDir;
         report = report == null ? TrendSettings.defaults() : report;
         serve = serve == null ? new ServeProperties(null) : serve;
+    }
+
+    /** Without {@code alerts} (the constructor before it was added). */
+    public NightbenchProperties(Path reportsDir, TrendSettings report, ServeProperties serve) {
+        this(reportsDir, report, serve, null);
     }
 
     /**

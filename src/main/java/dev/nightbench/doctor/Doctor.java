@@ -79,6 +79,28 @@ public final class Doctor {
                 : Check.fail("java", detail + ": Nightbench needs JDK " + MIN_JDK + " or newer"));
     }
 
+    /**
+     * Each of the plan's alert targets has its webhook URL in the environment (an http(s) URL). Nothing is posted (a
+     * test message would reach a channel) and the URL is never printed: only its variable's name.
+     */
+    public void alerts(Plan plan) {
+        for (var target : plan.alerts().targets()) {
+            String name = "alert " + target.kind().value();
+            String value = env.apply(target.urlEnv());
+            java.net.URI uri = null;
+            try {
+                uri = value == null || value.isBlank() ? null : java.net.URI.create(value.strip());
+            } catch (IllegalArgumentException e) {
+                // its message would quote the secret
+            }
+            boolean http = uri != null && uri.getHost() != null
+                    && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+            add(http ? Check.ok(name, "$" + target.urlEnv() + " holds an http(s) URL (not contacted)")
+                    : Check.fail(name, "$" + target.urlEnv() + (value == null || value.isBlank() ? " is not set"
+                    : " holds no http(s) URL") + ": this target's alerts would not be sent"));
+        }
+    }
+
     /** Every endpoint reachable ({@code GET /models}), every model listed, and one probe chat per listed model. */
     public void models(Plan plan) {
         List<String> secrets = plan.endpoints().stream().map(Endpoint::apiKeyEnv).filter(Objects::nonNull)

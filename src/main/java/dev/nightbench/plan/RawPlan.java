@@ -16,7 +16,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry, RawCost cost,
                RawSelection selection, List<RawPipeline> pipelines, Object promptsFrom, Object synthetic,
-               Object sharedPrefix) {
+               Object sharedPrefix, RawAlerts alerts) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -102,5 +102,12 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {
+    }
+
+    /** {@code alerts:}; values stay untyped so a wrong type is reported with its line ({@link AlertValidator}). */
+    record RawAlerts(List<RawAlertTarget> targets) {
+    }
+
+    record RawAlertTarget(Object kind, Object urlEnv, Object on) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.alert.Alerts;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellExecutor.CellResult;
 import dev.nightbench.store.JudgeStore;
@@ -13,6 +14,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -31,7 +33,8 @@ class NightlyBenchmarkJobConfiguration {
 
     @Bean
     Job nightlyBenchmarkJob(JobRepository jobRepository, RunListener runListener, Step registerRun,
-                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report) {
+                            Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report,
+                            Step notify) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(runListener)
                 .start(registerRun)
@@ -41,6 +44,7 @@ class NightlyBenchmarkJobConfiguration {
                 .next(aggregate)
                 .next(judge)
                 .next(report)
+                .next(notify)
                 .build();
     }
 
@@ -132,8 +136,27 @@ class NightlyBenchmarkJobConfiguration {
     Step report(JobRepository jobRepository, PlatformTransactionManager tm, RunSteps steps, RunSession session,
                 CrashPoints crashPoints) {
         return new StepBuilder("report", jobRepository).tasklet((contribution, context) -> {
-            steps.report(session.runId());
+            JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
+            String reportDir = steps.report(session.runId()).toString();
+            jobExecution.getExecutionContext().putString(RunContext.REPORT_DIR, reportDir);
             return RepeatStatus.FINISHED;
         }, tm).listener(crashPoints).build();
+    }
+
+    /**
+     * Alerts about a completed run ({@link Alerts}): its regressions and failed models, to the plan's and the global
+     * webhooks. Never fails: a webhook that stays down is logged and stored. A failed run is told about by
+     * {@link RunListener}. No database transaction around it: the HTTP calls (retries and their waits) hold no
+     * connection, and each delivery row is committed on its own.
+     */
+    @Bean
+    Step notify(JobRepository jobRepository, Alerts alerts, RunSession session) {
+        return new StepBuilder("notify", jobRepository).tasklet((contribution, context) -> {
+            JobExecution jobExecution = context.getStepContext().getStepExecution().getJobExecution();
+            alerts.afterCompletedRun(session.runId(), session.plan(),
+                    RunContext.reportDir(jobExecution.getExecutionContext()),
+                    JobParams.from(jobExecution.getJobParameters()).failOnModelFailure());
+            return RepeatStatus.FINISHED;
+        }, new ResourcelessTransactionManager()).build();
     }
 }

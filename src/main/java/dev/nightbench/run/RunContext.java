@@ -14,12 +14,18 @@ final class RunContext {
 
     static final String RUN_ID = "nightbench.run.id";
     static final String PLAN_HASH = "nightbench.plan.hash";
+    /** The run's report directory, put there by the report step for the alerts after it. */
+    static final String REPORT_DIR = "nightbench.report.dir";
 
     private RunContext() {
     }
 
     static Optional<Long> runId(ExecutionContext context) {
         return context.containsKey(RUN_ID) ? Optional.of(context.getLong(RUN_ID)) : Optional.empty();
+    }
+
+    static String reportDir(ExecutionContext context) {
+        return context.containsKey(REPORT_DIR) ? context.getString(REPORT_DIR) : null;
     }
 
     static void registered(ExecutionContext context, long runId, String planHash) {

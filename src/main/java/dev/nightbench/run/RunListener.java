@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.alert.Alerts;
 import dev.nightbench.store.RunStatus;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Around the job (or a restart of it): takes the run's lock, opens the run's session before the first step (so a
  * restart refuses a changed plan at once) and restores what earlier executions learned; after the job, records
- * the outcome on the runs row. The run id comes from the job execution context ({@link RunContext}); the session
+ * the outcome on the runs row and, for a FAILED run, sends its alerts ({@link Alerts}; a completed run's are sent by
+ * the job's notify step). The run id comes from the job execution context ({@link RunContext}); the session
  * is closed by the job scope, after this listener. The run id sits in the log context (MDC) for the job's duration.
  */
 @Component
@@ -31,10 +33,12 @@ class RunListener implements JobExecutionListener {
     private final RunLocks locks;
     private final GracefulStop gracefulStop;
     private final Clock clock;
+    private final Alerts alerts;
 
     /** @param session the job-scoped session (a proxy resolving to the current job execution's) */
     RunListener(RunSession session, RunStore runs, RunSteps steps, RunLocks locks, GracefulStop gracefulStop,
-                Clock clock) {
+                Clock clock, Alerts alerts) {
+        this.alerts = alerts;
         this.gracefulStop = gracefulStop;
         this.session = session;
         this.runs = runs;
@@ -89,11 +93,25 @@ class RunListener implements JobExecutionListener {
                 } catch (RuntimeException e) { // the run is recorded; its report directory keeps the earlier file
                     log.warn("Could not rewrite results.json of run {} with its final status: {}", runId, e.toString());
                 }
+                if (jobExecution.getStatus() == BatchStatus.FAILED) {
+                    alerts.afterFailedRun(runId, planIfReadable(), message.isEmpty() ? null : message,
+                            RunContext.reportDir(jobExecution.getExecutionContext()));
+                }
             });
         } finally {
             locks.release(jobExecution.getJobInstanceId());
             gracefulStop.ended(jobExecution.getId());
             RunMdc.clear();
+        }
+    }
+
+    /** The run's plan for its alert targets, or null when the run failed because it could not be read. */
+    private dev.nightbench.plan.Plan planIfReadable() {
+        try {
+            return session.plan();
+        } catch (RuntimeException e) {
+            log.warn("Alerting with the global targets only: the plan could not be read ({})", e.toString());
+            return null;
         }
     }
 

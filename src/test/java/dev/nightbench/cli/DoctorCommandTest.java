@@ -70,6 +70,36 @@ class DoctorCommandTest {
     }
 
     @Test
+    void eachAlertTargetsVariableIsCheckedWithoutPostingOrPrintingTheUrl() throws Exception {
+        String url = migrated();
+        Path plan = plan("""
+                name: doctor-alerts
+                endpoints: [{name: sim, type: simulated}]
+                models: [{alias: sim-fast}]
+                prompts: [{id: capital, text: "What is the capital of France?"}]
+                run: {rounds: 1, max_tokens: 8}
+                alerts:
+                  targets:
+                    - {kind: slack, url_env: DOCTOR_SLACK_URL}
+                    - {kind: teams, url_env: DOCTOR_TEAMS_URL}
+                    - {kind: generic, url_env: DOCTOR_GENERIC_URL}
+                """);
+        String secret = "https://hooks.example.com/services/T0/B0/secret-token";
+        Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("NIGHTBENCH_DB_URL", url,
+                "NIGHTBENCH_DB_USER", "postgres", "DOCTOR_SLACK_URL", secret, "DOCTOR_GENERIC_URL", "not a url")::get);
+
+        int exit = cli.execute(new String[]{"doctor", "--plan", plan.toString()});
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("ok    alert slack: $DOCTOR_SLACK_URL holds an http(s) URL (not contacted)")
+                .contains("FAIL  alert teams: $DOCTOR_TEAMS_URL is not set: this target's alerts would not be sent")
+                .contains("FAIL  alert generic: $DOCTOR_GENERIC_URL holds no http(s) URL")
+                .doesNotContain("hooks.example.com").doesNotContain("secret-token").doesNotContain("not a url");
+    }
+
+    @Test
     void aServerThatIsDownFailsItsEndpointLineAndExits1() throws Exception {
         String url = migrated();
         int port;

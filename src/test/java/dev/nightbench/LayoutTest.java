@@ -33,6 +33,7 @@ class LayoutTest {
             .layer("root").definedBy("dev.nightbench")
             .layer("cli").definedBy("dev.nightbench.cli..")
             .layer("doctor").definedBy("dev.nightbench.doctor..")
+            .layer("dashboard").definedBy("dev.nightbench.dashboard..")
             .layer("run").definedBy("dev.nightbench.run..")
             .layer("report").definedBy("dev.nightbench.report..")
             .layer("store").definedBy("dev.nightbench.store..")
@@ -53,8 +54,9 @@ class LayoutTest {
             .whereLayer("report").mayOnlyAccessLayers("store", "measure", "plan", "client")
             .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "telemetry", "plan",
                     "client")
+            .whereLayer("dashboard").mayOnlyAccessLayers("report")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "quality",
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "dashboard", "run", "report", "store", "measure", "quality",
                     "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 

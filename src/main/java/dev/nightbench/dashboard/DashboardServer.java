@@ -10,7 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 
 /**
@@ -56,12 +58,21 @@ class DashboardServer {
                 address = InetAddress.getByName(settings.bind());
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("nightbench.serve.bind (NIGHTBENCH_SERVE_BIND) '" + settings.bind()
-                        + "' is not an address of this machine: " + e.getMessage(), e);
+                        + "' is not an address of this machine: " + e.getMessage()); // no cause: the CLI prints the root cause
             }
             if (!address.isLoopbackAddress() && !settings.tokenRequired()) {
                 throw new IllegalArgumentException("nightbench.serve.bind (NIGHTBENCH_SERVE_BIND) is " + settings.bind()
                         + ", beyond this machine, and no token is set: set NIGHTBENCH_SERVE_TOKEN (every request must "
                         + "then carry it) or bind 127.0.0.1");
+            }
+            if (settings.port() != 0) { // the server's own failure would say "Address already in use" alone
+                try (ServerSocket probe = new ServerSocket(settings.port(), 1, address)) {
+                    probe.setReuseAddress(true);
+                } catch (IOException e) {
+                    throw new IllegalStateException("the dashboard cannot listen on " + settings.bind() + ":"
+                            + settings.port() + " (" + e.getMessage() + "): set NIGHTBENCH_SERVE_PORT to a free port, "
+                            + "or 0 for any"); // no cause: the CLI prints the root cause's message
+                }
             }
             factory.setAddress(address);
             factory.setPort(settings.port());

@@ -33,6 +33,7 @@ class LayoutTest {
             .layer("root").definedBy("dev.nightbench")
             .layer("cli").definedBy("dev.nightbench.cli..")
             .layer("doctor").definedBy("dev.nightbench.doctor..")
+            .layer("dashboard").definedBy("dev.nightbench.dashboard..")
             .layer("run").definedBy("dev.nightbench.run..")
             .layer("alert").definedBy("dev.nightbench.alert..")
             .layer("report").definedBy("dev.nightbench.report..")
@@ -55,9 +56,10 @@ class LayoutTest {
             .whereLayer("alert").mayOnlyAccessLayers("store", "plan")
             .whereLayer("run").mayOnlyAccessLayers("alert", "report", "store", "measure", "quality", "telemetry",
                     "plan", "client")
+            .whereLayer("dashboard").mayOnlyAccessLayers("report")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "alert", "report", "store", "measure",
-                    "quality", "telemetry", "plan", "client", "db")
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "dashboard", "run", "alert", "report", "store",
+                    "measure", "quality", "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 
     static final ArchRule NO_LOOPS = slices().matching("dev.nightbench.(*)..").should().beFreeOfCycles()

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.NightbenchApplication;
 import dev.nightbench.client.openai.OpenAiModelClient;
+import dev.nightbench.dashboard.DashboardAddress;
 import dev.nightbench.measure.Cell;
 import dev.nightbench.measure.CellPlanner;
 import dev.nightbench.plan.LoadedPlan;
@@ -58,7 +59,7 @@ public final class Cli {
               compare   compare two runs (ids or labels): Markdown, HTML or CSV, exit 3 on regression
               validate  check a plan file without running it
               db        start the embedded PostgreSQL and print how to connect ('db stop' stops it)
-              serve     stay up and run plans on a cron schedule
+              serve     the dashboard on http://127.0.0.1:8090/, and plans on cron schedules
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
               annotate  score answers by hand: export a run's answers to CSV, import the filled file
 
@@ -114,9 +115,13 @@ public final class Cli {
                     """),
             Map.entry("serve", """
                     Usage: nightbench serve
-                      Stays up and runs plans on cron schedules from configuration, e.g.
+                      Stays up, serves the read-only dashboard (runs, reports, trends, A/B) and runs plans on cron
+                      schedules from configuration, e.g.
                         NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
-                      (Spring cron: second minute hour day month weekday).
+                      (Spring cron: second minute hour day month weekday); without a schedule, the dashboard alone.
+                      Dashboard: NIGHTBENCH_SERVE_BIND (default 127.0.0.1), NIGHTBENCH_SERVE_PORT (default 8090, 0 any
+                      free one), NIGHTBENCH_SERVE_TOKEN (then every request needs 'Authorization: Bearer TOKEN' or,
+                      once in a browser, ?token=TOKEN; required to bind beyond 127.0.0.1).
                     """),
             Map.entry("doctor", """
                     Usage: nightbench doctor [--plan FILE]
@@ -198,9 +203,10 @@ public final class Cli {
                     yield withSpring(Database.resolve(env), NO_ARGS, ctx -> AnnotateCommand.run(request,
                             ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
                 }
-                case "serve" -> {
+                case "serve" -> { // the one servlet application: its dashboard (DashboardServer)
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
-                    yield withSpring(c -> c.serve(this::print));
+                    yield withSpring(Database.resolve(env), new String[] {"--spring.main.web-application-type=servlet"},
+                            ctx -> ctx.getBean(Commands.class).serve(this::print, DashboardAddress.line(ctx)));
                 }
                 default -> throw new IllegalStateException(command);
             };
@@ -356,8 +362,8 @@ public final class Cli {
         }, "nightbench-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            SpringApplication app = new SpringApplicationBuilder(NightbenchApplication.class)
-                    .web(WebApplicationType.NONE)
+            SpringApplication app = new SpringApplicationBuilder(NightbenchApplication.class) // spring.main.* decides:
+                    .web(WebApplicationType.NONE) // application.yaml says none, serve's --spring.main... servlet
                     .logStartupInfo(false)
                     .registerShutdownHook(false)
                     .properties(FlywayWhenNeeded.properties(db))

@@ -262,16 +262,12 @@ class Commands {
     }
 
     /**
-     * Checks the schedules (a valid cron and a valid plan each: exit 2 otherwise), then serves them until the
-     * process is stopped; each run's outcome is printed through {@code now} as it ends.
+     * Checks the schedules (a valid cron and a valid plan each: exit 2 otherwise), prints where the dashboard
+     * listens ({@code dashboard}, null without one), then serves them until the process is stopped; each run's
+     * outcome is printed through {@code now} as it ends. Without a schedule it serves the dashboard alone.
      */
-    Outcome serve(Consumer<Line> now) {
+    Outcome serve(Consumer<Line> now, String dashboard) {
         List<ServeProperties.Schedule> schedules = properties.serve().schedules();
-        if (schedules.isEmpty()) {
-            return Outcome.of(Status.BAD_INPUT, Line.err("nightbench serve: no schedule configured. Set "
-                    + "NIGHTBENCH_SERVE_SCHEDULES_0_CRON and NIGHTBENCH_SERVE_SCHEDULES_0_PLAN (or "
-                    + "nightbench.serve.schedules in application.yaml)."));
-        }
         for (int i = 0; i < schedules.size(); i++) {
             ServeProperties.Schedule s = schedules.get(i);
             if (s.cron() == null || !CronExpression.isValidExpression(s.cron()) || s.plan() == null) {
@@ -280,6 +276,14 @@ class Commands {
                         i, s.cron(), s.plan())));
             }
             new PlanLoader().loadWithSnapshot(Path.of(s.plan())); // fail fast at startup on a bad plan (exit 2)
+        }
+        if (dashboard != null) {
+            now.accept(Line.out(dashboard));
+        }
+        if (schedules.isEmpty()) {
+            now.accept(Line.out("No schedule configured: serving the dashboard only (a schedule: "
+                    + "NIGHTBENCH_SERVE_SCHEDULES_0_CRON and NIGHTBENCH_SERVE_SCHEDULES_0_PLAN, or "
+                    + "nightbench.serve.schedules in application.yaml)."));
         }
         scheduler.serveUntilStopped((plan, launch) -> {
             Outcome outcome = launched("run", launch, false, now);

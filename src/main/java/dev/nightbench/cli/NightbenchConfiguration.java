@@ -1,6 +1,7 @@
 package dev.nightbench.cli;
 
 import dev.nightbench.alert.AlertProperties;
+import dev.nightbench.dashboard.DashboardSettings;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Binds the one settings tree, {@link NightbenchProperties}, and hands each feature its own branch as a bean: the
- * report service gets its {@link TrendSettings} and reports directory, the scheduler its {@link ServeProperties}.
+ * report service gets its {@link TrendSettings} and reports directory, the scheduler its {@link ServeProperties}, the
+ * dashboard its {@link DashboardSettings}.
  * It lives in {@code cli}, the top package, so {@code report} and {@code run} depend on their branch only, never on
  * the root.
  */
@@ -36,5 +38,12 @@ public class NightbenchConfiguration {
     @Bean
     ServeProperties serveProperties(NightbenchProperties properties) {
         return properties.serve();
+    }
+
+    /** The dashboard's part of {@code serve}'s branch (used only where a web server runs: {@code serve}). */
+    @Bean
+    DashboardSettings dashboardSettings(NightbenchProperties properties) {
+        ServeProperties serve = properties.serve();
+        return new DashboardSettings(serve.bind(), serve.port(), serve.token());
     }
 }

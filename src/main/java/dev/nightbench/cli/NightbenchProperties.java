@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * Every {@code nightbench.*} setting that Spring binds, in one tree, from {@code application.yaml}, system properties
  * or environment variables with Spring's relaxed names ({@code NIGHTBENCH_REPORTS_DIR}, {@code NIGHTBENCH_REPORT_MODE},
  * {@code NIGHTBENCH_REPORT_LAST_N}, {@code NIGHTBENCH_SERVE_SCHEDULES_0_CRON}, {@code NIGHTBENCH_SERVE_SCHEDULES_0_PLAN},
- * ...). Each branch checks its values where it is built, so a bad one fails at startup naming the key to set. Feature
+ * {@code NIGHTBENCH_SERVE_BIND}, {@code NIGHTBENCH_SERVE_PORT}, {@code NIGHTBENCH_SERVE_TOKEN}, ...). Each branch checks its values where it is built, so a bad one fails at startup naming the key to set. Feature
  * packages never see this root: {@link NightbenchConfiguration} hands each branch to its feature as a bean.
  *
  * <p>Not in this tree, because they are read before Spring starts or without it, as JVM switches

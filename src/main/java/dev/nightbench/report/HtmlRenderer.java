@@ -46,13 +46,22 @@ final class HtmlRenderer {
     }
 
     static String render(ReportDocument doc) {
+        return render(doc, null);
+    }
+
+    /**
+     * With {@code banner}, trusted HTML made by the caller (the dashboard's navigation, built from escaped text),
+     * first in the body; the page's policy still forbids scripts and outside resources.
+     */
+    static String render(ReportDocument doc, String banner) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
                 .append("img-src data:; style-src 'unsafe-inline'\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(escape(doc.title())).append("</title>\n<style>\n").append(CSS)
-                .append("</style>\n</head>\n<body>\n<h1>").append(escape(doc.title())).append("</h1>\n");
+                .append("</style>\n</head>\n<body>\n").append(banner == null ? "" : banner + "\n")
+                .append("<h1>").append(escape(doc.title())).append("</h1>\n");
         for (Block block : doc.blocks()) {
             switch (block) {
                 case ReportDocument.Heading head -> h.append("<h").append(head.level()).append('>')

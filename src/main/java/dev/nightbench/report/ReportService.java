@@ -114,17 +114,9 @@ public class ReportService {
             log.warn("Charts for run {} could not be drawn: {}", runId, chartProblem);
         }
         long drawn = System.nanoTime();
-        AnswersContent.Answers answers = repository.answers(runId,
-                trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
-        ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
         Visibility visibility = repository.visibility(runId);
-        VisibilityContent.insert(doc, visibility);
-        AgreementContent.insert(doc, repository.agreement(runId));
-        SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));
-        PipelineContent.insert(doc, runId, repository.read(jdbc -> PipelineContent.load(jdbc, runId)));
-        ConversationContent.insert(doc, runId, repository.read(jdbc -> ConversationContent.load(jdbc, runId)));
-        PrefixCacheContent.insert(doc, runId, repository.read(jdbc -> PrefixCacheContent.load(jdbc, runId)));
-        LengthsContent.insert(doc, runId, repository.read(jdbc -> LengthsContent.load(jdbc, runId)));
+        ReportDocument doc = StoredReport.document(repository, settings, data, trend, charts.trend(), charts.load(),
+                chartProblem, visibility);
         try {
             Files.createDirectories(dir);
             for (TrendCharts.Chart c : charts.trend()) {
@@ -186,6 +178,17 @@ public class ReportService {
      */
     public String resultsJson(long runId) {
         return ResultsJson.render(repository, runId);
+    }
+
+    /**
+     * The run's report as {@code report.html} shows it, built from the database with the comparison stored by
+     * {@link #write} (not redone): nothing is written, neither rows nor files ({@link StoredReport}).
+     *
+     * @param banner trusted HTML put first in the page's body (a caller's navigation), null for none
+     * @throws IllegalArgumentException when there is no such run
+     */
+    public String html(long runId, String banner) {
+        return HtmlRenderer.render(StoredReport.fromStore(repository, settings, runId), banner);
     }
 
     /** Rewrites {@code results.json} of a run whose report was written, from what is stored now (the job's end). */

@@ -96,14 +96,18 @@ record ResultsData(List<Model> models, Map<Key, Tail> tails, List<Telemetry> tel
                         WHERE t.run_id = ?
                         ORDER BY rm.ordinal, t.source""")
                 .param(runId).query(Telemetry.class).list();
-        Baseline baseline = jdbc.sql("""
+        return new ResultsData(models, tails, telemetry, baseline(jdbc, runId));
+    }
+
+    /** How the run's stored comparison chose its baseline; null when the run has no comparison rows. */
+    static Baseline baseline(JdbcClient jdbc, long runId) {
+        return jdbc.sql("""
                         SELECT baseline_mode, baseline_run_ids, threshold_pct, alpha
                         FROM comparisons WHERE run_id = ? LIMIT 1""")
                 .param(runId)
                 .query((rs, n) -> new Baseline(rs.getString(1), longs(rs.getArray(2)), rs.getDouble(3),
                         rs.getDouble(4)))
                 .optional().orElse(null);
-        return new ResultsData(models, tails, telemetry, baseline);
     }
 
     private static List<String> strings(Array array) throws java.sql.SQLException {

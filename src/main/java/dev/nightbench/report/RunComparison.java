@@ -48,6 +48,11 @@ public final class RunComparison {
         return HtmlRenderer.render(doc);
     }
 
+    /** The HTML with {@code banner}, trusted HTML of the caller's (the dashboard's navigation), first in the body. */
+    public String html(String banner) {
+        return HtmlRenderer.render(doc, banner);
+    }
+
     public String csv() {
         StringWriter w = new StringWriter();
         try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder()

@@ -1,19 +1,50 @@
 package dev.nightbench.run;
 
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
 import java.util.List;
 
 /**
  * What {@code serve} runs and when, from {@code nightbench.serve.*}, e.g.
- * {@code NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *"} and {@code NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml}.
- * Bound as the {@code serve} branch of the application's one settings tree and handed to {@link Scheduler} as a
- * bean of its own, so {@code run} never sees the tree's root.
+ * {@code NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *"} and {@code NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml},
+ * and where its read-only dashboard listens ({@code NIGHTBENCH_SERVE_BIND}, {@code NIGHTBENCH_SERVE_PORT},
+ * {@code NIGHTBENCH_SERVE_TOKEN}). Bound as the {@code serve} branch of the application's one settings tree and
+ * handed to {@link Scheduler} as a bean of its own, so {@code run} never sees the tree's root.
  *
  * @param schedules plans with a Spring cron expression (second minute hour day month weekday)
+ * @param bind      the dashboard's address (default {@value #DEFAULT_BIND}: this machine only)
+ * @param port      the dashboard's port (default {@value #DEFAULT_PORT}; 0 picks a free one)
+ * @param token     when set, every dashboard request needs it ({@code Authorization: Bearer}, {@code ?token=});
+ *                  never printed: {@link #toString()} hides it
  */
-public record ServeProperties(List<Schedule> schedules) {
+public record ServeProperties(List<Schedule> schedules, @DefaultValue(DEFAULT_BIND) String bind,
+                             @DefaultValue("" + DEFAULT_PORT) int port, String token) {
 
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8090;
+
+    @ConstructorBinding
     public ServeProperties {
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
+        bind = bind == null || bind.isBlank() ? DEFAULT_BIND : bind.strip();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("nightbench.serve.port (NIGHTBENCH_SERVE_PORT) must be a port from 0 to "
+                    + "65535 (0: any free one), not " + port);
+        }
+        token = token == null || token.isBlank() ? null : token.strip();
+    }
+
+    /** Schedules alone; the dashboard on {@value #DEFAULT_BIND}:{@value #DEFAULT_PORT} without a token. */
+    public ServeProperties(List<Schedule> schedules) {
+        this(schedules, DEFAULT_BIND, DEFAULT_PORT, null);
+    }
+
+    /** Without the token's value: settings may be logged, a secret never is. */
+    @Override
+    public String toString() {
+        return "ServeProperties[schedules=" + schedules + ", bind=" + bind + ", port=" + port + ", token="
+                + (token == null ? "none" : "(set)") + "]";
     }
 
     /**

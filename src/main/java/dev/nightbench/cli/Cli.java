@@ -61,6 +61,7 @@ public final class Cli {
               serve     stay up and run plans on a cron schedule
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
               annotate  score answers by hand: export a run's answers to CSV, import the filled file
+              prune     delete the history of old runs (--older-than 180d [--keep-summaries] [--dry-run])
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -126,7 +127,7 @@ public final class Cli {
                       is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
                     """),
             Map.entry("annotate", AnnotateCommand.USAGE),
-            Map.entry("compare", CompareCommand.USAGE));
+            Map.entry("compare", CompareCommand.USAGE), Map.entry("prune", PruneCommand.USAGE));
     private static final String[] NO_ARGS = {}; // no Spring command-line arguments: the settings as configured
 
     private final PrintStream out;
@@ -197,6 +198,12 @@ public final class Cli {
                             Set.of("out", "rater"), Set.of(), 2, usage));
                     yield withSpring(Database.resolve(env), NO_ARGS, ctx -> AnnotateCommand.run(request,
                             ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
+                }
+                case "prune" -> {
+                    PruneCommand.Request request = PruneCommand.parse(Args.parse(command, rest, Set.of("older-than",
+                            "batch-size", "max-batches"), Set.of("keep-summaries", "dry-run"), 0, usage));
+                    yield withSpring(Database.resolve(env), NO_ARGS, ctx -> PruneCommand.run(request,
+                            ctx.getBean(dev.nightbench.store.Retention.class)));
                 }
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);

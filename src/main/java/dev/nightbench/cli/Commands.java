@@ -12,6 +12,7 @@ import dev.nightbench.run.RunLauncher.Launch;
 import dev.nightbench.run.Scheduler;
 import dev.nightbench.run.ServeProperties;
 import dev.nightbench.run.UnfinishedRuns;
+import dev.nightbench.store.Retention;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,7 +268,19 @@ class Commands {
      */
     Outcome serve(Consumer<Line> now) {
         List<ServeProperties.Schedule> schedules = properties.serve().schedules();
-        if (schedules.isEmpty()) {
+        ServeProperties.Prune prune = properties.serve().prune();
+        if (prune != null && prune.cron() != null) {
+            try {
+                if (!CronExpression.isValidExpression(prune.cron())) {
+                    throw new IllegalArgumentException("cron '" + prune.cron() + "' is not a valid cron (6 fields: "
+                            + "second minute hour day month weekday)");
+                }
+                Retention.age(prune.olderThan());
+            } catch (IllegalArgumentException e) {
+                return Outcome.of(Status.BAD_INPUT, Line.err("nightbench serve: nightbench.serve.prune: " + e.getMessage()));
+            }
+        }
+        if (schedules.isEmpty() && (prune == null || prune.cron() == null)) {
             return Outcome.of(Status.BAD_INPUT, Line.err("nightbench serve: no schedule configured. Set "
                     + "NIGHTBENCH_SERVE_SCHEDULES_0_CRON and NIGHTBENCH_SERVE_SCHEDULES_0_PLAN (or "
                     + "nightbench.serve.schedules in application.yaml)."));

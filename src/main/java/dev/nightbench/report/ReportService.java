@@ -117,6 +117,7 @@ public class ReportService {
         AnswersContent.Answers answers = repository.answers(runId,
                 trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
         ReportDocument doc = ReportContent.build(data, trend, charts.trend(), charts.load(), chartProblem, answers);
+        PrunedRuns.prunedAt(repository, runId).ifPresent(at -> PrunedRuns.note(doc, at));
         Visibility visibility = repository.visibility(runId);
         VisibilityContent.insert(doc, visibility);
         AgreementContent.insert(doc, repository.agreement(runId));
@@ -204,6 +205,10 @@ public class ReportService {
 
     /** Finds the baseline, compares, replaces the stored comparisons and reads them back through the view. */
     TrendReport compare(ReportData.Run run, List<TrendReport.TrendPoint> trend) {
+        var pruned = PrunedRuns.prunedAt(repository, run.runId()); // its samples are gone: the stored comparison stands
+        if (pruned.isPresent()) {
+            return PrunedRuns.storedComparison(repository, settings, run.runId(), pruned.get(), trend);
+        }
         List<TrendReport.BaselineRun> baseline = new ArrayList<>();
         String noBaseline = null;
         if (settings.mode() == BaselineMode.PINNED) {

@@ -45,7 +45,7 @@ public class Retention {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    Retention(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
+    public Retention(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;

@@ -152,7 +152,7 @@ public class Retention {
                 });
             }
             done.add(run);
-            log.info("Pruned run {} ({})", run, request.mode());
+            log.debug("Pruned run {} ({})", run, request.mode());
         }
         return new Result(cutoff, done, left, deleted, true);
     }

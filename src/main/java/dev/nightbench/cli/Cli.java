@@ -117,7 +117,8 @@ public final class Cli {
                     Usage: nightbench serve
                       Stays up and runs plans on cron schedules from configuration, e.g.
                         NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
-                      (Spring cron: second minute hour day month weekday).
+                      (Spring cron: second minute hour day month weekday). Retention on its own cron: e.g.
+                        NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN" NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d ('prune --help')
                     """),
             Map.entry("doctor", """
                     Usage: nightbench doctor [--plan FILE]

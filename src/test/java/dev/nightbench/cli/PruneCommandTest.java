@@ -50,6 +50,8 @@ class PruneCommandTest extends JobTestSupport {
     ReportService reports;
     @Autowired
     Environment environment;
+    @Autowired
+    dev.nightbench.store.RunStore runStore;
 
     private static long first;
     private static long second;
@@ -109,6 +111,7 @@ class PruneCommandTest extends JobTestSupport {
     @Order(3)
     void aPruneStoppedMidWayCommitsWholeBatchesAndASecondOneFinishes() {
         Map<String, Long> kept = counts(KEPT, List.of(first, second));
+        var listed = runStore.find(second).orElseThrow();
         Map<String, Long> third0 = counts(List.of(third));
         long requests = dryCounts.get("requests");
 
@@ -130,6 +133,9 @@ class PruneCommandTest extends JobTestSupport {
             assertThat(count("SELECT count(*) FROM " + table + " WHERE run_id IN (?, ?)", first, second)).as(table).isZero();
         }
         assertThat(counts(KEPT, List.of(first, second))).isEqualTo(kept);
+        var listedAfter = runStore.find(second).orElseThrow(); // 'nightbench runs' counts from the summaries now
+        assertThat(listedAfter.okRequests()).isEqualTo(listed.okRequests()).isPositive();
+        assertThat(listedAfter.failedRequests()).isEqualTo(listed.failedRequests());
         assertThat(counts(List.of(third))).isEqualTo(third0);
         assertThat(retention.prune(request(true, false, 10_000, 0)).runs()).as("nothing left to prune").isEmpty();
     }

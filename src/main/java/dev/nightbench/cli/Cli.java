@@ -62,6 +62,7 @@ public final class Cli {
               serve     the dashboard on http://127.0.0.1:8090/, and plans on cron schedules
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
               annotate  score answers by hand: export a run's answers to CSV, import the filled file
+              prune     delete the history of old runs (--older-than 180d [--keep-summaries] [--dry-run])
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -122,6 +123,8 @@ public final class Cli {
                       Dashboard: NIGHTBENCH_SERVE_BIND (default 127.0.0.1), NIGHTBENCH_SERVE_PORT (default 8090, 0 any
                       free one), NIGHTBENCH_SERVE_TOKEN (then every request needs 'Authorization: Bearer TOKEN' or,
                       once in a browser, ?token=TOKEN; required to bind beyond 127.0.0.1).
+                      Retention on its own cron: e.g. NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN"
+                        NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d ('prune --help').
                     """),
             Map.entry("doctor", """
                     Usage: nightbench doctor [--plan FILE]
@@ -131,7 +134,7 @@ public final class Cli {
                       is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
                     """),
             Map.entry("annotate", AnnotateCommand.USAGE),
-            Map.entry("compare", CompareCommand.USAGE));
+            Map.entry("compare", CompareCommand.USAGE), Map.entry("prune", PruneCommand.USAGE));
     private static final String[] NO_ARGS = {}; // no Spring command-line arguments: the settings as configured
 
     private final PrintStream out;
@@ -202,6 +205,12 @@ public final class Cli {
                             Set.of("out", "rater"), Set.of(), 2, usage));
                     yield withSpring(Database.resolve(env), NO_ARGS, ctx -> AnnotateCommand.run(request,
                             ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
+                }
+                case "prune" -> {
+                    PruneCommand.Request request = PruneCommand.parse(Args.parse(command, rest, Set.of("older-than",
+                            "batch-size", "max-batches"), Set.of("keep-summaries", "dry-run"), 0, usage));
+                    yield withSpring(Database.resolve(env), NO_ARGS, ctx -> PruneCommand.run(request,
+                            ctx.getBean(dev.nightbench.store.Retention.class)));
                 }
                 case "serve" -> { // the one servlet application: its dashboard (DashboardServer)
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);

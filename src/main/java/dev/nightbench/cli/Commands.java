@@ -12,6 +12,7 @@ import dev.nightbench.run.RunLauncher.Launch;
 import dev.nightbench.run.Scheduler;
 import dev.nightbench.run.ServeProperties;
 import dev.nightbench.run.UnfinishedRuns;
+import dev.nightbench.store.Retention;
 import dev.nightbench.store.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,6 +269,18 @@ class Commands {
      */
     Outcome serve(Consumer<Line> now, String dashboard) {
         List<ServeProperties.Schedule> schedules = properties.serve().schedules();
+        ServeProperties.Prune prune = properties.serve().prune();
+        if (prune != null && prune.cron() != null) {
+            try {
+                if (!CronExpression.isValidExpression(prune.cron())) {
+                    throw new IllegalArgumentException("cron '" + prune.cron() + "' is not a valid cron (6 fields: "
+                            + "second minute hour day month weekday)");
+                }
+                Retention.age(prune.olderThan());
+            } catch (IllegalArgumentException e) {
+                return Outcome.of(Status.BAD_INPUT, Line.err("nightbench serve: nightbench.serve.prune: " + e.getMessage()));
+            }
+        }
         for (int i = 0; i < schedules.size(); i++) {
             ServeProperties.Schedule s = schedules.get(i);
             if (s.cron() == null || !CronExpression.isValidExpression(s.cron()) || s.plan() == null) {
@@ -280,7 +293,7 @@ class Commands {
         if (dashboard != null) {
             now.accept(Line.out(dashboard));
         }
-        if (schedules.isEmpty()) {
+        if (schedules.isEmpty() && (prune == null || prune.cron() == null)) {
             now.accept(Line.out("No schedule configured: serving the dashboard only (a schedule: "
                     + "NIGHTBENCH_SERVE_SCHEDULES_0_CRON and NIGHTBENCH_SERVE_SCHEDULES_0_PLAN, or "
                     + "nightbench.serve.schedules in application.yaml)."));

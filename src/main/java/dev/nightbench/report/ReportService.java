@@ -207,6 +207,10 @@ public class ReportService {
 
     /** Finds the baseline, compares, replaces the stored comparisons and reads them back through the view. */
     TrendReport compare(ReportData.Run run, List<TrendReport.TrendPoint> trend) {
+        var pruned = PrunedRuns.prunedAt(repository, run.runId()); // its samples are gone: the stored comparison stands
+        if (pruned.isPresent()) {
+            return PrunedRuns.storedComparison(repository, settings, run.runId(), pruned.get(), trend);
+        }
         List<TrendReport.BaselineRun> baseline = new ArrayList<>();
         String noBaseline = null;
         if (settings.mode() == BaselineMode.PINNED) {

@@ -32,6 +32,7 @@ final class StoredReport {
         AnswersContent.Answers answers = repository.answers(runId,
                 trend.baseline().isEmpty() ? null : trend.baseline().getFirst().runId());
         ReportDocument doc = ReportContent.build(data, trend, trendCharts, loadCharts, chartProblem, answers);
+        PrunedRuns.prunedAt(repository, runId).ifPresent(at -> PrunedRuns.note(doc, at));
         VisibilityContent.insert(doc, visibility);
         AgreementContent.insert(doc, repository.agreement(runId));
         SelectionContent.insert(doc, repository.selection(run, settings.trendRuns()));

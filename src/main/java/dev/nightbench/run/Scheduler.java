@@ -3,6 +3,7 @@ package dev.nightbench.run;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
+import dev.nightbench.store.Retention;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -30,10 +31,12 @@ public class Scheduler implements AutoCloseable {
     private final ServeProperties properties;
     private final RunLauncher launcher;
     private final GracefulStop gracefulStop;
+    private final Retention retention;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Scheduler(ServeProperties properties, RunLauncher launcher, GracefulStop gracefulStop) {
+    Scheduler(ServeProperties properties, RunLauncher launcher, GracefulStop gracefulStop, Retention retention) {
         this.properties = properties;
+        this.retention = retention;
         this.launcher = launcher;
         this.gracefulStop = gracefulStop;
         gracefulStop.onStop(stopped::countDown);
@@ -62,6 +65,13 @@ public class Scheduler implements AutoCloseable {
                 log.info("Scheduled {} at '{}' ({}); next at {}", s.plan(), s.cron(), zone,
                         CronExpression.parse(s.cron()).next(java.time.ZonedDateTime.now(zone)));
             }
+            ServeProperties.Prune prune = properties.prune();
+            if (prune != null && prune.cron() != null) {
+                ZoneId zone = prune.zone() == null ? ZoneId.systemDefault() : ZoneId.of(prune.zone());
+                scheduler.schedule(() -> pruneOnce(prune), new CronTrigger(prune.cron(), zone));
+                log.info("Scheduled prune --older-than {}{} at '{}' ({})", prune.olderThan(),
+                        prune.keep() ? " --keep-summaries" : "", prune.cron(), zone);
+            }
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,6 +93,20 @@ public class Scheduler implements AutoCloseable {
             log.error("Scheduled plan {} is not valid, skipped: {}", s.plan(), e.getMessage());
         } catch (RuntimeException e) {
             log.error("Scheduled run of {} failed: {}", s.plan(), e.toString());
+        }
+    }
+
+    private void pruneOnce(ServeProperties.Prune prune) {
+        if (gracefulStop.stopping()) {
+            return;
+        }
+        try {
+            Retention.Result r = retention.prune(new Retention.Request(Retention.age(prune.olderThan()),
+                    prune.keep() ? Retention.Mode.KEEP_SUMMARIES : Retention.Mode.WHOLE_RUNS, false, 10_000, 0));
+            log.info("Scheduled prune: {} run(s) before {}, {} rows deleted {}", r.runs().size(), r.cutoff(), r.total(),
+                    r.deleted());
+        } catch (RuntimeException e) { // the next one finishes what this one left
+            log.error("Scheduled prune failed: {}", e.toString());
         }
     }
 

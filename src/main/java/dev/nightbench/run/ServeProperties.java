@@ -17,9 +17,10 @@ import java.util.List;
  * @param port      the dashboard's port (default {@value #DEFAULT_PORT}; 0 picks a free one)
  * @param token     when set, every dashboard request needs it ({@code Authorization: Bearer}, {@code ?token=});
  *                  never printed: {@link #toString()} hides it
+ * @param prune     retention on a schedule of its own ({@code nightbench.serve.prune.*}), or null for none
  */
 public record ServeProperties(List<Schedule> schedules, @DefaultValue(DEFAULT_BIND) String bind,
-                             @DefaultValue("" + DEFAULT_PORT) int port, String token) {
+                             @DefaultValue("" + DEFAULT_PORT) int port, String token, Prune prune) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
@@ -35,16 +36,26 @@ public record ServeProperties(List<Schedule> schedules, @DefaultValue(DEFAULT_BI
         token = token == null || token.isBlank() ? null : token.strip();
     }
 
-    /** Schedules alone; the dashboard on {@value #DEFAULT_BIND}:{@value #DEFAULT_PORT} without a token. */
+    /** Schedules alone; the dashboard on {@value #DEFAULT_BIND}:{@value #DEFAULT_PORT} without a token, no prune. */
     public ServeProperties(List<Schedule> schedules) {
-        this(schedules, DEFAULT_BIND, DEFAULT_PORT, null);
+        this(schedules, DEFAULT_BIND, DEFAULT_PORT, null, null);
+    }
+
+    /** The dashboard's settings without a prune schedule. */
+    public ServeProperties(List<Schedule> schedules, String bind, int port, String token) {
+        this(schedules, bind, port, token, null);
+    }
+
+    /** Schedules and a prune schedule; the dashboard's defaults. */
+    public ServeProperties(List<Schedule> schedules, Prune prune) {
+        this(schedules, DEFAULT_BIND, DEFAULT_PORT, null, prune);
     }
 
     /** Without the token's value: settings may be logged, a secret never is. */
     @Override
     public String toString() {
         return "ServeProperties[schedules=" + schedules + ", bind=" + bind + ", port=" + port + ", token="
-                + (token == null ? "none" : "(set)") + "]";
+                + (token == null ? "none" : "(set)") + ", prune=" + prune + "]";
     }
 
     /**
@@ -54,5 +65,21 @@ public record ServeProperties(List<Schedule> schedules, @DefaultValue(DEFAULT_BI
      * @param zone  time zone of the cron expression (default: the system's)
      */
     public record Schedule(String cron, String plan, String label, String zone) {
+    }
+
+    /**
+     * {@code nightbench prune} on a schedule, e.g. {@code NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN"} and
+     * {@code NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d}. It runs on the scheduler's one thread, so never beside a run.
+     *
+     * @param cron          Spring cron expression; null: no scheduled prune
+     * @param olderThan     an age such as 180d ({@link dev.nightbench.store.Retention#age})
+     * @param keepSummaries keep the runs, their summaries and comparisons (default true: only the request rows go)
+     * @param zone          time zone of the cron expression (default: the system's)
+     */
+    public record Prune(String cron, String olderThan, Boolean keepSummaries, String zone) {
+
+        public boolean keep() {
+            return keepSummaries == null || keepSummaries;
+        }
     }
 }

@@ -153,10 +153,16 @@ public class RunStore {
     private static final String SUMMARY_SELECT = """
             SELECT r.run_id, r.job_instance_id, r.plan_name, r.run_date, r.label, r.simulated, r.status,
                    r.failed_models, r.pairs_total,
-                   (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
-                        AND q.status = 'ok') AS ok_requests,
-                   (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure' AND q.is_final
-                        AND q.status NOT IN ('ok', 'skipped')) AS failed_requests,
+                   CASE WHEN r.requests_pruned_at IS NULL
+                        THEN (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure'
+                              AND q.is_final AND q.status = 'ok')
+                        ELSE (SELECT coalesce(sum(s.ok_requests), 0) FROM summaries s -- requests pruned (V28)
+                              WHERE s.run_id = r.run_id AND s.prompt_id = '*') END AS ok_requests,
+                   CASE WHEN r.requests_pruned_at IS NULL
+                        THEN (SELECT count(*) FROM requests q WHERE q.run_id = r.run_id AND q.phase = 'measure'
+                              AND q.is_final AND q.status NOT IN ('ok', 'skipped'))
+                        ELSE (SELECT coalesce(sum(s.requests - s.ok_requests), 0) FROM summaries s
+                              WHERE s.run_id = r.run_id AND s.prompt_id = '*') END AS failed_requests,
                    r.started_at, r.finished_at
             FROM runs r
             """;

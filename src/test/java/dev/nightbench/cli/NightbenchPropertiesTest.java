@@ -62,6 +62,15 @@ class NightbenchPropertiesTest {
     }
 
     @Test
+    void thePruneScheduleBindsFromTheEnvironment() {
+        withEnvironment(Map.of("NIGHTBENCH_SERVE_PRUNE_CRON", "0 30 5 * * SUN", "NIGHTBENCH_SERVE_PRUNE_OLDER_THAN", "180d",
+                "NIGHTBENCH_SERVE_PRUNE_KEEP_SUMMARIES", "false"))
+                .run(c -> assertThat(c.getBean(ServeProperties.class).prune())
+                        .isEqualTo(new ServeProperties.Prune("0 30 5 * * SUN", "180d", false, null)));
+        context.run(c -> assertThat(c.getBean(ServeProperties.class).prune()).isNull());
+    }
+
+    @Test
     void eachFeatureGetsItsOwnBranchAsABean() {
         context.withPropertyValues("nightbench.reports-dir=/tmp/r", "nightbench.report.alpha=0.01",
                         "nightbench.serve.schedules[0].cron=0 0 2 * * *", "nightbench.serve.schedules[0].plan=p.yaml")

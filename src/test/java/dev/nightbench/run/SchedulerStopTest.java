@@ -54,7 +54,7 @@ class SchedulerStopTest {
             return new RunLauncher.Launch.Ran(stopped);
         });
         Scheduler scheduler = new Scheduler(new ServeProperties(List.of(
-                new ServeProperties.Schedule("* * * * * *", "jobs/demo.yaml", "nightly", "UTC"))), launcher, gracefulStop);
+                new ServeProperties.Schedule("* * * * * *", "jobs/demo.yaml", "nightly", "UTC"))), launcher, gracefulStop, null);
         AtomicInteger reported = new AtomicInteger();
         CountDownLatch served = new CountDownLatch(1);
         Thread serve = Thread.ofPlatform().start(() -> {

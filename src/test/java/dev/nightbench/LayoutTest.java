@@ -33,6 +33,7 @@ class LayoutTest {
             .layer("root").definedBy("dev.nightbench")
             .layer("cli").definedBy("dev.nightbench.cli..")
             .layer("doctor").definedBy("dev.nightbench.doctor..")
+            .layer("monitoring").definedBy("dev.nightbench.monitoring..")
             .layer("run").definedBy("dev.nightbench.run..")
             .layer("report").definedBy("dev.nightbench.report..")
             .layer("store").definedBy("dev.nightbench.store..")
@@ -54,7 +55,8 @@ class LayoutTest {
             .whereLayer("run").mayOnlyAccessLayers("report", "store", "measure", "quality", "telemetry", "plan",
                     "client")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "run", "report", "store", "measure", "quality",
+            .whereLayer("monitoring").mayOnlyAccessLayers("store")
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "monitoring", "run", "report", "store", "measure", "quality",
                     "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 

@@ -1,5 +1,6 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
@@ -9,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Binds the one settings tree, {@link NightbenchProperties}, and hands each feature its own branch as a bean: the
- * report service gets its {@link TrendSettings} and reports directory, the scheduler its {@link ServeProperties}.
+ * report service gets its {@link TrendSettings} and reports directory, the scheduler its {@link ServeProperties}, the
+ * metrics their {@link MonitoringProperties}.
  * It lives in {@code cli}, the top package, so {@code report} and {@code run} depend on their branch only, never on
  * the root.
  */
@@ -30,5 +32,10 @@ public class NightbenchConfiguration {
     @Bean
     ServeProperties serveProperties(NightbenchProperties properties) {
         return properties.serve();
+    }
+
+    @Bean
+    MonitoringProperties monitoringProperties(NightbenchProperties properties) {
+        return properties.monitoring();
     }
 }

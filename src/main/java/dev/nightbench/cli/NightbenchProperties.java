@@ -1,5 +1,6 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,11 +37,13 @@ import java.nio.file.Path;
  * @param reportsDir where reports are written ({@code nightbench.reports-dir}, default {@code reports})
  * @param report     how a run is compared with its baseline ({@code nightbench.report.*})
  * @param serve      what {@code serve} runs and when ({@code nightbench.serve.*})
+ * @param monitoring how often {@code serve}'s Prometheus metrics read the history ({@code nightbench.monitoring.*})
  */
 @ConfigurationProperties(NightbenchProperties.PREFIX)
 public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path reportsDir,
                                    @DefaultValue TrendSettings report,
-                                   @DefaultValue ServeProperties serve) {
+                                   @DefaultValue ServeProperties serve,
+                                   @DefaultValue MonitoringProperties monitoring) {
 
     static final String PREFIX = "nightbench";
     static final String DEFAULT_REPORTS_DIR = "reports";
@@ -49,6 +52,7 @@ public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path repor
         reportsDir = reportsDir == null ? Path.of(DEFAULT_REPORTS_DIR) : reportsDir;
         report = report == null ? TrendSettings.defaults() : report;
         serve = serve == null ? new ServeProperties(null) : serve;
+        monitoring = monitoring == null ? MonitoringProperties.defaults() : monitoring;
     }
 
     /**

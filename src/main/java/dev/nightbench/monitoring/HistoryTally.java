@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The history's figures for Prometheus, kept up to date at a bounded cost: a run that has ended is counted once
- * (its requests and step executions) and remembered with what it ended as; only runs still going, new runs and runs
- * whose end changed (a restart) are counted again at each refresh. The {@code runs} table itself (one row per run)
- * is read whole each time: it gives the runs by status, the last success per plan, and which runs are new, changed
- * or gone. Plain Java: the counting is handed in, so this is tested without a database.
+ * (its requests and step executions), added to running totals and remembered with what it ended as; only runs still
+ * going, new runs and runs whose end changed (a restart) are counted again at each refresh. The {@code runs} table
+ * itself (one row per run) is read whole each time: it gives the runs by status, the last success per plan, and which
+ * runs are new, changed or gone. Plain Java: the counting is handed in, so this is tested without a database.
  *
  * <p>Requests pruned from an ended run (retention) stay counted here, so the counter does not drop; a deleted run
  * drops out, which Prometheus reads as a counter reset.
@@ -33,6 +33,9 @@ final class HistoryTally {
     private static final Pattern PARTITION_NUMBER = Pattern.compile("(:.*?)\\d+$");
 
     private final Map<Long, Ended> ended = new HashMap<>();
+    /** The sums over {@link #ended}, kept as runs come and go, so a refresh costs the runs it counts. */
+    private final Map<RequestKey, Long> endedRequests = new HashMap<>();
+    private final Map<String, StepTotal> endedSteps = new HashMap<>();
 
     /** One row of {@code runs}. */
     record RunRow(long runId, String planName, RunStatus status, Instant finishedAt) {
@@ -80,28 +83,35 @@ final class HistoryTally {
                 toCount.add(run);
             }
         }
-        ended.keySet().retainAll(present);
-        List<RunCounts> going = new ArrayList<>();
+        if (present.size() < ended.size()) { // runs deleted: their counts leave the totals
+            for (var it = ended.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!present.contains(e.getKey())) {
+                    add(e.getValue().counts(), -1);
+                    it.remove();
+                }
+            }
+        }
+        Map<RequestKey, Long> requests = new HashMap<>();
+        Map<String, StepTotal> steps = new HashMap<>();
         for (int from = 0; from < toCount.size(); from += batch) {
             List<RunRow> slice = toCount.subList(from, Math.min(toCount.size(), from + batch));
             Map<Long, RunCounts> counted = count.apply(slice.stream().map(RunRow::runId).toList());
             for (RunRow run : slice) {
                 RunCounts c = counted.getOrDefault(run.runId(), RunCounts.NONE);
+                Ended before = ended.remove(run.runId());
+                if (before != null) {
+                    add(before.counts(), -1);
+                }
                 if (GOING.contains(run.status())) {
-                    ended.remove(run.runId());
-                    going.add(c);
+                    merge(requests, steps, c);
                 } else {
                     ended.put(run.runId(), new Ended(run.status(), run.finishedAt(), c));
+                    add(c, 1);
                 }
             }
         }
-        Map<RequestKey, Long> requests = new TreeMap<>(java.util.Comparator.comparing(RequestKey::model)
-                .thenComparing(RequestKey::status));
-        Map<String, StepTotal> steps = new TreeMap<>();
-        for (RunCounts c : concat(ended.values().stream().map(Ended::counts).toList(), going)) {
-            c.requests().forEach((k, n) -> requests.merge(k, n, Long::sum));
-            c.steps().forEach((k, t) -> steps.merge(k, t, StepTotal::plus));
-        }
+        merge(requests, steps, new RunCounts(endedRequests, endedSteps));
         Map<RunStatus, Long> byStatus = new LinkedHashMap<>();
         for (RunStatus s : RunStatus.values()) {
             byStatus.put(s, 0L);
@@ -113,7 +123,19 @@ final class HistoryTally {
                 lastSuccess.merge(run.planName(), run.finishedAt(), (a, b) -> a.isAfter(b) ? a : b);
             }
         }
-        return new Snapshot(byStatus, lastSuccess, requests, steps);
+        return new Snapshot(byStatus, lastSuccess, Map.copyOf(requests), Map.copyOf(steps));
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) an ended run's counts from the running totals. */
+    private void add(RunCounts c, int sign) {
+        c.requests().forEach((k, n) -> endedRequests.merge(k, sign * n, (a, b) -> a + b == 0 ? null : a + b));
+        c.steps().forEach((k, t) -> endedSteps.merge(k, new StepTotal(sign * t.count(), sign * t.seconds()),
+                (a, b) -> a.count() + b.count() == 0 ? null : a.plus(b)));
+    }
+
+    private static void merge(Map<RequestKey, Long> requests, Map<String, StepTotal> steps, RunCounts c) {
+        c.requests().forEach((k, n) -> requests.merge(k, n, Long::sum));
+        c.steps().forEach((k, t) -> steps.merge(k, t, StepTotal::plus));
     }
 
     /** How many ended runs are remembered (for tests and the log). */
@@ -129,9 +151,4 @@ final class HistoryTally {
         return stepName.contains(":") ? PARTITION_NUMBER.matcher(stepName).replaceFirst("$1") : stepName;
     }
 
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
 }

@@ -63,6 +63,21 @@ class HistoryTallyTest {
     }
 
     @Test
+    void aRunThatEndsMovesIntoTheTotalsOnce() {
+        database.put(1L, counts("a", 2, 0, 0.0));
+        tally.refresh(List.of(new RunRow(1, "demo", RunStatus.STARTED, null)), count, 10);
+        database.put(1L, counts("a", 5, 1, 2.0));
+        List<RunRow> ended = List.of(new RunRow(1, "demo", RunStatus.COMPLETED, T1));
+
+        tally.refresh(ended, count, 10);
+        Snapshot s = tally.refresh(ended, count, 10);
+
+        assertThat(asked).hasSize(2);
+        assertThat(s.requests()).containsEntry(new RequestKey("a", "ok"), 5L).containsEntry(new RequestKey("a", "timeout"), 1L);
+        assertThat(s.steps()).containsExactly(Map.entry("measure", new StepTotal(1, 2.0)));
+    }
+
+    @Test
     void aRunThatEndsAgainAfterARestartIsCountedAgain() {
         database.put(1L, counts("a", 3, 0, 1.0));
         tally.refresh(List.of(new RunRow(1, "demo", RunStatus.FAILED, T1)), count, 10);
@@ -87,6 +102,7 @@ class HistoryTallyTest {
 
         assertThat(asked).hasSize(1);
         assertThat(s.requests()).containsOnlyKeys(new RequestKey("a", "ok"), new RequestKey("a", "timeout"));
+        assertThat(s.steps()).containsExactly(Map.entry("measure", new StepTotal(1, 1.0)));
         assertThat(s.lastSuccessByPlan()).containsOnlyKeys("p");
         assertThat(tally.endedRuns()).isEqualTo(1);
     }

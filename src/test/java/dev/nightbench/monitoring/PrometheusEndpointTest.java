@@ -81,8 +81,12 @@ class PrometheusEndpointTest {
         assertThat(child.waitFor(4, TimeUnit.MINUTES)).as("the demo run ends; log:%n%s", ChildJvm.readLog(log)).isTrue();
         assertThat(child.exitValue()).as("exit code; log:%n%s", ChildJvm.readLog(log)).isZero();
 
-        // then: each figure equals what the database holds
-        String text = awaitScrape(t -> t.contains("nightbench_last_success_timestamp_seconds{"));
+        // then: once a refresh has read the ended run (the child wrote it last as the job ended), each figure equals
+        // what the database holds
+        double finished = jdbc.sql("SELECT extract(epoch FROM finished_at) FROM runs WHERE status = 'COMPLETED'")
+                .query(Double.class).single();
+        String text = awaitScrape(t -> t.contains("nightbench_last_success_timestamp_seconds{")
+                && Math.abs(sample(t, "nightbench_last_success_timestamp_seconds", "plan=\"demo\"") - finished) < 0.001);
         assertThat(sample(text, "nightbench_runs", "status=\"COMPLETED\"")).isEqualTo(1.0);
         assertThat(sample(text, "nightbench_runs", "status=\"FAILED\"")).isZero();
         List<Map<String, Object>> requests = jdbc.sql("SELECT model_alias, status, count(*) AS n FROM measured_requests"
@@ -105,8 +109,6 @@ class PrometheusEndpointTest {
             assertThat(sample(text, "nightbench_step_duration_seconds_sum", label))
                     .isCloseTo(((Number) s.get("s")).doubleValue(), within(1e-6));
         }
-        double finished = jdbc.sql("SELECT extract(epoch FROM finished_at) FROM runs WHERE status = 'COMPLETED'")
-                .query(Double.class).single();
         assertThat(sample(text, "nightbench_last_success_timestamp_seconds", "plan=\"demo\""))
                 .isCloseTo(finished, within(0.001));
         assertThat(text).contains("# TYPE nightbench_requests_total counter", "# TYPE nightbench_runs gauge",

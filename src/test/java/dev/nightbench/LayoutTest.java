@@ -34,6 +34,7 @@ class LayoutTest {
             .layer("cli").definedBy("dev.nightbench.cli..")
             .layer("doctor").definedBy("dev.nightbench.doctor..")
             .layer("dashboard").definedBy("dev.nightbench.dashboard..")
+            .layer("monitoring").definedBy("dev.nightbench.monitoring..")
             .layer("run").definedBy("dev.nightbench.run..")
             .layer("alert").definedBy("dev.nightbench.alert..")
             .layer("report").definedBy("dev.nightbench.report..")
@@ -58,8 +59,9 @@ class LayoutTest {
                     "plan", "client")
             .whereLayer("dashboard").mayOnlyAccessLayers("report")
             .whereLayer("doctor").mayOnlyAccessLayers("run", "measure", "plan", "client", "db")
-            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "dashboard", "run", "alert", "report", "store",
-                    "measure", "quality", "telemetry", "plan", "client", "db")
+            .whereLayer("monitoring").mayOnlyAccessLayers("store")
+            .whereLayer("cli").mayOnlyAccessLayers("root", "doctor", "dashboard", "monitoring", "run", "alert", "report",
+                    "store", "measure", "quality", "telemetry", "plan", "client", "db")
             .as("packages import only along the arrows of src/ARCHITECTURE.md");
 
     static final ArchRule NO_LOOPS = slices().matching("dev.nightbench.(*)..").should().beFreeOfCycles()

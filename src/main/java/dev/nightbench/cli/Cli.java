@@ -126,13 +126,7 @@ public final class Cli {
                       Retention on its own cron: e.g. NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN"
                         NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d ('prune --help').
                     """),
-            Map.entry("doctor", """
-                    Usage: nightbench doctor [--plan FILE]
-                      Checks, one line each: the JDK and Nightbench version; the plan (default jobs/demo.yaml); every
-                      endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
-                      the start of the answer); the database answers and has every migration; the reports directory
-                      is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
-                    """),
+            Map.entry("doctor", DoctorCommand.USAGE),
             Map.entry("annotate", AnnotateCommand.USAGE),
             Map.entry("compare", CompareCommand.USAGE), Map.entry("prune", PruneCommand.USAGE));
     private static final String[] NO_ARGS = {}; // no Spring command-line arguments: the settings as configured

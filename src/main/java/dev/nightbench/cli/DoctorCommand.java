@@ -21,6 +21,14 @@ import java.util.function.Function;
  */
 final class DoctorCommand {
 
+    static final String USAGE = """
+                    Usage: nightbench doctor [--plan FILE]
+                      Checks, one line each: the JDK and Nightbench version; the plan (default jobs/demo.yaml); every
+                      endpoint answers GET /models; every model is listed; one short probe chat per model (TTFT and
+                      the start of the answer); the database answers and has every migration; the reports directory
+                      is writable. Writes no run. Exit 0 when every check passes, 1 otherwise.
+                    """;
+
     private final PrintStream out;
     private final Function<String, String> env;
 

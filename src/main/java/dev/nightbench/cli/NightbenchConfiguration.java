@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.alert.AlertProperties;
 import dev.nightbench.dashboard.DashboardSettings;
+import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Binds the one settings tree, {@link NightbenchProperties}, and hands each feature its own branch as a bean: the
  * report service gets its {@link TrendSettings} and reports directory, the scheduler its {@link ServeProperties}, the
- * dashboard its {@link DashboardSettings}.
+ * dashboard its {@link DashboardSettings}, and the metrics their {@link MonitoringProperties}.
  * It lives in {@code cli}, the top package, so {@code report} and {@code run} depend on their branch only, never on
  * the root.
  */
@@ -45,5 +46,10 @@ public class NightbenchConfiguration {
     DashboardSettings dashboardSettings(NightbenchProperties properties) {
         ServeProperties serve = properties.serve();
         return new DashboardSettings(serve.bind(), serve.port(), serve.token());
+    }
+
+    @Bean
+    MonitoringProperties monitoringProperties(NightbenchProperties properties) {
+        return properties.monitoring();
     }
 }

@@ -1,6 +1,7 @@
 package dev.nightbench.cli;
 
 import dev.nightbench.alert.AlertProperties;
+import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.TrendSettings;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -39,11 +40,13 @@ import java.nio.file.Path;
  * @param report     how a run is compared with its baseline ({@code nightbench.report.*})
  * @param serve      what {@code serve} runs and when ({@code nightbench.serve.*})
  * @param alerts     webhooks told about every plan's runs, and their retries ({@code nightbench.alerts.*})
+ * @param monitoring how often {@code serve}'s Prometheus metrics read the history ({@code nightbench.monitoring.*})
  */
 @ConfigurationProperties(NightbenchProperties.PREFIX)
 public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path reportsDir,
                                    @DefaultValue TrendSettings report,
-                                   @DefaultValue ServeProperties serve, AlertProperties alerts) {
+                                   @DefaultValue ServeProperties serve, AlertProperties alerts,
+                                   @DefaultValue MonitoringProperties monitoring) {
 
     static final String PREFIX = "nightbench";
     static final String DEFAULT_REPORTS_DIR = "reports";
@@ -54,11 +57,12 @@ public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path repor
         reportsDir = reportsDir == null ? Path.of(DEFAULT_REPORTS_DIR) : reportsDir;
         report = report == null ? TrendSettings.defaults() : report;
         serve = serve == null ? new ServeProperties(null) : serve;
+        monitoring = monitoring == null ? MonitoringProperties.defaults() : monitoring;
     }
 
-    /** Without {@code alerts} (the constructor before it was added). */
+    /** Without {@code alerts} and {@code monitoring} (the constructor before they were added). */
     public NightbenchProperties(Path reportsDir, TrendSettings report, ServeProperties serve) {
-        this(reportsDir, report, serve, null);
+        this(reportsDir, report, serve, null, null);
     }
 
     /**

@@ -26,13 +26,15 @@ import java.util.Optional;
  * @param pipelines the {@code pipelines:} (draft model, refine model, escalation rule), in plan order; empty for none
  * @param workloads the {@code prompts_from:} / {@code synthetic:} sources already drawn into {@code prompts}, and the
  *                  shared prefix; {@link Workloads#NONE} when not given
+ * @param scale     the {@code scale:} section (partitions and workers), {@link ScaleSpec#NONE} when not given
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
                    RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
-                   List<PipelineSpec> pipelines, Workloads workloads) {
+                   List<PipelineSpec> pipelines, Workloads workloads, ScaleSpec scale) {
 
     public Plan {
+        scale = scale == null ? ScaleSpec.NONE : scale;
         workloads = workloads == null ? Workloads.NONE : workloads;
         pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
@@ -42,6 +44,15 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         load = load == null ? LoadSpec.NONE : load;
         slo = slo == null ? Slo.NONE : slo;
         retry = retry == null ? RetrySettings.NONE : retry;
+    }
+
+    /** A plan without a {@code scale:} section (the constructor before it was added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
+                List<PipelineSpec> pipelines, Workloads workloads) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry,
+                selection, pipelines, workloads, null);
     }
 
     /** A plan without workload sources (the constructor before they were added). */
@@ -97,13 +108,19 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines, workloads);
+                telemetry, selection, pipelines, workloads, scale);
     }
 
     /** The same plan with these prompts (the loader's, once the workload sources were drawn). */
     public Plan withPrompts(List<PromptSpec> newPrompts, Workloads newWorkloads) {
         return new Plan(name, source, endpoints, models, newPrompts, run, hash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines, newWorkloads);
+                telemetry, selection, pipelines, newWorkloads, scale);
+    }
+
+    /** The same plan with this {@code scale:} section (the validator's, once it was checked). */
+    public Plan withScale(ScaleSpec newScale) {
+        return new Plan(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
+                telemetry, selection, pipelines, workloads, newScale);
     }
 
     /** The prompts the latency cells (and pipelines) measure one by one: all but those of {@code use: load} sources. */

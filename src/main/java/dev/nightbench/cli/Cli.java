@@ -61,6 +61,7 @@ public final class Cli {
               serve     stay up and run plans on a cron schedule
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
               annotate  score answers by hand: export a run's answers to CSV, import the filled file
+              worker    run measure partitions sent by a manager run over RabbitMQ (NIGHTBENCH_RABBIT_URL)
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -86,6 +87,7 @@ public final class Cli {
                       --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
                                                 completing it with exit 4
                     """),
+            Map.entry("worker", WorkerCommand.USAGE),
             Map.entry("restart", """
                     Usage: nightbench restart [RUN_ID]
                       Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
@@ -197,6 +199,10 @@ public final class Cli {
                             Set.of("out", "rater"), Set.of(), 2, usage));
                     yield withSpring(Database.resolve(env), NO_ARGS, ctx -> AnnotateCommand.run(request,
                             ctx.getBean(AnnotationStore.class), ctx.getBean(NightbenchProperties.class).reportsDir()));
+                }
+                case "worker" -> {
+                    Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
+                    yield withSpring(Database.resolve(env), NO_ARGS, WorkerCommand::run);
                 }
                 case "serve" -> {
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);

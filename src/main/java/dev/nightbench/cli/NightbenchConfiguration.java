@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
+import dev.nightbench.run.ScaleProperties;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -30,5 +31,10 @@ public class NightbenchConfiguration {
     @Bean
     ServeProperties serveProperties(NightbenchProperties properties) {
         return properties.serve();
+    }
+
+    @Bean
+    ScaleProperties scaleProperties(NightbenchProperties properties) {
+        return properties.scale();
     }
 }

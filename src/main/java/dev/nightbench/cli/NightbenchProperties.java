@@ -1,6 +1,7 @@
 package dev.nightbench.cli;
 
 import dev.nightbench.report.TrendSettings;
+import dev.nightbench.run.ScaleProperties;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -30,17 +31,22 @@ import java.nio.file.Path;
  *       ({@code run.CrashPoints}), never set in production;</li>
  *   <li>{@code NIGHTBENCH_DB_URL}, {@code NIGHTBENCH_DB_USER}, {@code NIGHTBENCH_DB_PASSWORD}, {@code NIGHTBENCH_DB_DIR},
  *       {@code NIGHTBENCH_DB_PORT} ({@link Database}, which picks the database Spring then uses),
- *       {@code NIGHTBENCH_LOG_DIR} (logback.xml) and {@code NIGHTBENCH_SIM_SLOWDOWN} (the simulated endpoint).</li>
+ *       {@code NIGHTBENCH_LOG_DIR} (logback.xml) and {@code NIGHTBENCH_SIM_SLOWDOWN} (the simulated endpoint);</li>
+ *   <li>{@code NIGHTBENCH_RABBIT_URL} (the broker of scaled runs, {@code run.RemotePartitioningConfiguration}, whose
+ *       presence decides whether the broker's beans exist) and {@code NIGHTBENCH_WORKER_HOST} ({@code run.WorkerHost},
+ *       read once per process).</li>
  * </ul>
  *
  * @param reportsDir where reports are written ({@code nightbench.reports-dir}, default {@code reports})
  * @param report     how a run is compared with its baseline ({@code nightbench.report.*})
  * @param serve      what {@code serve} runs and when ({@code nightbench.serve.*})
+ * @param scale      the queue and wait of scaled runs' workers ({@code nightbench.scale.*})
  */
 @ConfigurationProperties(NightbenchProperties.PREFIX)
 public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path reportsDir,
                                    @DefaultValue TrendSettings report,
-                                   @DefaultValue ServeProperties serve) {
+                                   @DefaultValue ServeProperties serve,
+                                   @DefaultValue ScaleProperties scale) {
 
     static final String PREFIX = "nightbench";
     static final String DEFAULT_REPORTS_DIR = "reports";
@@ -49,6 +55,7 @@ public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path repor
         reportsDir = reportsDir == null ? Path.of(DEFAULT_REPORTS_DIR) : reportsDir;
         report = report == null ? TrendSettings.defaults() : report;
         serve = serve == null ? new ServeProperties(null) : serve;
+        scale = scale == null ? new ScaleProperties(null, null) : scale;
     }
 
     /**

@@ -50,7 +50,7 @@ class CommandsOutcomeTest {
     private final Commands commands = new Commands(new RunLauncher(jobOperator, jobRepository, mock(Job.class),
             unfinishedRuns, runs, Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC)), runs,
             mock(ReportService.class), unfinishedRuns, mock(Scheduler.class),
-            new NightbenchProperties(Path.of("reports"), TrendSettings.defaults(), new ServeProperties(List.of())));
+            new NightbenchProperties(Path.of("reports"), TrendSettings.defaults(), new ServeProperties(List.of()), null));
     private final LoadedPlan plan = mock(LoadedPlan.class);
     private final List<Line> printedAtOnce = new ArrayList<>();
 

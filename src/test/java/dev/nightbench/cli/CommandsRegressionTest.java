@@ -47,7 +47,7 @@ class CommandsRegressionTest {
             mock(Job.class), mock(UnfinishedRuns.class), runs,
             Clock.fixed(Instant.parse("2026-11-22T02:00:00Z"), ZoneOffset.UTC)), runs, reports,
             mock(UnfinishedRuns.class), mock(Scheduler.class),
-            new NightbenchProperties(Path.of("reports"), TrendSettings.defaults(), new ServeProperties(List.of())));
+            new NightbenchProperties(Path.of("reports"), TrendSettings.defaults(), new ServeProperties(List.of()), null));
     private final LoadedPlan plan = mock(LoadedPlan.class);
 
     @BeforeEach

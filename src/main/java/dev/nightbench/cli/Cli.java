@@ -63,6 +63,7 @@ public final class Cli {
               doctor    check that a plan's endpoints, models, the database and reports/ are ready
               annotate  score answers by hand: export a run's answers to CSV, import the filled file
               prune     delete the history of old runs (--older-than 180d [--keep-summaries] [--dry-run])
+              worker    run measure partitions sent by a manager run over RabbitMQ (NIGHTBENCH_RABBIT_URL)
 
             Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
             console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
@@ -88,6 +89,7 @@ public final class Cli {
                       --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
                                                 completing it with exit 4
                     """),
+            Map.entry("worker", WorkerCommand.USAGE),
             Map.entry("restart", """
                     Usage: nightbench restart [RUN_ID]
                       Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
@@ -114,18 +116,7 @@ public final class Cli {
                                 until Ctrl-C (it stops then, unless another Nightbench process still uses it).
                       db stop   Stops it; refused (exit 1) while other Nightbench processes use it, unless --force.
                     """),
-            Map.entry("serve", """
-                    Usage: nightbench serve
-                      Stays up, serves the read-only dashboard (runs, reports, trends, A/B) and runs plans on cron
-                      schedules from configuration, e.g.
-                        NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
-                      (Spring cron: second minute hour day month weekday); without a schedule, the dashboard alone.
-                      Dashboard: NIGHTBENCH_SERVE_BIND (default 127.0.0.1), NIGHTBENCH_SERVE_PORT (default 8090, 0 any
-                      free one), NIGHTBENCH_SERVE_TOKEN (then every request needs 'Authorization: Bearer TOKEN' or,
-                      once in a browser, ?token=TOKEN; required to bind beyond 127.0.0.1).
-                      Retention on its own cron: e.g. NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN"
-                        NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d ('prune --help').
-                    """),
+            Map.entry("serve", Commands.SERVE_USAGE),
             Map.entry("doctor", DoctorCommand.USAGE),
             Map.entry("annotate", AnnotateCommand.USAGE),
             Map.entry("compare", CompareCommand.USAGE), Map.entry("prune", PruneCommand.USAGE));
@@ -205,6 +196,10 @@ public final class Cli {
                             "batch-size", "max-batches"), Set.of("keep-summaries", "dry-run"), 0, usage));
                     yield withSpring(Database.resolve(env), NO_ARGS, ctx -> PruneCommand.run(request,
                             ctx.getBean(dev.nightbench.store.Retention.class)));
+                }
+                case "worker" -> {
+                    Args.parse(command, rest, Set.of(), Set.of(), 0, usage);
+                    yield withSpring(Database.resolve(env), NO_ARGS, WorkerCommand::run);
                 }
                 case "serve" -> { // the one servlet application: its dashboard (DashboardServer)
                     Args.parse(command, rest, Set.of(), Set.of(), 0, usage);

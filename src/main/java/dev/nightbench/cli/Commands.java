@@ -35,6 +35,20 @@ import java.util.function.Consumer;
 @Component
 class Commands {
 
+    /** {@code nightbench serve --help}. */
+    static final String SERVE_USAGE = """
+                    Usage: nightbench serve
+                      Stays up, serves the read-only dashboard (runs, reports, trends, A/B) and runs plans on cron
+                      schedules from configuration, e.g.
+                        NIGHTBENCH_SERVE_SCHEDULES_0_CRON="0 0 2 * * *" NIGHTBENCH_SERVE_SCHEDULES_0_PLAN=jobs/demo.yaml
+                      (Spring cron: second minute hour day month weekday); without a schedule, the dashboard alone.
+                      Dashboard: NIGHTBENCH_SERVE_BIND (default 127.0.0.1), NIGHTBENCH_SERVE_PORT (default 8090, 0 any
+                      free one), NIGHTBENCH_SERVE_TOKEN (then every request needs 'Authorization: Bearer TOKEN' or,
+                      once in a browser, ?token=TOKEN; required to bind beyond 127.0.0.1).
+                      Retention on its own cron: e.g. NIGHTBENCH_SERVE_PRUNE_CRON="0 30 5 * * SUN"
+                        NIGHTBENCH_SERVE_PRUNE_OLDER_THAN=180d ('prune --help').
+                    """;
+
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
     private final RunLauncher launcher;

@@ -5,6 +5,7 @@ import dev.nightbench.dashboard.DashboardSettings;
 import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.TrendSettings;
+import dev.nightbench.run.ScaleProperties;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -51,5 +52,10 @@ public class NightbenchConfiguration {
     @Bean
     MonitoringProperties monitoringProperties(NightbenchProperties properties) {
         return properties.monitoring();
+    }
+
+    @Bean
+    ScaleProperties scaleProperties(NightbenchProperties properties) {
+        return properties.scale();
     }
 }

@@ -3,6 +3,7 @@ package dev.nightbench.cli;
 import dev.nightbench.alert.AlertProperties;
 import dev.nightbench.monitoring.MonitoringProperties;
 import dev.nightbench.report.TrendSettings;
+import dev.nightbench.run.ScaleProperties;
 import dev.nightbench.run.ServeProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -33,7 +34,10 @@ import java.nio.file.Path;
  *       ({@code run.CrashPoints}), never set in production;</li>
  *   <li>{@code NIGHTBENCH_DB_URL}, {@code NIGHTBENCH_DB_USER}, {@code NIGHTBENCH_DB_PASSWORD}, {@code NIGHTBENCH_DB_DIR},
  *       {@code NIGHTBENCH_DB_PORT} ({@link Database}, which picks the database Spring then uses),
- *       {@code NIGHTBENCH_LOG_DIR} (logback.xml) and {@code NIGHTBENCH_SIM_SLOWDOWN} (the simulated endpoint).</li>
+ *       {@code NIGHTBENCH_LOG_DIR} (logback.xml) and {@code NIGHTBENCH_SIM_SLOWDOWN} (the simulated endpoint);</li>
+ *   <li>{@code NIGHTBENCH_RABBIT_URL} (the broker of scaled runs, {@code run.RemotePartitioningConfiguration}, whose
+ *       presence decides whether the broker's beans exist) and {@code NIGHTBENCH_WORKER_HOST} ({@code run.WorkerHost},
+ *       read once per process).</li>
  * </ul>
  *
  * @param reportsDir where reports are written ({@code nightbench.reports-dir}, default {@code reports})
@@ -41,12 +45,14 @@ import java.nio.file.Path;
  * @param serve      what {@code serve} runs and when ({@code nightbench.serve.*})
  * @param alerts     webhooks told about every plan's runs, and their retries ({@code nightbench.alerts.*})
  * @param monitoring how often {@code serve}'s Prometheus metrics read the history ({@code nightbench.monitoring.*})
+ * @param scale      the queue and wait of scaled runs' workers ({@code nightbench.scale.*})
  */
 @ConfigurationProperties(NightbenchProperties.PREFIX)
 public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path reportsDir,
                                    @DefaultValue TrendSettings report,
                                    @DefaultValue ServeProperties serve, AlertProperties alerts,
-                                   @DefaultValue MonitoringProperties monitoring) {
+                                   @DefaultValue MonitoringProperties monitoring,
+                                   @DefaultValue ScaleProperties scale) {
 
     static final String PREFIX = "nightbench";
     static final String DEFAULT_REPORTS_DIR = "reports";
@@ -58,11 +64,12 @@ public record NightbenchProperties(@DefaultValue(DEFAULT_REPORTS_DIR) Path repor
         report = report == null ? TrendSettings.defaults() : report;
         serve = serve == null ? new ServeProperties(null) : serve;
         monitoring = monitoring == null ? MonitoringProperties.defaults() : monitoring;
+        scale = scale == null ? new ScaleProperties(null, null) : scale;
     }
 
-    /** Without {@code alerts} and {@code monitoring} (the constructor before they were added). */
+    /** Without {@code alerts}, {@code monitoring} and {@code scale} (the constructor before they were added). */
     public NightbenchProperties(Path reportsDir, TrendSettings report, ServeProperties serve) {
-        this(reportsDir, report, serve, null, null);
+        this(reportsDir, report, serve, null, null, null);
     }
 
     /**

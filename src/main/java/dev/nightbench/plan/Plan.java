@@ -27,14 +27,16 @@ import java.util.Optional;
  * @param workloads the {@code prompts_from:} / {@code synthetic:} sources already drawn into {@code prompts}, and the
  *                  shared prefix; {@link Workloads#NONE} when not given
  * @param alerts    the {@code alerts:} targets, {@link AlertsSpec#NONE} when not given
+ * @param scale     the {@code scale:} section (partitions and workers), {@link ScaleSpec#NONE} when not given
  */
 public record Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                    List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
                    RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
-                   List<PipelineSpec> pipelines, Workloads workloads, AlertsSpec alerts) {
+                   List<PipelineSpec> pipelines, Workloads workloads, AlertsSpec alerts, ScaleSpec scale) {
 
     public Plan {
         alerts = alerts == null ? AlertsSpec.NONE : alerts;
+        scale = scale == null ? ScaleSpec.NONE : scale;
         workloads = workloads == null ? Workloads.NONE : workloads;
         pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
         telemetry = telemetry == null ? TelemetrySpec.DEFAULT : telemetry;
@@ -46,7 +48,16 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
         retry = retry == null ? RetrySettings.NONE : retry;
     }
 
-    /** A plan without {@code alerts:} (the constructor before they were added). */
+    /** A plan without a {@code scale:} section (the constructor before it was added). */
+    public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
+                List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
+                RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
+                List<PipelineSpec> pipelines, Workloads workloads, AlertsSpec alerts) {
+        this(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge, telemetry,
+                selection, pipelines, workloads, alerts, null);
+    }
+
+    /** A plan without {@code alerts:} nor {@code scale:} (the constructor before they were added). */
     public Plan(String name, Path source, List<Endpoint> endpoints, List<ModelSpec> models,
                 List<PromptSpec> prompts, RunParams run, String hash, String description, LoadSpec load, Slo slo,
                 RetrySettings retry, JudgeSpec judge, TelemetrySpec telemetry, SelectionSpec selection,
@@ -108,13 +119,19 @@ public record Plan(String name, Path source, List<Endpoint> endpoints, List<Mode
     /** The same plan with this hash (the loader's, once every included file, schema files too, was read). */
     public Plan withHash(String newHash) {
         return new Plan(name, source, endpoints, models, prompts, run, newHash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines, workloads, alerts);
+                telemetry, selection, pipelines, workloads, alerts, scale);
     }
 
     /** The same plan with these prompts (the loader's, once the workload sources were drawn). */
     public Plan withPrompts(List<PromptSpec> newPrompts, Workloads newWorkloads) {
         return new Plan(name, source, endpoints, models, newPrompts, run, hash, description, load, slo, retry, judge,
-                telemetry, selection, pipelines, newWorkloads, alerts);
+                telemetry, selection, pipelines, newWorkloads, alerts, scale);
+    }
+
+    /** The same plan with this {@code scale:} section (the validator's, once it was checked). */
+    public Plan withScale(ScaleSpec newScale) {
+        return new Plan(name, source, endpoints, models, prompts, run, hash, description, load, slo, retry, judge,
+                telemetry, selection, pipelines, workloads, alerts, newScale);
     }
 
     /** The prompts the latency cells (and pipelines) measure one by one: all but those of {@code use: load} sources. */

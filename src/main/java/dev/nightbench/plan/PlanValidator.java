@@ -69,13 +69,14 @@ final class PlanValidator {
         SyntheticValidator synthetic = new SyntheticValidator(plan, problems, serverTokenizers);
         List<SyntheticSpec> syntheticSources = synthetic.specs(raw.synthetic(), models, prompts);
         AlertsSpec alerts = new AlertValidator(plan, problems).alerts(raw.alerts());
+        ScaleSpec scale = new ScaleValidator(plan, problems).scale(raw.scale(), endpoints);
         // the plan-level section as a whole; its gaps are reported only where a model uses it
         LoadSpec load = new LoadValidator(plan, new Problems()).effective(planLoad, LoadValidator.Part.EMPTY, loadAt);
         if (!problems.isEmpty()) {
             return null;
         }
         return synthetic.addTo(new Plan(name, plan.file(), endpoints, models, prompts, run, hash, description, load,
-                slo, retry, judge, telemetry, selection, pipelines, null, alerts), syntheticSources);
+                slo, retry, judge, telemetry, selection, pipelines, null, alerts), syntheticSources).withScale(scale);
     }
 
     /** Every prompt id a simulated endpoint scripts an answer for is a prompt of the plan. */

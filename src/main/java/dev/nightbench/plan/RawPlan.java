@@ -16,7 +16,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
                String modelsFile, String modelsEndpoint, List<RawPrompt> prompts, String promptsFile, RawRun run,
                RawLoad load, RawSlo slo, RawRetry retry, RawJudge judge, RawTelemetry telemetry, RawCost cost,
                RawSelection selection, List<RawPipeline> pipelines, Object promptsFrom, Object synthetic,
-               Object sharedPrefix, RawAlerts alerts) {
+               Object sharedPrefix, RawAlerts alerts, RawScale scale) {
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
@@ -99,6 +99,10 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** One of {@code pipelines:}; {@code escalate} stays untyped: a rule name, a mapping or a list ({@link PipelineValidator}). */
     record RawPipeline(String name, String draft, String refine, Object escalate, String refinePrompt) {
+    }
+
+    /** {@code scale:}; {@code workers} and {@code parallel_endpoints} untyped so a wrong type is reported with its line. */
+    record RawScale(String partitionBy, Object workers, Object parallelEndpoints) {
     }
 
     record RawRetryRule(Integer attempts, String backoff, String maxBackoff) {

@@ -7,6 +7,7 @@ import dev.nightbench.store.JudgeStore;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -34,17 +35,18 @@ class NightlyBenchmarkJobConfiguration {
     @Bean
     Job nightlyBenchmarkJob(JobRepository jobRepository, RunListener runListener, Step registerRun,
                             Step probeEndpoints, Step warmUp, Step measure, Step aggregate, Step judge, Step report,
-                            Step notify) {
+                            Step notify, JobExecutionDecider measureMode, Step measurePartitioned) {
+        // measure is one step, or, with the plan's scale: section, partitioned over threads or workers (ScaleConfiguration)
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(runListener)
                 .start(registerRun)
                 .next(probeEndpoints)
                 .next(warmUp)
-                .next(measure)
-                .next(aggregate)
-                .next(judge)
-                .next(report)
+                .next(measureMode)
+                .on(ScaleConfiguration.PARTITIONED).to(measurePartitioned).next(aggregate).next(judge).next(report)
                 .next(notify)
+                .from(measureMode).on("*").to(measure).next(aggregate)
+                .end()
                 .build();
     }
 

@@ -57,7 +57,7 @@ public final class StoreRows {
                 m.outputTokensEstimate(), m.tokensDiffPct(), m.tpotMs(), m.decodeTps(), m.e2eTps(), m.chunkCount(),
                 m.gapMeanMs(), m.gapP50Ms(), m.gapP95Ms(), m.gapMaxMs(), m.finishReason(), prefix(m.responseText()),
                 m.reconnects(), m.backoffMs(), m.flags(), cell.pipeline(), a.stage(), m.cachedTokens(),
-                m.promptTokensSource());
+                m.promptTokensSource(), WorkerHost.name());
     }
 
     /** What {@code requests.response_prefix} keeps of an answer: its first {@link Measurement#PREFIX_CHARS} chars. */

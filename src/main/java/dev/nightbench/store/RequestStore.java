@@ -19,9 +19,10 @@ public class RequestStore {
                 started_at, scheduled_lag_ms, streamed, simulated, prep_ms, ttft_ms, ttfo_ms, e2e_ms, total_ms,
                 prompt_tokens, output_tokens, tokens_source, output_tokens_estimate, tokens_diff_pct, tpot_ms,
                 decode_tps, e2e_tps, chunk_count, gap_mean_ms, gap_p50_ms, gap_p95_ms, gap_max_ms, finish_reason,
-                response_prefix, reconnects, backoff_ms, flags, pipeline, stage, cached_tokens, prompt_tokens_source)
+                response_prefix, reconnects, backoff_ms, flags, pipeline, stage, cached_tokens, prompt_tokens_source,
+                worker_host)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     private static final RowMapper<StatusCount> STATUS_COUNT = EnumColumns.rowMapper(StatusCount.class);
@@ -87,7 +88,8 @@ public class RequestStore {
             ps.setString(i++, row.pipeline());
             ps.setString(i++, row.stage());
             ps.setObject(i++, row.cachedTokens());
-            ps.setString(i, row.promptTokensSource());
+            ps.setString(i++, row.promptTokensSource());
+            ps.setString(i, row.workerHost());
         });
     }
 

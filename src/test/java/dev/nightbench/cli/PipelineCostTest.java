@@ -1,5 +1,6 @@
 package dev.nightbench.cli;
 
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
 import org.junit.jupiter.api.Test;
@@ -169,7 +170,7 @@ class PipelineCostTest extends JobTestSupport {
     }
 
     private String md(long runId) throws java.io.IOException {
-        return Files.readString(reports.resolve("2026-12-03_" + runId).resolve("report.md"));
+        return Files.readString(ReportDirs.of(reports, "2026-12-03_" + runId).resolve("report.md"));
     }
 
     private Map<String, Object> summary(long runId, String pipeline) {

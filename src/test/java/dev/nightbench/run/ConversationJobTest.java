@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimRequest;
@@ -139,7 +140,7 @@ class ConversationJobTest extends JobTestSupport {
         assertThat(t1).isLessThan(t2);
         assertThat(t2).isLessThan(t3);
 
-        String report = Files.readString(reports.resolve("2026-11-22_" + runId).resolve("report.md"));
+        String report = Files.readString(ReportDirs.of(reports, "2026-11-22_" + runId).resolve("report.md"));
         assertThat(report).contains("## Conversations", "SELECT * FROM conversation_turns WHERE run_id = " + runId,
                 "TTFT growth", "1 → 3");
     }

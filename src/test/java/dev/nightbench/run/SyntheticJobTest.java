@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimModel;
 import dev.nightbench.client.sim.SimulatedModels;
@@ -118,7 +119,7 @@ class SyntheticJobTest extends JobTestSupport {
         assertThat(lengths.get("tokens_sources")).isEqualTo("usage");
 
         // the report shows the same row
-        String report = Files.readString(reports.resolve("2026-11-22_" + runId).resolve("report.md"));
+        String report = Files.readString(ReportDirs.of(reports, "2026-11-22_" + runId).resolve("report.md"));
         assertThat(report).contains("## Lengths", "SELECT * FROM output_lengths WHERE run_id = " + runId,
                 "tokenizer:rec", "100.0 %");
     }

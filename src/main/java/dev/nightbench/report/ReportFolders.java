@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Where a run's report goes and who {@code reports/latest.*} belongs to. A folder is named
@@ -47,6 +49,30 @@ final class ReportFolders {
     /** {@code 2026-12-06_41_3f9a1c2e}. */
     static String name(LocalDate runDate, long runId, String databaseId) {
         return runDate + "_" + runId + "_" + shortId(databaseId);
+    }
+
+    /** The run's folder under {@code reportsDir}, checked not to escape it. */
+    static Path dir(Path reportsDir, ReportData.Run run, String databaseId) {
+        Path root = reportsDir.toAbsolutePath().normalize();
+        Path dir = root.resolve(name(run.runDate(), run.runId(), databaseId)).normalize();
+        if (!dir.startsWith(root)) {
+            throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
+        }
+        return dir;
+    }
+
+    /**
+     * Copies the run's report in {@code dir} to this database's {@code latest.*} when the run is its newest (or when
+     * there is none yet); {@code markdown} is the report with image links relative to {@code reportsDir}.
+     */
+    static void latest(Path reportsDir, String databaseId, boolean newestRun, Path dir, Supplier<String> markdown)
+            throws IOException {
+        String latest = latestName(reportsDir, databaseId);
+        if (newestRun || Files.notExists(reportsDir.resolve(latest + ".md"))) {
+            Files.writeString(reportsDir.resolve(latest + ".md"), markdown.get(), StandardCharsets.UTF_8);
+            Files.copy(dir.resolve("report.html"), reportsDir.resolve(latest + ".html"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** The names {@code latest.*} of this database get: {@code latest} when they are its, else {@code latest-<id>}. */

@@ -16,7 +16,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,12 +94,7 @@ public class ReportService {
     }
 
     private Path folder(ReportData.Run run) {
-        Path dir = reportsDir.resolve(ReportFolders.name(run.runDate(), run.runId(), databaseId()))
-                .toAbsolutePath().normalize();
-        if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
-            throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
-        }
-        return dir;
+        return ReportFolders.dir(reportsDir, run, databaseId());
     }
 
     /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
@@ -166,14 +160,9 @@ public class ReportService {
             writeRequestsCsv(runId, dir.resolve("requests.csv"));
             Files.writeString(dir.resolve(ResultsJson.FILE), ResultsJson.render(repository, data, visibility),
                     StandardCharsets.UTF_8);
-            String latest = ReportFolders.latestName(reportsDir, databaseId());
-            if (repository.isNewestRun(runId) || Files.notExists(reportsDir.resolve(latest + ".md"))) {
-                // latest.md sits one level up, so its image links gain the run's directory
-                Files.writeString(reportsDir.resolve(latest + ".md"),
-                        MarkdownRenderer.render(doc, dir.getFileName() + "/"), StandardCharsets.UTF_8);
-                Files.copy(dir.resolve("report.html"), reportsDir.resolve(latest + ".html"),
-                        StandardCopyOption.REPLACE_EXISTING);
-            }
+            // latest.md sits one level up, so its image links gain the run's directory
+            ReportFolders.latest(reportsDir, databaseId(), repository.isNewestRun(runId), dir,
+                    () -> MarkdownRenderer.render(doc, dir.getFileName() + "/"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }

@@ -16,7 +16,9 @@ import static dev.nightbench.report.ReportDocument.text;
  * confidence interval and coefficient of variation, and a note naming the figures that varied too much to read on
  * their own; for a run with answer checks or a judge, the check pass rate with its Wilson interval and the mean
  * judge score per criterion with its t interval (all prompts pooled; details in {@link QualityContent}). Also says
- * how a model's availability reads in a Status cell (here and in {@link FailuresContent}).
+ * how a model's availability reads in a Status cell (here and in {@link FailuresContent}). The figures come in tables
+ * of at most eleven columns, so none scrolls sideways on a laptop: Status, Success and the latencies first, then
+ * throughput, tokens and cost, then quality; how to read them is collapsed after them.
  */
 final class ModelsContent {
 

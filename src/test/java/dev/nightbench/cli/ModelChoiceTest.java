@@ -1,6 +1,5 @@
 package dev.nightbench.cli;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.sim.SimulatedModels;
 import dev.nightbench.client.sim.SimulatedServer;
@@ -11,6 +10,7 @@ import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.plan.PipelineSpec;
 import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.ResultsSchema;
 import dev.nightbench.support.SimTimeScale;
 import dev.nightbench.support.TelemetryPages;

@@ -1,10 +1,10 @@
 package dev.nightbench.cli;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

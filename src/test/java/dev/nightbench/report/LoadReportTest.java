@@ -154,7 +154,10 @@ class LoadReportTest {
         Path dir = history.reportService(TrendSettings.defaults(), reports).write(run);
 
         assertThat(Files.readString(dir.resolve("report.md"))).contains("## Failed and skipped models")
-                .contains("|busy|**FAILED**|0|1|HTTP 500 &lt;b&gt;x&lt;/b&gt;|");
+                .contains("|busy|**FAILED**|0|1|HTTP 500 &lt;b&gt;x&lt;/b&gt;|")
+                // the verdict, above everything else, names it too
+                .containsPattern("\n> \\*\\*Verdict:\\*\\* [^\n]* Failed or unavailable: \\*\\*busy FAILED\\*\\* \\(see Failed "
+                        + "and skipped models\\)\\.\n");
     }
 
     @Test

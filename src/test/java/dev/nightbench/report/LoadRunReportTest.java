@@ -1,8 +1,8 @@
 package dev.nightbench.report;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.support.LoadPlans;
+import dev.nightbench.support.ReportDirs;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

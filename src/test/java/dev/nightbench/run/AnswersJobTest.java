@@ -1,11 +1,11 @@
 package dev.nightbench.run;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.AnswerStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

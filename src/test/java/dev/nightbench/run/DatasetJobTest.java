@@ -1,8 +1,8 @@
 package dev.nightbench.run;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;

@@ -1,9 +1,9 @@
 package dev.nightbench.run;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.ChildJvm;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

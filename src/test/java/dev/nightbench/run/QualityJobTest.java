@@ -1,7 +1,7 @@
 package dev.nightbench.run;
 
-import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -65,9 +65,9 @@ public final class Cli {
               prune     delete the history of old runs (--older-than 180d [--keep-summaries] [--dry-run])
               worker    run measure partitions sent by a manager run over RabbitMQ (NIGHTBENCH_RABBIT_URL)
 
-            Run 'nightbench COMMAND --help' for a command's options. Any command takes --verbose: the log on the
-            console, stack traces included (they always go to the log file, NIGHTBENCH_LOG_DIR, default
-            ~/.nightbench/logs).
+            'nightbench --version' prints the version. Run 'nightbench COMMAND --help' for a command's options.
+            Any command takes --verbose: the log on the console, stack traces included (they always go to the log
+            file, NIGHTBENCH_LOG_DIR, default ~/.nightbench/logs).
             Exit codes: 0 ok, 1 job failed or stopped, 2 bad input or usage, 3 regression (--fail-on-regression),
                         4 completed but a model failed or was unavailable.
             Database: NIGHTBENCH_DB_URL (+ NIGHTBENCH_DB_USER, NIGHTBENCH_DB_PASSWORD) or SPRING_DATASOURCE_URL;
@@ -136,6 +136,10 @@ public final class Cli {
         if (List.of(argv).contains("--verbose")) { // any command: the log on the console, stack traces included
             Logs.verbose(true);
             argv = java.util.Arrays.stream(argv).filter(a -> !"--verbose".equals(a)).toArray(String[]::new);
+        }
+        if (argv.length == 1 && List.of("--version", "-V").contains(argv[0])) {
+            out.println("nightbench " + dev.nightbench.run.Version.current());
+            return OK;
         }
         if (argv.length == 0 || List.of("--help", "-h", "help").contains(argv[0])) {
             (argv.length == 0 ? err : out).print(USAGE);

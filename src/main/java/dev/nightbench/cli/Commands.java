@@ -241,7 +241,7 @@ class Commands {
             return out.err(String.format("Run %d ended %s: %s", r.runId(), status, why))
                     .err(String.format("Finish it with: nightbench restart %d", r.runId())).end(Status.JOB_FAILED);
         }
-        out.out("Report: " + properties.reportsDir().resolve(r.runDate() + "_" + r.runId()));
+        out.out("Report: " + reports.folder(r.runId()));
         if (failOnRegression && reports.hasRegressions(r.runId())) {
             List<String> regressed = reports.regressions(r.runId());
             return out.err(String.format("Run %d regressed against its baseline%s (see the report; SQL: SELECT * FROM "

@@ -41,8 +41,14 @@ final class BaselineContent {
                     + trend.baseline().size() + " found)";
             case PINNED -> "a chosen run (--baseline, nightbench compare, or nightbench.report.pinned-run-id)";
         };
+        doc.add(new ReportDocument.Note(summary(trend), trend.count(Verdict.REGRESSED) > 0));
         doc.add(new ReportDocument.Paragraph(List.of(strong("Baseline: "), text(runs + ", " + how + "."))));
-        doc.add(new ReportDocument.Paragraph(List.of(strong("Tests: "), text(MannWhitneyU.NAME
+        planChanges(doc, trend.changes());
+        perModel(doc, trend);
+        changed(doc, trend);
+        // how the tests decide: read once, so after the verdict and collapsed in HTML
+        List<ReportDocument.Block> method = new ArrayList<>();
+        method.add(new ReportDocument.Paragraph(List.of(strong("Tests: "), text(MannWhitneyU.NAME
                 + " on the per-request samples of ttft_ms, tpot_ms, e2e_ms and decode_tps; " + FisherExact.NAME
                 + " on success rate" + (compares(trend, Metric.CHECK_PASS_RATE) ? " and on the answer checks' pass "
                 + "rate (" + Metric.CHECK_PASS_RATE.column() + ": passed and failed (answer, check) pairs per model, all "
@@ -54,7 +60,7 @@ final class BaselineContent {
                 + String.format(Locale.ROOT, "%.0f %%", s.threshold() * 100) + " and p < " + s.alpha()
                 + "; improved likewise the other way; fewer than " + Comparison.MIN_SAMPLES
                 + " samples on a side is insufficient data (unchanged)."))));
-        doc.add(new ReportDocument.Paragraph(List.of(strong("Multiple comparisons: "), text("the per-prompt "
+        method.add(new ReportDocument.Paragraph(List.of(strong("Multiple comparisons: "), text("the per-prompt "
                 + "comparisons are corrected with " + BenjaminiHochberg.NAME + " at " + s.alpha() + " across this "
                 + "run's per-prompt comparisons of each metric, and the load levels' comparisons likewise among "
                 + "themselves: such a verdict needs its adjusted p (p BH) below " + s.alpha() + ", which keeps the "
@@ -63,12 +69,15 @@ final class BaselineContent {
                 + "p < " + s.alpha() + ". All of them count for --fail-on-regression (exit 3). A load level is "
                 + "compared per model only, all prompts pooled: its prompts are cycled, so a prompt's share of a "
                 + "level is a few requests that are not independent."))));
-        doc.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
+        method.add(new ReportDocument.Paragraph(List.of(strong("Samples: "), text(trend.currentRequests()
                 + " measured requests in this run, " + trend.baselineRequests() + " in the baseline"
                 + (trend.changes().changedPrompts().isEmpty() && trend.changes().addedPrompts().isEmpty() ? ""
                 : ", on the prompts both have with the same text") + "."))));
-        planChanges(doc, trend.changes());
+        doc.add(new ReportDocument.Details("How the comparison decides (tests, multiple comparisons, samples)", method));
+    }
 
+    /** "20 regressed, 0 improved, 55 unchanged (0 with insufficient data) of 75 comparisons." */
+    static List<Span> summary(TrendReport trend) {
         long regressed = trend.count(Verdict.REGRESSED);
         long improved = trend.count(Verdict.IMPROVED);
         List<Span> summary = new ArrayList<>();
@@ -78,10 +87,37 @@ final class BaselineContent {
         summary.add(improved > 0 ? new Span(improved + " improved", ReportDocument.Style.GOOD) : text("0 improved"));
         summary.add(text(", " + trend.count(Verdict.UNCHANGED) + " unchanged (" + trend.insufficient()
                 + " with insufficient data) of " + trend.comparisons().size() + " comparisons."));
-        doc.add(new ReportDocument.Note(summary, regressed > 0));
+        return summary;
+    }
 
-        perModel(doc, trend);
-        changed(doc, trend);
+    /**
+     * The report's first lines: the verdict against the baseline and the models that failed or were unavailable,
+     * so a reader sees what changed before any table or explanation.
+     */
+    static void verdict(ReportDocument doc, ReportData data, TrendReport trend) {
+        List<Span> v = new ArrayList<>();
+        v.add(strong("Verdict: "));
+        if (trend.baseline().isEmpty()) {
+            v.add(text("no comparison (" + trend.noBaseline() + ")."));
+        } else {
+            v.addAll(summary(trend));
+            v.add(text(" Baseline: " + trend.baseline().stream().map(b -> "run " + b.runId() + " (" + b.runDate() + ")")
+                    .collect(Collectors.joining(", ")) + "."));
+        }
+        List<ReportData.Failure> failed = data.failures().stream()
+                .filter(f -> f.availability() != null && f.availability().isFailure()).toList();
+        if (failed.isEmpty()) {
+            v.add(text(" No model failed."));
+        } else {
+            v.add(text(" Failed or unavailable: "));
+            for (int i = 0; i < failed.size(); i++) {
+                ReportData.Failure f = failed.get(i);
+                v.add(new Span(f.modelAlias() + " " + f.availability().value().toUpperCase(Locale.ROOT),
+                        ReportDocument.Style.BAD));
+                v.add(text(i < failed.size() - 1 ? ", " : " (see Failed and skipped models)."));
+            }
+        }
+        doc.add(new ReportDocument.Note(v, trend.count(Verdict.REGRESSED) > 0 || !failed.isEmpty()));
     }
 
     /** True when some comparison of the run is of this metric (check pass rate: only runs with answer checks). */

@@ -23,7 +23,8 @@ final class HtmlRenderer {
             table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
             th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; }
             th { background: #f6f8fa; text-align: left; }
-            td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+            td.num { white-space: nowrap; }
             tr:nth-child(even) td { background: #fbfcfd; }
             code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace;
                    background: #f3f4f6; padding: 1px 4px; border-radius: 4px; }
@@ -40,6 +41,8 @@ final class HtmlRenderer {
                       border-radius: 6px; padding: 8px 12px; margin: 4px 0 16px;
                       font: 12px/1.5 ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
             .caption { font-weight: 600; margin-top: 12px; }
+            details { margin: 8px 0 16px; color: #3d444d; }
+            summary { cursor: pointer; color: #59636e; font-weight: 600; }
             """;
 
     private HtmlRenderer() {
@@ -62,7 +65,12 @@ final class HtmlRenderer {
                 .append("<title>").append(escape(doc.title())).append("</title>\n<style>\n").append(CSS)
                 .append("</style>\n</head>\n<body>\n").append(banner == null ? "" : banner + "\n")
                 .append("<h1>").append(escape(doc.title())).append("</h1>\n");
-        for (Block block : doc.blocks()) {
+        blocks(h, doc.blocks());
+        return h.append("</body>\n</html>\n").toString();
+    }
+
+    private static void blocks(StringBuilder h, List<Block> blocks) {
+        for (Block block : blocks) {
             switch (block) {
                 case ReportDocument.Heading head -> h.append("<h").append(head.level()).append('>')
                         .append(escape(head.text())).append("</h").append(head.level()).append(">\n");
@@ -82,9 +90,13 @@ final class HtmlRenderer {
                         .append("\"><figcaption>").append(escape(i.alt())).append("</figcaption></figure>\n");
                 case ReportDocument.Quote q -> h.append("<div class=\"caption\">").append(escape(q.caption()))
                         .append("</div>\n<div class=\"answer\">").append(escape(q.text())).append("</div>\n");
+                case ReportDocument.Details d -> {
+                    h.append("<details><summary>").append(escape(d.summary())).append("</summary>\n");
+                    blocks(h, d.blocks());
+                    h.append("</details>\n");
+                }
             }
         }
-        return h.append("</body>\n</html>\n").toString();
     }
 
     private static void table(StringBuilder h, ReportDocument.Table t) {

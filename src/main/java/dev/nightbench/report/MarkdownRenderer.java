@@ -24,7 +24,12 @@ final class MarkdownRenderer {
     static String render(ReportDocument doc, String imagePrefix) {
         StringBuilder md = new StringBuilder();
         md.append("# ").append(escape(doc.title(), false)).append("\n\n");
-        for (Block block : doc.blocks()) {
+        blocks(md, doc.blocks(), imagePrefix);
+        return md.toString();
+    }
+
+    private static void blocks(StringBuilder md, List<Block> blocks, String imagePrefix) {
+        for (Block block : blocks) {
             switch (block) {
                 case ReportDocument.Heading h -> md.append("#".repeat(h.level())).append(' ')
                         .append(escape(h.text(), false)).append("\n\n");
@@ -40,9 +45,12 @@ final class MarkdownRenderer {
                 case ReportDocument.Image i -> md.append("![").append(escape(i.alt(), false)).append("](")
                         .append(imagePrefix).append(i.fileName()).append(")\n\n");
                 case ReportDocument.Quote q -> quote(md, q);
+                case ReportDocument.Details d -> {
+                    md.append("**").append(escape(d.summary(), false)).append("**\n\n");
+                    blocks(md, d.blocks(), imagePrefix);
+                }
             }
         }
-        return md.toString();
     }
 
     private static void table(StringBuilder md, ReportDocument.Table t) {

@@ -4,6 +4,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ final class QualityTrend {
      * One run's figure for one model: the check pass rate (0-1) when {@code criterion} is null, else the mean judge
      * score of that criterion (1-5).
      */
-    record Point(String modelAlias, long runId, Instant startedAt, String criterion, double value) {
+    record Point(String modelAlias, long runId, LocalDate runDate, Instant startedAt, String criterion, double value) {
     }
 
     private QualityTrend() {
@@ -26,12 +27,12 @@ final class QualityTrend {
     /** The same window as {@link ReportRepository#trend}: the run and the COMPLETED runs of its plan before it. */
     static List<Point> load(JdbcClient jdbc, ReportData.Run run, int limit) {
         return jdbc.sql("""
-                        WITH w AS (SELECT r.run_id, r.started_at FROM runs r
+                        WITH w AS (SELECT r.run_id, r.run_date, r.started_at FROM runs r
                                    WHERE r.plan_name = ? AND (r.status = 'COMPLETED' OR r.run_id = ?)
                                      AND (r.started_at, r.run_id) <= (?, ?)
                                    ORDER BY r.started_at DESC, r.run_id DESC
                                    LIMIT ?)
-                        SELECT x.model_alias, x.run_id, w.started_at, x.criterion, x.value
+                        SELECT x.model_alias, x.run_id, w.run_date, w.started_at, x.criterion, x.value
                         FROM (SELECT q.run_id, q.model_alias, NULL::text AS criterion, q.pass_rate AS value
                               FROM model_quality q WHERE q.run_id IN (SELECT run_id FROM w) AND q.pass_rate IS NOT NULL
                               UNION ALL

@@ -8,7 +8,7 @@ import static dev.nightbench.report.ReportDocument.text;
 
 /**
  * What a run's report says, in order, as a {@link ReportDocument}: run metadata, the comparison with the
- * baseline, per-model latency figures (serial cells), the load levels and sweeps, failures, trend charts, sample
+ * baseline (its verdict and failed models first, above the metadata), per-model latency figures (serial cells), the load levels and sweeps, failures, trend charts, sample
  * answers and per-prompt figures. Every figure is named as in METRICS.md. Each section is its own class
  * ({@link RunInfoContent}, {@link BaselineContent}, {@link ModelsContent}, {@link LoadContent},
  * {@link FailuresContent}, {@link QualityContent} (plans with checks only), {@link TrendsContent},
@@ -29,6 +29,7 @@ final class ReportContent {
         ReportData.Run run = data.run();
         ReportDocument doc = new ReportDocument("Nightbench run " + run.runId() + ": " + run.planName());
         RunInfoContent.banner(doc, run);
+        BaselineContent.verdict(doc, data, trend);
         RunInfoContent.metadata(doc, data);
         BaselineContent.comparison(doc, trend);
         ModelsContent.models(doc, data);

@@ -19,7 +19,7 @@ final class ReportDocument {
         }
     }
 
-    sealed interface Block permits Heading, Paragraph, Note, Table, Image, Quote, Bullets {
+    sealed interface Block permits Heading, Paragraph, Note, Table, Image, Quote, Bullets, Details {
     }
 
     record Heading(int level, String text) implements Block {
@@ -45,6 +45,16 @@ final class ReportDocument {
     }
 
     record Bullets(List<List<Span>> items) implements Block {
+    }
+
+    /**
+     * Explanations a reader needs once, not every morning (how a test decides, what a column means): collapsed under
+     * {@code summary} in HTML, a bold line and the blocks in Markdown.
+     */
+    record Details(String summary, List<Block> blocks) implements Block {
+        Details {
+            blocks = List.copyOf(blocks);
+        }
     }
 
     private final String title;

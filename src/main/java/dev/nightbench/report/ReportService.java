@@ -16,7 +16,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,11 +26,11 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
- * Writes a run's report under {@code reports/<run-date>_<run-id>/}: {@code report.md}, a self-contained
+ * Writes a run's report under {@code reports/<run-date>_<run-id>_<database>/} ({@link ReportFolders}): {@code report.md}, a self-contained
  * {@code report.html}, {@code summary.csv}, {@code quality.csv} (runs with checks or a judge: {@link QualityCsv}),
  * {@code comparisons.csv}, {@code requests.csv}, {@code results.json} ({@link ResultsJson}), one trend chart PNG per
  * model and one load chart PNG per model and load mode; and copies the newest run's report to
- * {@code reports/latest.md} and {@code reports/latest.html}.
+ * {@code reports/latest.md} and {@code reports/latest.html} (when they are this database's, see {@link ReportFolders}).
  *
  * <p>Writing a report first compares the run with its baseline ({@link TrendSettings}) and stores the result in
  * {@code comparisons}, replacing any earlier result, so any run's report and comparison can be regenerated from
@@ -57,6 +56,7 @@ public class ReportService {
     private final ComparisonStore comparisons;
     private final TrendSettings settings;
     private final Path reportsDir;
+    private volatile String databaseId;
 
     /** Where reports are written: {@code nightbench.reports-dir} (default {@code reports}). */
     public record Directory(Path path) {
@@ -76,15 +76,33 @@ public class ReportService {
         TrendCharts.warmUpInBackground();
     }
 
+    /** This database's id (V31), read once: it names the report folders ({@link ReportFolders}). */
+    private String databaseId() {
+        String id = databaseId;
+        if (id == null) {
+            id = repository.read(ReportFolders::databaseId);
+            databaseId = id;
+        }
+        return id;
+    }
+
+    /** The run's report directory, {@code reports/<run-date>_<run-id>_<database>} ({@link ReportFolders}). */
+    public Path folder(long runId) {
+        ReportData.Run run = repository.run(runId)
+                .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+        return folder(run);
+    }
+
+    private Path folder(ReportData.Run run) {
+        return ReportFolders.dir(reportsDir, run, databaseId());
+    }
+
     /** Compares the run with its baseline, stores the comparison and writes the run's report; returns its directory. */
     public Path write(long runId) {
         long started = System.nanoTime();
         ReportData.Run run = repository.run(runId)
                 .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
-        Path dir = reportsDir.resolve(run.runDate() + "_" + runId).toAbsolutePath().normalize();
-        if (!dir.startsWith(reportsDir.toAbsolutePath().normalize())) {
-            throw new IllegalStateException("report directory escapes " + reportsDir + ": " + dir);
-        }
+        Path dir = folder(run);
         ReportData.Slo slo = repository.slo(runId);
         List<ReportData.LoadLevel> loadLevels = repository.loadLevels(runId);
         List<String> modelOrder = repository.modelOrder(runId);
@@ -134,12 +152,9 @@ public class ReportService {
             writeRequestsCsv(runId, dir.resolve("requests.csv"));
             Files.writeString(dir.resolve(ResultsJson.FILE), ResultsJson.render(repository, data, visibility),
                     StandardCharsets.UTF_8);
-            if (repository.isNewestRun(runId) || Files.notExists(reportsDir.resolve("latest.md"))) {
-                // latest.md sits one level up, so its image links gain the run's directory
-                Files.writeString(reportsDir.resolve("latest.md"),
-                        MarkdownRenderer.render(doc, dir.getFileName() + "/"), StandardCharsets.UTF_8);
-                Files.copy(dir.resolve("report.html"), reportsDir.resolve("latest.html"), StandardCopyOption.REPLACE_EXISTING);
-            }
+            // latest.md sits one level up, so its image links gain the run's directory
+            ReportFolders.latest(reportsDir, databaseId(), repository.isNewestRun(runId), dir,
+                    () -> MarkdownRenderer.render(doc, dir.getFileName() + "/"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir, e);
         }
@@ -193,7 +208,7 @@ public class ReportService {
 
     /** Rewrites {@code results.json} of a run whose report was written, from what is stored now (the job's end). */
     public void refreshResultsJson(long runId) {
-        ResultsJson.refresh(repository, reportsDir, runId);
+        ResultsJson.refresh(repository, reportsDir, runId, databaseId());
     }
 
     private record Charts(List<TrendCharts.Chart> trend, List<LoadCharts.Chart> load) {

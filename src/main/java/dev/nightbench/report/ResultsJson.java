@@ -56,9 +56,10 @@ final class ResultsJson {
      * Rewrites the run's file with what is stored now, when its report directory has one: the job's listener calls
      * this after recording how the job ended, so the file says what the database says. No report, no file.
      */
-    static void refresh(ReportRepository repository, Path reportsDir, long runId) {
+    static void refresh(ReportRepository repository, Path reportsDir, long runId, String databaseId) {
         ReportData.Run run = repository.run(runId).orElse(null);
-        Path file = run == null ? null : reportsDir.resolve(run.runDate() + "_" + runId).resolve(FILE);
+        Path file = run == null ? null
+                : reportsDir.resolve(ReportFolders.name(run.runDate(), runId, databaseId)).resolve(FILE);
         if (file != null && Files.exists(file)) {
             try {
                 Files.writeString(file, render(repository, runId), StandardCharsets.UTF_8);

@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Date;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +63,9 @@ final class TrendCharts {
     private static final Color[] CRITERIA = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
             new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf)};
 
+    /** Up to this many runs, the x labels are slanted (45°, all fit); beyond, upright. */
+    static final int SLANTED_LABELS = 6;
+
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     private TrendCharts() {
@@ -84,8 +89,9 @@ final class TrendCharts {
                             Instant.EPOCH.plus(Duration.ofDays(day)), 100.0 + day % 7, 150.0 + day % 5, 40.0 + day % 3,
                             1.0 - day % 2 / 100.0));
                 }
+                RunAxis axis = RunAxis.of(month, List.of());
                 for (int i = 0; i < 8; i++) {
-                    png(month);
+                    png(month, axis);
                     LoadCharts.warmUp();
                 }
             } catch (RuntimeException | Error e) {
@@ -124,14 +130,15 @@ final class TrendCharts {
         int index = 0;
         for (Map.Entry<String, List<TrendReport.TrendPoint>> e : byModel.entrySet()) {
             index++;
+            List<QualityTrend.Point> q = qualityByModel.get(e.getKey());
+            RunAxis axis = RunAxis.of(e.getValue(), q == null ? List.of() : q);
             if (!e.getValue().isEmpty()) {
                 String file = fileName(index, e.getKey());
-                work.add(() -> new Chart(e.getKey(), file, png(e.getValue()), false));
+                work.add(() -> new Chart(e.getKey(), file, png(e.getValue(), axis), false));
             }
-            List<QualityTrend.Point> q = qualityByModel.get(e.getKey());
             if (q != null) {
                 String file = "quality-" + fileName(index, e.getKey()).substring("trend-".length());
-                work.add(() -> new Chart(e.getKey(), file, qualityPng(q), true));
+                work.add(() -> new Chart(e.getKey(), file, qualityPng(q, axis), true));
             }
         }
         return drawAll(work);
@@ -141,12 +148,12 @@ final class TrendCharts {
      * The quality panels of one model: check pass rate (%) when it has checks, and the mean judge score of each
      * criterion (1-5, one series per criterion) when it was judged.
      */
-    private static byte[] qualityPng(List<QualityTrend.Point> points) {
+    private static byte[] qualityPng(List<QualityTrend.Point> points, RunAxis axis) {
         List<XYChart> panels = new ArrayList<>();
         List<QualityTrend.Point> checks = points.stream().filter(p -> p.criterion() == null).toList();
         if (!checks.isEmpty()) {
-            XYChart rate = panel("Check pass rate (%)", "%");
-            dated(rate, "check pass rate", checks, p -> p.value() * 100, SUCCESS);
+            XYChart rate = panel("Check pass rate (%)", "%", axis);
+            dated(rate, axis, "check pass rate", checks, p -> p.value() * 100, SUCCESS);
             rate.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
             panels.add(rate);
         }
@@ -157,10 +164,10 @@ final class TrendCharts {
             }
         }
         if (!byCriterion.isEmpty()) {
-            XYChart scores = panel("Judge score (mean, 1-5)", "score");
+            XYChart scores = panel("Judge score (mean, 1-5)", "score", axis);
             int i = 0;
             for (Map.Entry<String, List<QualityTrend.Point>> e : byCriterion.entrySet()) {
-                dated(scores, e.getKey(), e.getValue(), QualityTrend.Point::value, CRITERIA[i++ % CRITERIA.length]);
+                dated(scores, axis, e.getKey(), e.getValue(), QualityTrend.Point::value, CRITERIA[i++ % CRITERIA.length]);
             }
             scores.getStyler().setYAxisMin(0.0).setYAxisMax(5.0);
             panels.add(scores);
@@ -168,12 +175,12 @@ final class TrendCharts {
         return paint(panels);
     }
 
-    private static void dated(XYChart chart, String name, List<QualityTrend.Point> points,
+    private static void dated(XYChart chart, RunAxis axis, String name, List<QualityTrend.Point> points,
                               Function<QualityTrend.Point, Double> value, Color color) {
-        List<Date> x = new ArrayList<>();
+        List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (QualityTrend.Point p : points) {
-            x.add(Date.from(p.startedAt()));
+            x.add(axis.x(p.runId()));
             y.add(value.apply(p));
         }
         XYSeries series = chart.addSeries(name, x, y);
@@ -228,20 +235,63 @@ final class TrendCharts {
         }
     }
 
+    /**
+     * The runs of one model's charts, oldest first (by start, then id): run {@code i} is drawn at x = i, whatever
+     * the time between runs, and labelled "MM-dd #id".
+     */
+    record RunAxis(List<Long> runIds, List<LocalDate> runDates, Map<Long, Integer> index) {
+
+        private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd");
+
+        static RunAxis of(List<TrendReport.TrendPoint> trend, List<QualityTrend.Point> quality) {
+            record Run(long id, LocalDate date, Instant startedAt) {
+            }
+            Map<Long, Run> runs = new HashMap<>();
+            trend.forEach(p -> runs.putIfAbsent(p.runId(), new Run(p.runId(), p.runDate(), p.startedAt())));
+            quality.forEach(p -> runs.putIfAbsent(p.runId(), new Run(p.runId(), p.runDate(), p.startedAt())));
+            List<Run> ordered = runs.values().stream()
+                    .sorted(Comparator.comparing(Run::startedAt).thenComparing(Run::id)).toList();
+            Map<Long, Integer> index = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                index.put(ordered.get(i).id(), i);
+            }
+            return new RunAxis(ordered.stream().map(Run::id).toList(), ordered.stream().map(Run::date).toList(),
+                    Map.copyOf(index));
+        }
+
+        int size() {
+            return runIds.size();
+        }
+
+        double x(long runId) {
+            return index.get(runId);
+        }
+
+        /** "11-22 #3" at a run's position; nothing between runs (XChart may ask for ticks at fractions). */
+        String label(Double x) {
+            long i = Math.round(x);
+            if (Math.abs(x - i) > 1e-6 || i < 0 || i >= runIds.size()) {
+                return "";
+            }
+            LocalDate date = runDates.get((int) i);
+            return (date == null ? "" : DAY.format(date) + " ") + "#" + runIds.get((int) i);
+        }
+    }
+
     /** A file name safe on every file system and in a Markdown link, unique through the model's position. */
     static String fileName(int index, String modelAlias) {
         String safe = modelAlias.replaceAll("[^A-Za-z0-9._-]", "_");
         return String.format("trend-%02d-%s.png", index, safe.length() > 60 ? safe.substring(0, 60) : safe);
     }
 
-    private static byte[] png(List<TrendReport.TrendPoint> points) {
-        XYChart ttft = panel("TTFT (ms)", "ms");
-        series(ttft, "p50", points, TrendReport.TrendPoint::ttftMsP50, P50);
-        series(ttft, "p95", points, TrendReport.TrendPoint::ttftMsP95, P95);
-        XYChart tps = panel("Decode tokens/s (p50)", "tokens/s");
-        series(tps, "decode_tps p50", points, TrendReport.TrendPoint::decodeTpsP50, TPS);
-        XYChart success = panel("Success rate (%)", "%");
-        series(success, "success rate", points, p -> p.successRate() * 100, SUCCESS);
+    private static byte[] png(List<TrendReport.TrendPoint> points, RunAxis axis) {
+        XYChart ttft = panel("TTFT (ms)", "ms", axis);
+        series(ttft, axis, "p50", points, TrendReport.TrendPoint::ttftMsP50, P50);
+        series(ttft, axis, "p95", points, TrendReport.TrendPoint::ttftMsP95, P95);
+        XYChart tps = panel("Decode tokens/s (p50)", "tokens/s", axis);
+        series(tps, axis, "decode_tps p50", points, TrendReport.TrendPoint::decodeTpsP50, TPS);
+        XYChart success = panel("Success rate (%)", "%", axis);
+        series(success, axis, "success rate", points, p -> p.successRate() * 100, SUCCESS);
         success.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
         return paint(List.of(ttft, tps, success));
     }
@@ -296,10 +346,17 @@ final class TrendCharts {
         }
     }
 
-    private static XYChart panel(String title, String yTitle) {
+    /**
+     * A panel whose x axis is the window's runs, one step each, labelled with run date and id ("12-06 #41"), so two
+     * runs of one day stay apart. Slanted labels while a few runs fit (a horizontal one at the right edge would be
+     * cut off), else upright; XChart leaves out every second (third, ...) label when even upright ones would overlap.
+     */
+    private static XYChart panel(String title, String yTitle, RunAxis axis) {
         XYChart chart = styled(new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
-                .xAxisTitle("run started").yAxisTitle(yTitle).build());
-        chart.getStyler().setDatePattern("MM-dd").setXAxisTitleVisible(false).setXAxisLabelRotation(45);
+                .xAxisTitle("run (date #id)").yAxisTitle(yTitle).build());
+        chart.getStyler().setXAxisTitleVisible(false).setxAxisTickLabelsFormattingFunction(axis::label)
+                .setXAxisLabelRotation(axis.size() <= SLANTED_LABELS ? 45 : 90)
+                .setXAxisMin(0.0).setXAxisMax(Math.max(0, axis.size() - 1.0));
         return chart;
     }
 
@@ -317,14 +374,14 @@ final class TrendCharts {
         return chart;
     }
 
-    private static void series(XYChart chart, String name, List<TrendReport.TrendPoint> points,
+    private static void series(XYChart chart, RunAxis axis, String name, List<TrendReport.TrendPoint> points,
                                Function<TrendReport.TrendPoint, Double> value, Color color) {
-        List<Date> x = new ArrayList<>();
+        List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (TrendReport.TrendPoint p : points) {
             Double v = value.apply(p);
             if (v != null && !v.isNaN()) {
-                x.add(Date.from(p.startedAt()));
+                x.add(axis.x(p.runId()));
                 y.add(v);
             }
         }

@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.store.AlertStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class AlertsJobTest extends JobTestSupport {
         assertThat(texts(doc.get("events"))).containsExactly("regression");
         assertThat(doc.get("failed_models").size()).isZero();
         assertThat(doc.get("failure").isNull()).isTrue();
-        Path report = reports.resolve("2026-11-22_" + b).toAbsolutePath().normalize();
+        Path report = ReportDirs.of(reports, "2026-11-22_" + b).toAbsolutePath().normalize();
         assertThat(doc.get("report_path").asString()).isEqualTo(report.toString());
         assertThat(report.resolve("report.md")).exists();
         // every regressed row of the run, field by field, in the report's order
@@ -177,7 +178,7 @@ class AlertsJobTest extends JobTestSupport {
         JsonNode context = blocks.get(blocks.size() - 1);
         assertThat(context.get("type").asString()).isEqualTo("context");
         assertThat(context.get("elements").get(0).get("text").asString())
-                .isEqualTo("Report: `" + reports.resolve("2026-11-22_" + b).toAbsolutePath().normalize() + "`");
+                .isEqualTo("Report: `" + ReportDirs.of(reports, "2026-11-22_" + b).toAbsolutePath().normalize() + "`");
     }
 
     @Test
@@ -276,7 +277,7 @@ class AlertsJobTest extends JobTestSupport {
             assertThat(ghost.get("availability").asString()).isEqualTo("unavailable");
             assertThat(ghost.get("reason").asString()).contains("does not list model 'sim-ghost'");
             assertThat(doc.get("report_path").asString()).isEqualTo(
-                    reports.resolve("2026-11-22_" + run).toAbsolutePath().normalize().toString());
+                    ReportDirs.of(reports, "2026-11-22_" + run).toAbsolutePath().normalize().toString());
         }
         assertThat(RECEIVER.at("/hook/teams")).noneMatch(p -> p.body().contains("alerts-failing"));
         assertThat(alertStore.deliveries(run)).extracting(AlertStore.Delivery::configured, AlertStore.Delivery::outcome)

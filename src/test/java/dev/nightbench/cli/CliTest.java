@@ -29,6 +29,22 @@ class CliTest {
     }
 
     @Test
+    void versionPrintsTheMavenProjectVersionWithTheCheckoutsCommitAndExits0() throws Exception {
+        // the pom's own version, not a copy of it
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<artifactId>nightbench</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String commit = git.waitFor() == 0 ? "+" + head : ""; // tests run from target/classes of this checkout
+
+        assertThat(cli.execute(new String[]{"--version"})).isZero();
+        assertThat(out.toString()).isEqualTo("nightbench " + m.group(1) + commit + System.lineSeparator());
+        assertThat(dev.nightbench.run.Version.current()).isEqualTo(m.group(1) + commit);
+    }
+
+    @Test
     void anUnknownCommandExits2() {
         assertThat(cli.execute(new String[]{"bench"})).isEqualTo(2);
         assertThat(err.toString()).contains("unknown command 'bench'");

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +48,7 @@ class JudgeReportTest extends JobTestSupport {
 
         assertThat(first.exitCode()).as(first.lines().toString()).isEqualTo(Cli.OK);
         long run1 = jdbc.sql("SELECT max(run_id) FROM runs").query(Long.class).single();
-        Path dir = reports.resolve("2026-11-22_" + run1);
+        Path dir = ReportDirs.of(reports, "2026-11-22_" + run1);
         String md = Files.readString(dir.resolve("report.md"));
         // sim-medium: coherence 12 x 5, 3 x 4 (capital), 3 x 3 (sum); factuality 12 x 5, 3 x 3, 3 x 2
         String coherence = score(IntStream.concat(IntStream.concat(repeat(5, 12), repeat(4, 3)), repeat(3, 3)));

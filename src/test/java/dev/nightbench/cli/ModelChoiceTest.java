@@ -10,6 +10,7 @@ import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.plan.PipelineSpec;
 import dev.nightbench.plan.PromptSpec;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.ResultsSchema;
 import dev.nightbench.support.SimTimeScale;
 import dev.nightbench.support.TelemetryPages;
@@ -67,7 +68,7 @@ class ModelChoiceTest extends JobTestSupport {
         assertThat(jdbc.sql("SELECT model_alias || ' ' || memory_source FROM model_selection"
                 + " WHERE run_id = ? ORDER BY ordinal").param(runId).query(String.class).list())
                 .containsExactly("sim-fast size_mb", "sim-medium size_mb", "sim-large size_mb");
-        String md = Files.readString(reports.resolve("2026-12-01_" + runId).resolve("report.md"));
+        String md = Files.readString(ReportDirs.of(reports, "2026-12-01_" + runId).resolve("report.md"));
         assertThat(md).contains("**Recommended default:** `sim-fast`", "**Runner-up:** `sim-medium`", "## Pipelines");
     }
 
@@ -109,7 +110,7 @@ class ModelChoiceTest extends JobTestSupport {
                         "sim-medium 2500.00 size_mb 1.000 2500 mit price",
                         "sim-large 7944.02 server 1.000 5200 llama3-community hardware+energy");
 
-        String md = Files.readString(reports.resolve("2026-12-02_" + runId).resolve("report.md"));
+        String md = Files.readString(ReportDirs.of(reports, "2026-12-02_" + runId).resolve("report.md"));
         double fast = perThousand(runId, "sim-fast");
         double medium = perThousand(runId, "sim-medium");
         assertThat(medium).isGreaterThan(fast);
@@ -142,7 +143,7 @@ class ModelChoiceTest extends JobTestSupport {
                 100 * (Double) pipeline.get("cost_vs_refine_alone")));
         assertThat(md).contains("Cost is an estimate: sim-fast: hardware cost per hour plus power × energy price");
 
-        JsonNode json = ResultsSchema.JSON.readTree(reports.resolve("2026-12-02_" + runId).resolve("results.json")
+        JsonNode json = ResultsSchema.JSON.readTree(ReportDirs.of(reports, "2026-12-02_" + runId).resolve("results.json")
                 .toFile());
         assertThat(ResultsSchema.problems(json)).isEmpty();
         assertThat(json.get("selection").get("recommended").asString()).isEqualTo("sim-fast");

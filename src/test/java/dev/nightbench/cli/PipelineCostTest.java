@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -169,7 +170,7 @@ class PipelineCostTest extends JobTestSupport {
     }
 
     private String md(long runId) throws java.io.IOException {
-        return Files.readString(reports.resolve("2026-12-03_" + runId).resolve("report.md"));
+        return Files.readString(ReportDirs.of(reports, "2026-12-03_" + runId).resolve("report.md"));
     }
 
     private Map<String, Object> summary(long runId, String pipeline) {

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,7 +113,7 @@ class PipelineDemoTest extends JobTestSupport {
                 .list()).containsExactly("pipeline sim-fast → sim-large 12/12 12/12", "draft alone sim-fast 12/12 9/12",
                         "refine alone sim-large 12/12 12/12");
 
-        String md = Files.readString(reports.resolve("2026-12-01_" + runId).resolve("report.md"));
+        String md = Files.readString(ReportDirs.of(reports, "2026-12-01_" + runId).resolve("report.md"));
         assertThat(md).contains("## Pipelines", "### draft-refine (escalate: check_fails or longer_than_words 40)",
                 "SELECT * FROM pipeline_comparison WHERE run_id = " + runId);
         List<String> rows = md.lines().dropWhile(l -> !l.startsWith("### draft-refine")).filter(l -> l.startsWith("|"))

@@ -4,6 +4,7 @@ import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.store.AnnotationStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +73,7 @@ class QualityDemoTest extends JobTestSupport {
         assertThat(jdbc.sql("SELECT count(*) FROM requests WHERE run_id = ?").param(run1).query(Integer.class).single())
                 .isEqualTo(3 * (1 + 21));
 
-        Path report = reports.resolve("2026-12-01_" + run1).resolve("report.md");
+        Path report = ReportDirs.of(reports, "2026-12-01_" + run1).resolve("report.md");
         String md = Files.readString(report);
         assertThat(md).contains("## Quality", "Check pass rate (95 % CI)", "### Lowest-scored answers",
                 "Contradicts the context: Saturdays open at 10:00.");

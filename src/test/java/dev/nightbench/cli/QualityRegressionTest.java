@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,11 +74,11 @@ class QualityRegressionTest extends JobTestSupport {
                         WHERE run_id = ? AND metric = 'check_pass_rate' AND model_alias <> 'sim-fast' ORDER BY 1""")
                 .param(runId).query(String.class).list();
         assertThat(others).containsExactly("sim-large unchanged 27", "sim-medium unchanged 27");
-        String md = Files.readString(reports.resolve("2026-11-23_" + runId).resolve("report.md"));
+        String md = Files.readString(ReportDirs.of(reports, "2026-11-23_" + runId).resolve("report.md"));
         assertThat(md).contains("|success_rate|check_pass_rate|").contains("pass rate (check_pass_rate");
         assertThat(md.lines().filter(l -> l.contains("`check_pass_rate`") && l.contains("regressed")
                 && l.contains("sim-fast"))).hasSize(1);
-        String csv = Files.readString(reports.resolve("2026-11-23_" + runId).resolve("comparisons.csv"));
+        String csv = Files.readString(ReportDirs.of(reports, "2026-11-23_" + runId).resolve("comparisons.csv"));
         assertThat(csv).contains("sim-fast,*,serial").contains("check_pass_rate");
     }
 

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.report.ReportService;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.ResultsSchema;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class ReportJsonCommandTest extends JobTestSupport {
 
         assertThat(exit).as(err.toString()).isEqualTo(Cli.OK);
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).isEqualTo(Files.readString(reports.resolve("2026-11-22_" + runId).resolve("results.json")))
+        assertThat(printed).isEqualTo(Files.readString(ReportDirs.of(reports, "2026-11-22_" + runId).resolve("results.json")))
                 .isEqualTo(reportService.resultsJson(runId));
         JsonNode doc = ResultsSchema.JSON.readTree(printed);
         assertThat(ResultsSchema.problems(doc)).isEmpty();

@@ -2,6 +2,7 @@ package dev.nightbench.cli;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,7 +63,7 @@ class SelectionDemoTest extends JobTestSupport {
         assertThat(jdbc.sql("SELECT cost_per_1k_prompts FROM model_costs WHERE run_id = ? AND model_alias = 'sim-fast'")
                 .param(run).query(Double.class).single()).isCloseTo(fast, within(1e-12));
 
-        String md = Files.readString(reports.resolve("2026-12-01_" + run).resolve("report.md"));
+        String md = Files.readString(ReportDirs.of(reports, "2026-12-01_" + run).resolve("report.md"));
         assertThat(md).contains("## Model selection", "|**sim-fast** **★ recommended**|", "|**sim-medium** (runner-up)|",
                 "**Recommended default:** `sim-fast`: meets every constraint; cheapest at "
                         + String.format(Locale.ROOT, "%.2f", fast) + " EUR per 1,000 prompts.",
@@ -71,11 +72,11 @@ class SelectionDemoTest extends JobTestSupport {
                         + "llama3-community not in mit, apache-2.0",
                 "**✗ llama3-community** (plan)", "Cost** (model_costs view) is an estimate.");
         assertThat(md.indexOf("## Model selection")).isLessThan(md.indexOf("## Trends"));
-        String html = Files.readString(reports.resolve("2026-12-01_" + run).resolve("report.html"));
+        String html = Files.readString(ReportDirs.of(reports, "2026-12-01_" + run).resolve("report.html"));
         assertThat(html).contains("<h2>Model selection</h2>", "<span class=\"bad\">✗ 8,200 MB</span>");
         // the same verdict in results.json, valid against its schema
         tools.jackson.databind.JsonNode json = new tools.jackson.databind.ObjectMapper().readTree(
-                reports.resolve("2026-12-01_" + run).resolve("results.json").toFile());
+                ReportDirs.of(reports, "2026-12-01_" + run).resolve("results.json").toFile());
         assertThat(dev.nightbench.support.ResultsSchema.problems(json)).isEmpty();
         tools.jackson.databind.JsonNode selection = json.get("selection");
         assertThat(selection.get("planned").asBoolean()).isTrue();
@@ -94,7 +95,7 @@ class SelectionDemoTest extends JobTestSupport {
                 false, line -> { });
         assertThat(second.exitCode()).as(second.lines().toString()).isEqualTo(Cli.OK);
         long run2 = jdbc.sql("SELECT max(run_id) FROM runs").query(Long.class).single();
-        String md2 = Files.readString(reports.resolve("2026-12-02_" + run2).resolve("report.md"));
+        String md2 = Files.readString(ReportDirs.of(reports, "2026-12-02_" + run2).resolve("report.md"));
 
         assertThat(md2).contains("> **No model meets the constraints.** Each model and the constraints it failed:",
                 "- `sim-fast`: memory_mb 1,200 MB above max 1,000 MB\n",
@@ -104,7 +105,7 @@ class SelectionDemoTest extends JobTestSupport {
                 "### Cost per 1,000 prompts over the last 2 runs",
                 "|sim-medium|8.83 EUR|8.83 EUR|");
         assertThat(md2).doesNotContain("Recommended default", "★ recommended");
-        assertThat(new tools.jackson.databind.ObjectMapper().readTree(reports.resolve("2026-12-02_" + run2)
+        assertThat(new tools.jackson.databind.ObjectMapper().readTree(ReportDirs.of(reports, "2026-12-02_" + run2)
                 .resolve("results.json").toFile()).get("selection").get("recommended").isNull()).isTrue();
         assertThat(jdbc.sql("SELECT count(*) FROM selection_rules WHERE run_id = ?").param(run2).query(Long.class)
                 .single()).isEqualTo(5);   // four constraints and optimise

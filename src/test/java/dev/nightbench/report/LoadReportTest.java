@@ -67,8 +67,8 @@ class LoadReportTest {
                 .doesNotContain("fast at rate 5 req/s")
                 .contains("](load-01-fast-rate.png)").contains("](load-02-busy-concurrency.png)")
                 .doesNotContain("load-01-fast-concurrency.png"); // a single level is no curve
-        // the models table is the latency cells only
-        assertThat(md.lines().filter(l -> l.startsWith("|fast") || l.startsWith("|busy"))).hasSize(2 + 4)
+        // the models tables (latency; throughput, tokens and cost) are the latency cells only
+        assertThat(md.lines().filter(l -> l.startsWith("|fast") || l.startsWith("|busy"))).hasSize(2 + 2 + 4)
                 .allSatisfy(l -> assertThat(l).doesNotContain(" @ "));
         assertThat(md.indexOf("## Load")).isGreaterThan(md.indexOf("## Models")).isLessThan(md.indexOf("## Trends"));
 
@@ -92,10 +92,11 @@ class LoadReportTest {
         Path dir = history.reportService(TrendSettings.defaults(), reports).write(run);
 
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).contains("|Model|Avg Latency (e2e_ms mean ± 95 % CI)|")
-                .containsPattern("\\|fast\\|412 ms ± 18 \\(CV 6 %\\)\\|[^|]*\\|[^|]*\\|52\\.6 ms ± 13\\.6 "
-                        + "\\*\\*\\(CV 34 %\\) high\\*\\*\\|[^\\n]*\\|10\\|100%\\|10/10\\|")
-                .containsPattern("\\|busy\\|410 ms ± 10 \\(CV 3 %\\)\\|[^|]*\\|[^|]*\\|52\\.0 ms ± 2\\.0 \\(CV 5 %\\)\\|")
+        assertThat(md).contains("|Model|Status|Success|Requests|n|e2e mean ± 95 % CI|e2e p95|TTFT mean ± 95 % CI|")
+                .containsPattern("\\|fast\\|[^|]*\\|100%\\|10/10\\|10\\|412 ms ± 18 \\(CV 6 %\\)\\|[^|]*\\|52\\.6 ms ± 13\\.6 "
+                        + "\\*\\*\\(CV 34 %\\) high\\*\\*\\|")
+                .containsPattern("\\|busy\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\|410 ms ± 10 \\(CV 3 %\\)\\|[^|]*\\|52\\.0 ms ± 2\\.0 "
+                        + "\\(CV 5 %\\)\\|")
                 .contains("> **High variation** (CV above 20 %): fast TTFT CV 34 %.");
         assertThat(Files.readString(dir.resolve("report.html")))
                 .contains("<td class=\"num\">52.6 ms ± 13.6 <span class=\"bad\">(CV 34 %) high</span></td>");
@@ -153,7 +154,10 @@ class LoadReportTest {
         Path dir = history.reportService(TrendSettings.defaults(), reports).write(run);
 
         assertThat(Files.readString(dir.resolve("report.md"))).contains("## Failed and skipped models")
-                .contains("|busy|**FAILED**|0|1|HTTP 500 &lt;b&gt;x&lt;/b&gt;|");
+                .contains("|busy|**FAILED**|0|1|HTTP 500 &lt;b&gt;x&lt;/b&gt;|")
+                // the verdict, above everything else, names it too
+                .containsPattern("\n> \\*\\*Verdict:\\*\\* [^\n]* Failed or unavailable: \\*\\*busy FAILED\\*\\* \\(see Failed "
+                        + "and skipped models\\)\\.\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.nightbench.report;
 
 import dev.nightbench.support.JobTestSupport;
 import dev.nightbench.support.LoadPlans;
+import dev.nightbench.support.ReportDirs;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class LoadRunReportTest extends JobTestSupport {
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         long runId = runId(execution);
-        Path report = reports.resolve("2026-11-22_" + runId);
+        Path report = ReportDirs.of(reports, "2026-11-22_" + runId);
         String md = Files.readString(report.resolve("report.md"));
         assertThat(md).contains("## Load").contains("### sim-fast").contains("### sim-flaky")
                 .contains("**SLOs:** e2e_ms p95 ≤ 60000 ms, error rate ≤ 5.0 %.")
@@ -46,7 +47,7 @@ class LoadRunReportTest extends JobTestSupport {
                 .contains("- concurrency 4 skipped: sweep stopped: SLO error rate ")
                 .contains("](load-01-sim-fast-concurrency.png)")
                 // a noisy host may push the CV over 20 %, which the report then marks "high": both forms are right here
-                .containsPattern("\\|sim-fast\\|[\\d.]+ ms ± [\\d.]+ (\\*\\*)?\\(CV \\d+ %\\)");
+                .containsPattern("\\|sim-fast\\|[^|]*\\|[^|]*\\|[^|]*\\|[^|]*\\|[\\d.]+ ms ± [\\d.]+ (\\*\\*)?\\(CV \\d+ %\\)");
         // the latency table has the serial cells only; skipped sweep requests are not failures
         assertThat(md.lines().filter(l -> l.startsWith("|sim-"))).allSatisfy(l -> assertThat(l).doesNotContain(" @ "));
         assertThat(md).doesNotContain("## Failed and skipped models");

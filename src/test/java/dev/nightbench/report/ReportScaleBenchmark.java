@@ -92,7 +92,7 @@ class ReportScaleBenchmark {
                     .query(Long.class).single();
             long loadCharts;
             try (var files = Files.list(reportsDir)) {
-                Path dir = files.filter(d -> d.getFileName().toString().endsWith("_" + newest)).findFirst().orElseThrow();
+                Path dir = files.filter(d -> d.getFileName().toString().matches(".+_" + newest + "_[0-9a-f]{8}")).findFirst().orElseThrow();
                 try (var pngs = Files.list(dir)) {
                     loadCharts = pngs.filter(f -> f.getFileName().toString().startsWith("load-")).count();
                 }

@@ -1,5 +1,6 @@
 package dev.nightbench.report;
 
+import dev.nightbench.support.ReportDirs;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +54,8 @@ class ReportServiceTest {
         Path dir = service.write(current);
 
         // then
-        assertThat(dir).isEqualTo(reports.resolve("2026-11-22_" + current).toAbsolutePath());
+        assertThat(dir).isEqualTo(ReportDirs.of(reports, "2026-11-22_" + current).toAbsolutePath());
+        assertThat(dir.getFileName().toString()).matches("2026-11-22_" + current + "_[0-9a-f]{8}");
         assertThat(service.hasRegressions(current)).isTrue();
 
         List<CSVRecord> csv = csv(dir.resolve("comparisons.csv"));
@@ -79,7 +81,7 @@ class ReportServiceTest {
                 .contains("60 measured requests in this run, 60 in the baseline")
                 .containsPattern("\\|slow-b\\|\\+5\\d\\.\\d % \\*\\*regressed\\*\\*\\|")
                 .containsPattern("\\|fast-a\\|[^\\n]*unchanged\\|")
-                .contains("|Model|Avg Latency");
+                .contains("|Model|Status|Success|Requests|n|e2e mean ± 95 % CI|");
         assertThat(md.lines().filter(l -> l.contains("**regressed**"))).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).contains("slow-b").doesNotContain("fast-a").doesNotContain("steady-c"));
         assertThat(md.lines().filter(l -> l.startsWith("|fast-a|") || l.startsWith("|steady-c|")))
@@ -255,7 +257,7 @@ class ReportServiceTest {
                 .contains("The last 3 run(s) of plan nightly");
         assertThat(Files.readString(reports.resolve("latest.md")))
                 .contains("# Nightbench run " + newest + ":")
-                .contains("](2026-11-22_" + newest + "/trend-02-slow-b.png)");
+                .contains("](" + dir.getFileName() + "/trend-02-slow-b.png)");
         assertThat(reports.resolve("latest.html")).hasSameTextualContentAs(dir.resolve("report.html"));
     }
 

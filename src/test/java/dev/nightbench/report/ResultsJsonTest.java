@@ -1,6 +1,7 @@
 package dev.nightbench.report;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.ResultsSchema;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ResultsJsonTest extends JobTestSupport {
         assertThat(priced).isNotEqualTo(shipped);
         long run2 = runId(completed(Files.writeString(dir.resolve("quality-demo.yaml"), priced)));
 
-        String text = Files.readString(reports.resolve("2026-11-22_" + run2).resolve("results.json"));
+        String text = Files.readString(ReportDirs.of(reports, "2026-11-22_" + run2).resolve("results.json"));
         JsonNode doc = ResultsSchema.JSON.readTree(text);
         assertThat(ResultsSchema.problems(doc)).isEmpty();
         // printed later from the database: the same bytes
@@ -166,7 +167,7 @@ class ResultsJsonTest extends JobTestSupport {
         assertThat(judged.get("verdict").asString()).isEqualTo("unchanged");
 
         // the first night had nothing to compare with
-        JsonNode first = ResultsSchema.JSON.readTree(reports.resolve("2026-11-22_" + run1).resolve("results.json").toFile());
+        JsonNode first = ResultsSchema.JSON.readTree(ReportDirs.of(reports, "2026-11-22_" + run1).resolve("results.json").toFile());
         assertThat(ResultsSchema.problems(first)).isEmpty();
         assertThat(first.get("comparisons").get("baseline").isNull()).isTrue();
         assertThat(first.get("comparisons").get("rows")).isEmpty();
@@ -178,7 +179,7 @@ class ResultsJsonTest extends JobTestSupport {
         long run = runId(completed(Path.of("jobs/demo-load.yaml")));
 
         JsonNode doc = ResultsSchema.JSON.readTree(
-                reports.resolve("2026-11-22_" + run).resolve("results.json").toFile());
+                ReportDirs.of(reports, "2026-11-22_" + run).resolve("results.json").toFile());
         assertThat(ResultsSchema.problems(doc)).isEmpty();
 
         assertThat(doc.get("slo").get("ttft_ms").asDouble()).isEqualTo(150);

@@ -5,6 +5,7 @@ import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.store.AnswerRow;
 import dev.nightbench.store.AnswerStore;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,7 +157,7 @@ class AnswersJobTest extends JobTestSupport {
                 .containsEntry("not_repeatable", true).containsEntry("temperature", 0.0).containsEntry("seed", 42L);
         assertThat(count("SELECT distinct_answers FROM answer_repeatability WHERE run_id = ? AND model_alias = 'steady'", run1))
                 .isEqualTo(1);
-        String report1 = Files.readString(reports.resolve("2026-11-22_" + run1).resolve("report.md"));
+        String report1 = Files.readString(ReportDirs.of(reports, "2026-11-22_" + run1).resolve("report.md"));
         assertThat(report1).contains("## Answers")
                 .contains("**moody** gave 3 different answers to prompt **capital** over 5 rounds at temperature 0 "
                         + "with seed 42: **not repeatable**")
@@ -179,7 +180,7 @@ class AnswersJobTest extends JobTestSupport {
                     .containsEntry("baseline_prefix", "The answer is 42.").containsEntry("prefix", "<b>43</b> & more")
                     .containsEntry("some_answer_kept", false);
         });
-        Path dir2 = reports.resolve("2026-11-22_" + run2);
+        Path dir2 = ReportDirs.of(reports, "2026-11-22_" + run2);
         assertThat(dir2.resolve("report.md")).content()
                 .contains("**Changed answers:** 1 of 4 model × prompt pairs answered differently than in baseline run " + run1)
                 .contains("|changer|capital|The answer is 42.|&lt;b&gt;43&lt;/b&gt; &amp; more|no|");

@@ -5,6 +5,7 @@ import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimRequest;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class ConversationJobTest extends JobTestSupport {
         assertThat(t1).isLessThan(t2);
         assertThat(t2).isLessThan(t3);
 
-        String report = Files.readString(reports.resolve("2026-11-22_" + runId).resolve("report.md"));
+        String report = Files.readString(ReportDirs.of(reports, "2026-11-22_" + runId).resolve("report.md"));
         assertThat(report).contains("## Conversations", "SELECT * FROM conversation_turns WHERE run_id = " + runId,
                 "TTFT growth", "1 → 3");
     }

@@ -2,6 +2,7 @@ package dev.nightbench.run;
 
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
@@ -99,7 +100,7 @@ class DatasetJobTest extends JobTestSupport {
         long secondId = runId(second);
         assertThat(jdbc.sql("SELECT prompt_id FROM run_prompts WHERE run_id = ? AND source = 'qa' ORDER BY ordinal")
                 .param(secondId).query(String.class).list()).containsExactlyElementsOf(drawn);
-        String report = Files.readString(reports.resolve("2026-11-22_" + secondId).resolve("report.md"));
+        String report = Files.readString(ReportDirs.of(reports, "2026-11-22_" + secondId).resolve("report.md"));
         assertThat(report).contains("datasets whose file changed (prompts_from): qa: data/qa.jsonl (sha256 "
                 + sha256(qa).substring(0, 12) + " now, was " + ((String) sources.get(0).get("sha256")).substring(0, 12)
                 + ")");

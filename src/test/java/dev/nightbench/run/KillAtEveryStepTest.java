@@ -3,6 +3,7 @@ package dev.nightbench.run;
 import dev.nightbench.client.sim.Script;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.ChildJvm;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +112,7 @@ class KillAtEveryStepTest {
             assertThat(server.requestCount("m")).isEqualTo(5);
             assertThat(jdbc.sql("SELECT requests FROM summaries WHERE prompt_id = '*'").query(Integer.class).list())
                     .containsExactly(4);
-            assertThat(dir.resolve("reports").resolve(DATE + "_" + runId).resolve("report.md")).exists();
+            assertThat(ReportDirs.of(dir.resolve("reports"), DATE + "_" + runId).resolve("report.md")).exists();
         }
     }
 

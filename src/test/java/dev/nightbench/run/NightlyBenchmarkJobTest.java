@@ -1,6 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,8 +59,8 @@ class NightlyBenchmarkJobTest extends JobTestSupport {
                 WHERE run_id = ? AND model_alias = 'sim-fast' AND status = 'ok'""").param(runId).query(Double.class).single();
         assertThat(jdbc.sql("SELECT e2e_ms_p50 FROM model_summaries WHERE run_id = ? AND model_alias = 'sim-fast'")
                 .param(runId).query(Double.class).single()).isEqualTo(p50);
-        Path reportDir = reports.resolve("2026-11-22_" + runId);
-        assertThat(reportDir.resolve("report.md")).content().contains("|Model|Avg Latency").contains("sim-medium")
+        Path reportDir = ReportDirs.of(reports, "2026-11-22_" + runId);
+        assertThat(reportDir.resolve("report.md")).content().contains("|Model|Status|Success|Requests|n|e2e mean ± 95 % CI|").contains("sim-medium")
                 .contains("SIMULATED");
         assertThat(reportDir.resolve("summary.csv")).exists();
         assertThat(Files.readAllLines(reportDir.resolve("requests.csv"))).hasSize(1 + 8 + 2);

@@ -96,7 +96,7 @@ class PrefixCacheJobTest extends JobTestSupport {
 
     private String report(long runId) throws IOException {
         try (Stream<Path> dirs = Files.list(reports)) {
-            Path dir = dirs.filter(d -> d.getFileName().toString().endsWith("_" + runId)).findFirst().orElseThrow();
+            Path dir = dirs.filter(d -> d.getFileName().toString().matches(".+_" + runId + "_[0-9a-f]{8}")).findFirst().orElseThrow();
             return Files.readString(dir.resolve("report.md"));
         }
     }

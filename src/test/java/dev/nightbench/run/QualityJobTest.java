@@ -1,6 +1,7 @@
 package dev.nightbench.run;
 
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import dev.nightbench.support.SimTimeScale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -81,7 +82,7 @@ class QualityJobTest extends JobTestSupport {
         assertThat(count("SELECT count(*) FROM check_results WHERE run_id = ?", runId)).isEqualTo(81);
         assertThat(count("SELECT count(*) FROM run_checks WHERE run_id = ?", runId)).isEqualTo(9);
 
-        Path report = reports.resolve("2026-11-22_" + runId);
+        Path report = ReportDirs.of(reports, "2026-11-22_" + runId);
         String md = java.nio.file.Files.readString(report.resolve("report.md"));
         assertThat(md).contains("## Quality").contains("sim-medium").contains("59.3 %")
                 .contains("first number 17, expected 42");

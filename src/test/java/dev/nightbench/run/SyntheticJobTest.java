@@ -5,6 +5,7 @@ import dev.nightbench.client.sim.SimModel;
 import dev.nightbench.client.sim.SimulatedModels;
 import dev.nightbench.client.sim.SimulatedServer;
 import dev.nightbench.support.JobTestSupport;
+import dev.nightbench.support.ReportDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class SyntheticJobTest extends JobTestSupport {
         assertThat(lengths.get("tokens_sources")).isEqualTo("usage");
 
         // the report shows the same row
-        String report = Files.readString(reports.resolve("2026-11-22_" + runId).resolve("report.md"));
+        String report = Files.readString(ReportDirs.of(reports, "2026-11-22_" + runId).resolve("report.md"));
         assertThat(report).contains("## Lengths", "SELECT * FROM output_lengths WHERE run_id = " + runId,
                 "tokenizer:rec", "100.0 %");
     }

@@ -175,7 +175,7 @@ class WorkloadsDemoTest extends JobTestSupport {
 
     private Path reportDir(long runId) throws IOException {
         try (var dirs = Files.list(reports)) {
-            return dirs.filter(d -> d.getFileName().toString().endsWith("_" + runId)).findFirst().orElseThrow();
+            return dirs.filter(d -> d.getFileName().toString().matches(".+_" + runId + "_[0-9a-f]{8}")).findFirst().orElseThrow();
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
  * @param stage          phase {@value #PIPELINE} only: {@value #DRAFT} or {@value #REFINE} (V18), else null
  * @param cachedTokens   prompt tokens served from the server's prefix cache (V20), null when not reported
  * @param promptTokensSource "usage" or "tokenizer" (V20), null when prompt_tokens is null
+ * @param workerHost     the host (or NIGHTBENCH_WORKER_HOST) of the process that sent it (V27)
  */
 public record RequestRow(long runId, String phase, int cellIndex, int requestIndex, int attempt, boolean isFinal,
                          String modelAlias, String promptId, Integer round, String loadMode, double loadLevel,
@@ -37,25 +38,6 @@ public record RequestRow(long runId, String phase, int cellIndex, int requestInd
     public static final String PIPELINE = "pipeline";
     public static final String DRAFT = "draft";
     public static final String REFINE = "refine";
-
-    /** A row without the host that sent it (the constructor before V27's {@code worker_host}). */
-    public RequestRow(long runId, String phase, int cellIndex, int requestIndex, int attempt, boolean isFinal,
-                      String modelAlias, String promptId, Integer round, String loadMode, double loadLevel,
-                      RequestStatus status, String errorType, String errorMessage, Integer httpStatus,
-                      Long retryAfterMs, Instant startedAt, Double scheduledLagMs, boolean streamed,
-                      boolean simulated, Double prepMs, Double ttftMs, Double ttfoMs, Double e2eMs, Double totalMs,
-                      Integer promptTokens, Integer outputTokens, String tokensSource, Integer outputTokensEstimate,
-                      Double tokensDiffPct, Double tpotMs, Double decodeTps, Double e2eTps, int chunkCount,
-                      Double gapMeanMs, Double gapP50Ms, Double gapP95Ms, Double gapMaxMs, String finishReason,
-                      String responsePrefix, int reconnects, Double backoffMs, List<String> flags,
-                      String pipeline, String stage, Integer cachedTokens, String promptTokensSource) {
-        this(runId, phase, cellIndex, requestIndex, attempt, isFinal, modelAlias, promptId, round, loadMode, loadLevel,
-                status, errorType, errorMessage, httpStatus, retryAfterMs, startedAt, scheduledLagMs, streamed,
-                simulated, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens, tokensSource,
-                outputTokensEstimate, tokensDiffPct, tpotMs, decodeTps, e2eTps, chunkCount, gapMeanMs, gapP50Ms,
-                gapP95Ms, gapMaxMs, finishReason, responsePrefix, reconnects, backoffMs, flags, pipeline, stage,
-                cachedTokens, promptTokensSource, null);
-    }
 
     public RequestRow {
         flags = flags == null ? List.of() : List.copyOf(flags);

@@ -139,8 +139,12 @@ class GrafanaProvisioningTest extends JobTestSupport {
                     assertThat(rows).allSatisfy(r -> {
                         assertThat(r.get("time")).isInstanceOf(Timestamp.class);
                         assertThat(r.get("metric")).isIn(values.get("model").toArray());
-                        assertThat(r.values().stream().filter(v -> v instanceof Number)).hasSize(1);
+                        // one value column: a number, or null where the view has none (e.g. every request of a
+                        // model flagged on a busy machine leaves its decode_tps_p50 null)
+                        assertThat(r.values().stream().filter(v -> v instanceof Number).count()).isLessThanOrEqualTo(1);
                     });
+                    assertThat(rows).anySatisfy(r -> assertThat(r.values().stream().filter(v -> v instanceof Number))
+                            .hasSize(1));
                 } else {
                     assertThat(target.path("format").asText()).isEqualTo("table");
                 }

@@ -88,11 +88,17 @@ class Commands {
      */
     Outcome run(LoadedPlan loaded, LocalDate runDate, String label, Long baseline, boolean failOnRegression,
                 boolean failOnModelFailure, Consumer<Line> now) {
+        return run(loaded, runDate, label, baseline, failOnRegression, failOnModelFailure, null, now);
+    }
+
+    /** @param workers {@code --workers N} ({@link RunOptions#workers}), null for the plan's own {@code scale:} */
+    Outcome run(LoadedPlan loaded, LocalDate runDate, String label, Long baseline, boolean failOnRegression,
+                boolean failOnModelFailure, Integer workers, Consumer<Line> now) {
         if (baseline != null && runs.find(baseline).isEmpty()) {
             return Outcome.of(Status.BAD_INPUT, Line.err("nightbench run: --baseline " + baseline + ": no run with id "
                     + baseline + " (see 'nightbench runs'); nothing was run"));
         }
-        JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure);
+        JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure, workers);
         return launched("run", launcher.start(params), failOnRegression, now);
     }
 

@@ -198,11 +198,12 @@ class Commands {
                                   Consumer<Line> now) {
         String what = night.describe();
         JobExecution last = night.last();
+        if (unfinishedRuns.runningElsewhere(night)) {
+            return Outcome.of(Status.BAD_INPUT, Line.err(String.format("nightbench %s: %s is still running in another "
+                    + "Nightbench process (its manager, or a worker still at one of its partitions); wait for it to "
+                    + "end, then restart.", command, what)));
+        }
         if (night.running()) {
-            if (unfinishedRuns.runningElsewhere(night)) {
-                return Outcome.of(Status.BAD_INPUT, Line.err(String.format(
-                        "nightbench %s: %s is still running in another Nightbench process.", command, what)));
-            }
             now.accept(Line.out(String.format("%s was left %s by a process that is gone (job execution %d); marking it "
                     + "FAILED so it can be restarted.", capitalized(what), last.getStatus(), last.getId())));
             last = unfinishedRuns.recover(night);

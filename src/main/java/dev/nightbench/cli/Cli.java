@@ -76,25 +76,13 @@ public final class Cli {
             """;
 
     static final Map<String, String> COMMAND_USAGE = Map.ofEntries(
-            Map.entry("run", """
-                    Usage: nightbench run [--plan FILE] [--label TEXT] [--run-date YYYY-MM-DD] [--baseline RUN]
-                                          [--fail-on-regression] [--fail-on-model-failure]
-                      --plan FILE               the plan (default jobs/demo.yaml)
-                      --label TEXT              a free label stored with the run ('compare --label' finds it)
-                      --baseline RUN            compare with run RUN (nightbench.report.mode=PINNED, pinned-run-id)
-                      --run-date DATE           the night this run stands for; identifies the run, so a scheduler
-                                                that passes it runs each plan once per date, and finishes a date
-                                                whose process died (default: today, always a new run)
-                      --fail-on-regression      exit 3 when the run regressed against its baseline
-                      --fail-on-model-failure   a failed or unavailable model fails the run (exit 1) instead of
-                                                completing it with exit 4
-                    """),
+            Map.entry("run", RunOptions.USAGE),
             Map.entry("worker", WorkerCommand.USAGE),
             Map.entry("restart", """
                     Usage: nightbench restart [RUN_ID]
                       Finishes exactly the pairs not yet committed of a failed, stopped or crashed run
                       (default: the newest such run, even one killed before it was registered). A run left
-                      STARTED by a killed process is recovered first.
+                      STARTED by a killed process is recovered first. A run started with --workers N keeps it.
                     """),
             Map.entry("runs", """
                     Usage: nightbench runs [--limit N]
@@ -159,7 +147,7 @@ public final class Cli {
         }
         try {
             return switch (command) {
-                case "run" -> run(Args.parse(command, rest, Set.of("plan", "label", "run-date", "baseline"),
+                case "run" -> run(Args.parse(command, rest, Set.of("plan", "label", "run-date", "baseline", "workers"),
                         Set.of("fail-on-regression", "fail-on-model-failure"), 0, usage));
                 case "restart" -> {
                     Long id = Args.parse(command, rest, Set.of(), Set.of(), 1, usage).runId(usage);
@@ -252,13 +240,14 @@ public final class Cli {
                         COMMAND_USAGE.get("run"));
             }
         }
+        Integer workers = RunOptions.workers(args);
         LoadedPlan loaded = new PlanLoader().loadWithSnapshot(plan); // bad plan: exit 2 before any database work
         OpenAiModelClient.warmUpClassesInBackground(); // while Spring starts, not between the job's start and its first request
         LocalDate date = runDate;
         Long baseline = BaselineOption.parse(args, COMMAND_USAGE.get("run"));
         return withSpring(Database.resolve(env), BaselineOption.springArgs(baseline), ctx -> ctx.getBean(Commands.class)
                 .run(loaded, date, args.option("label"), baseline, args.flag("fail-on-regression"),
-                args.flag("fail-on-model-failure"), this::print));
+                args.flag("fail-on-model-failure"), workers, this::print));
     }
 
     private int validate(Args args, String usage) {

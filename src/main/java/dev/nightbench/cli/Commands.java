@@ -88,11 +88,17 @@ class Commands {
      */
     Outcome run(LoadedPlan loaded, LocalDate runDate, String label, Long baseline, boolean failOnRegression,
                 boolean failOnModelFailure, Consumer<Line> now) {
+        return run(loaded, runDate, label, baseline, failOnRegression, failOnModelFailure, null, now);
+    }
+
+    /** @param workers {@code --workers N} ({@link RunOptions#workers}), null for the plan's own {@code scale:} */
+    Outcome run(LoadedPlan loaded, LocalDate runDate, String label, Long baseline, boolean failOnRegression,
+                boolean failOnModelFailure, Integer workers, Consumer<Line> now) {
         if (baseline != null && runs.find(baseline).isEmpty()) {
             return Outcome.of(Status.BAD_INPUT, Line.err("nightbench run: --baseline " + baseline + ": no run with id "
                     + baseline + " (see 'nightbench runs'); nothing was run"));
         }
-        JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure);
+        JobParams params = launcher.params(loaded.plan(), runDate, label, failOnModelFailure, workers);
         return launched("run", launcher.start(params), failOnRegression, now);
     }
 
@@ -192,11 +198,12 @@ class Commands {
                                   Consumer<Line> now) {
         String what = night.describe();
         JobExecution last = night.last();
+        if (unfinishedRuns.runningElsewhere(night)) {
+            return Outcome.of(Status.BAD_INPUT, Line.err(String.format("nightbench %s: %s is still running in another "
+                    + "Nightbench process (its manager, or a worker still at one of its partitions); wait for it to "
+                    + "end, then restart.", command, what)));
+        }
         if (night.running()) {
-            if (unfinishedRuns.runningElsewhere(night)) {
-                return Outcome.of(Status.BAD_INPUT, Line.err(String.format(
-                        "nightbench %s: %s is still running in another Nightbench process.", command, what)));
-            }
             now.accept(Line.out(String.format("%s was left %s by a process that is gone (job execution %d); marking it "
                     + "FAILED so it can be restarted.", capitalized(what), last.getStatus(), last.getId())));
             last = unfinishedRuns.recover(night);

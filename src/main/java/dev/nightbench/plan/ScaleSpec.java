@@ -33,6 +33,17 @@ public record ScaleSpec(PartitionBy partitionBy, int workers, Set<String> parall
         static final List<String> NAMES = List.of("endpoint", "model", "cell");
     }
 
+    /** The most partitions that may run at once, in a plan ({@code scale.workers}) or on the command line. */
+    public static final int MAX_WORKERS = ScaleValidator.MAX_WORKERS;
+
+    /**
+     * This section with {@code workers} run at once ({@code nightbench run --workers N}); a plan without
+     * {@code scale:} is then partitioned by endpoint, the default {@code partition_by}.
+     */
+    public ScaleSpec withWorkers(int workers) {
+        return new ScaleSpec(partitioned() ? partitionBy : PartitionBy.ENDPOINT, workers, parallelEndpoints);
+    }
+
     /** True when the measure step is partitioned. */
     public boolean partitioned() {
         return partitionBy != PartitionBy.NONE;

@@ -24,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
  * job repository). A message is acknowledged once its partition has ended, so the broker redelivers the request of
  * a worker that died mid-partition; the worker that receives it finds the partition left STARTED and marks it
  * FAILED instead of running it twice at once, and the manager sees the run fail; {@code restart} runs it again from
- * its first uncommitted cell.
+ * its first uncommitted cell. While it runs a partition it holds its run's shared partition lock
+ * ({@link RunLocks#holdPartition}): a {@code restart} of a run whose manager died refuses while a worker is still at
+ * work on it, so no partition is ever sent to a second worker while the first one still runs it.
  */
 public class PartitionWorker {
 
@@ -37,9 +39,11 @@ public class PartitionWorker {
     private final JobRepository jobRepository;
     private final StepExecutionRequestHandler handler;
     private final GracefulStop gracefulStop;
+    private final RunLocks locks;
 
     PartitionWorker(IntegrationFlowContext flows, ConnectionFactory connectionFactory, AmqpAdmin admin, Queue queue,
-                    JobRepository jobRepository, BeanFactory beanFactory, GracefulStop gracefulStop) {
+                    JobRepository jobRepository, BeanFactory beanFactory, GracefulStop gracefulStop, RunLocks locks) {
+        this.locks = locks;
         this.flows = flows;
         this.connectionFactory = connectionFactory;
         this.admin = admin;
@@ -75,11 +79,18 @@ public class PartitionWorker {
 
     void run(String text) {
         StepExecutionRequest request = PartitionRequests.fromText(text);
-        StepExecution s = jobRepository.getStepExecution(request.getStepExecutionId());
-        if (s == null) {
+        StepExecution found = jobRepository.getStepExecution(request.getStepExecutionId());
+        if (found == null) {
             log.warn("Partition request {} names no step execution in this job repository; dropped", text);
             return;
         }
+        // taken before the status is read: a restart that saw the lock free has recovered it (FAILED) by then
+        try (RunLocks.Held lock = locks.holdPartition(found.getJobExecution().getJobInstance().getInstanceId())) {
+            run(request, jobRepository.getStepExecution(request.getStepExecutionId()));
+        }
+    }
+
+    private void run(StepExecutionRequest request, StepExecution s) {
         if (s.getStatus() == BatchStatus.STARTED || s.getStatus() == BatchStatus.STOPPING) {
             // redelivered: the worker that started it is gone (a live one holds the message unacknowledged)
             RabbitPartitions.markFailed(jobRepository, s, "its worker died mid-partition (the broker redelivered "

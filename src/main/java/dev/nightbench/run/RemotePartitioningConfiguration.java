@@ -72,8 +72,9 @@ class RemotePartitioningConfiguration {
     @Bean
     PartitionWorker partitionWorker(IntegrationFlowContext flows, ConnectionFactory connectionFactory,
                                     AmqpAdmin amqpAdmin, Queue partitionQueue, JobRepository jobRepository,
-                                    org.springframework.beans.factory.BeanFactory beanFactory, GracefulStop gracefulStop) {
+                                    org.springframework.beans.factory.BeanFactory beanFactory, GracefulStop gracefulStop,
+                                    RunLocks locks) {
         return new PartitionWorker(flows, connectionFactory, amqpAdmin, partitionQueue, jobRepository, beanFactory,
-                gracefulStop);
+                gracefulStop, locks);
     }
 }

@@ -72,10 +72,15 @@ public class RunLauncher {
      * always starts a new run; with one, the plan runs once per date.
      */
     public JobParams params(Plan plan, LocalDate runDate, String label, boolean failOnModelFailure) {
+        return params(plan, runDate, label, failOnModelFailure, null);
+    }
+
+    /** @param workers {@code run --workers N} ({@link JobParams#workers()}), null for the plan's own {@code scale:} */
+    public JobParams params(Plan plan, LocalDate runDate, String label, boolean failOnModelFailure, Integer workers) {
         boolean adHoc = runDate == null;
         LocalDate date = adHoc ? LocalDate.now(clock.withZone(ZoneId.systemDefault())) : runDate;
         return new JobParams(plan.name(), plan.source(), plan.hash(), date, adHoc ? clock.instant().toString() : null,
-                label, failOnModelFailure);
+                label, failOnModelFailure, workers);
     }
 
     /** Starts a new job instance and runs it to its end. */

@@ -25,7 +25,9 @@ class RunSessionConfiguration {
 
     /**
      * The plan hash to check against: the one the run registered (job execution context) or, before
-     * registration, the one it was launched with (job parameters).
+     * registration, the one it was launched with (job parameters). A run launched with {@code --workers N}
+     * ({@link JobParams#WORKERS}) sees its plan with that many workers, partitioned by endpoint when the plan has
+     * no {@code scale:}; a restart keeps its parameters, so it partitions its cells the same way.
      */
     @Bean
     @JobScope
@@ -33,7 +35,8 @@ class RunSessionConfiguration {
                           @Value("#{jobParameters['" + JobParams.PLAN_PATH + "']}") String planPath,
                           @Value("#{jobExecutionContext['" + RunContext.PLAN_HASH + "'] ?: jobParameters['"
                                   + JobParams.PLAN_HASH + "']}") String planHash,
-                          @Value("#{jobExecution.executionContext}") ExecutionContext jobContext) {
-        return factory.open(Path.of(planPath), planHash, jobContext);
+                          @Value("#{jobExecution.executionContext}") ExecutionContext jobContext,
+                          @Value("#{jobParameters['" + JobParams.WORKERS + "']}") Long workers) {
+        return factory.open(Path.of(planPath), planHash, jobContext, workers == null ? null : workers.intValue());
     }
 }

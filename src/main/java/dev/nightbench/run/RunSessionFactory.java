@@ -47,6 +47,11 @@ class RunSessionFactory {
      * @param jobContext the job execution context, where the run keeps its id ({@link RunContext})
      */
     RunSession open(Path planPath, String planHash, ExecutionContext jobContext) {
+        return open(planPath, planHash, jobContext, null);
+    }
+
+    /** @param workers the run's {@code --workers} ({@link JobParams#workers()}), null for the plan's own {@code scale:} */
+    RunSession open(Path planPath, String planHash, ExecutionContext jobContext, Integer workers) {
         LoadedPlan loaded = new PlanLoader().loadWithSnapshot(planPath);
         Plan plan = loaded.plan();
         if (!plan.hash().equals(planHash)) {
@@ -62,6 +67,9 @@ class RunSessionFactory {
             if (!plan.hash().equals(planHash)) {
                 throw new IllegalStateException("The plan " + planPath + " changed while the run started; start again");
             }
+        }
+        if (workers != null) {
+            plan = plan.withScale(plan.scale().withWorkers(workers));
         }
         Plan session = plan;
         CircuitBreakers breakers = new CircuitBreakers(plan.run().failAfter());

@@ -91,9 +91,14 @@ public class UnfinishedRuns {
         return Optional.of(new Night(jobInstanceId, runId, params.planName(), params.runDate(), last));
     }
 
-    /** True when the night's last execution is running in a live process (this one included). */
+    /**
+     * True when the night's last execution is running in a live process (this one included), or a live worker
+     * process still runs one of its partitions (its manager died, or gave up waiting for it): sending that partition
+     * to another worker now would measure its endpoint twice at once.
+     */
     public boolean runningElsewhere(Night night) {
-        return night.running() && locks.heldElsewhere(night.jobInstanceId());
+        return night.running() && locks.heldElsewhere(night.jobInstanceId())
+                || locks.partitionsAtWork(night.jobInstanceId());
     }
 
     /**

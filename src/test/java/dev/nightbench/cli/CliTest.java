@@ -2,6 +2,8 @@ package dev.nightbench.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -69,6 +71,20 @@ class CliTest {
     void aBadRunDateExits2() {
         assertThat(cli.execute(new String[]{"run", "--run-date", "22/11/2026"})).isEqualTo(2);
         assertThat(err.toString()).contains("--run-date '22/11/2026' is not a date");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "257", "-1", "two", "1.5", ""})
+    void aBadWorkerCountExits2NamingTheOptionBeforeAnyDatabaseWork(String workers) {
+        assertThat(cli.execute(new String[]{"run", "--workers", workers})).isEqualTo(2);
+        assertThat(err.toString()).contains("--workers '" + workers + "' is not a whole number from 1 to 256")
+                .contains("Usage: nightbench run");
+    }
+
+    @Test
+    void runHelpDocumentsWorkers() {
+        assertThat(cli.execute(new String[]{"run", "--help"})).isEqualTo(0);
+        assertThat(out.toString()).contains("--workers N").contains("1 to 256").contains("scale.workers");
     }
 
     @Test

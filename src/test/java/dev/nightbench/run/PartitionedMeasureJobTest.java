@@ -83,7 +83,7 @@ class PartitionedMeasureJobTest extends JobTestSupport {
             assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
             assertThat(jdbc.sql("SELECT STEP_NAME FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? ORDER BY STEP_EXECUTION_ID")
                     .param(execution.getId()).query(String.class).list())
-                    .containsExactly("registerRun", "probeEndpoints", "warmUp", "measure", "aggregate", "judge", "report");
+                    .containsExactly("registerRun", "probeEndpoints", "warmUp", "measure", "aggregate", "judge", "report", "notify");
             long runId = runId(execution);
             assertThat(count("SELECT count(*) FROM measured_requests WHERE run_id = ?", runId)).isEqualTo(12);
             // serial: the endpoints' windows do not overlap

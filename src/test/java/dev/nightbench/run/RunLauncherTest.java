@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -41,6 +42,20 @@ class RunLauncherTest {
         assertThat(params.launchKey()).isNull();
         assertThat(params.label()).isEqualTo("nightly");
         assertThat(params.failOnModelFailure()).isTrue();
+    }
+
+    @Test
+    void workersAreANonIdentifyingParameterThatSurvivesTheRoundTrip() {
+        JobParams with = launcher.params(PLAN, LocalDate.of(2026, 11, 20), null, false, 3);
+        JobParams without = launcher.params(PLAN, LocalDate.of(2026, 11, 20), null, false);
+
+        assertThat(with.toJobParameters().getParameter(JobParams.WORKERS).identifying()).isFalse();
+        // the same night either way: workers do not change the job instance
+        assertThat(with.toJobParameters().getIdentifyingParameters())
+                .isEqualTo(without.toJobParameters().getIdentifyingParameters());
+        assertThat(JobParams.from(with.toJobParameters()).workers()).isEqualTo(3);
+        assertThat(JobParams.from(without.toJobParameters()).workers()).isNull();
+        assertThatThrownBy(() -> launcher.params(PLAN, null, null, false, 0)).hasMessageContaining("1 to 256");
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.nightbench.client.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.nightbench.client.ChatMessage;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +20,15 @@ import java.util.TreeMap;
  * @param index        0-based number of this request among the requests to this model
  * @param headers      request headers, names in lower case
  * @param rawBody      the request body as received
+ * @param body         the same body as the server parsed it once (an absent node when there is none), for the
+ *                     parameters a model reads beyond the common ones ({@link #minTokens()}, {@link #cachePrompt()})
  */
 public record SimRequest(String model, List<ChatMessage> messages, Integer maxTokens, boolean stream,
-                         boolean includeUsage, int index, Map<String, List<String>> headers, String rawBody) {
+                         boolean includeUsage, int index, Map<String, List<String>> headers, String rawBody,
+                         JsonNode body) {
 
     public SimRequest {
+        body = body == null ? MissingNode.getInstance() : body;
         messages = List.copyOf(messages);
         Map<String, List<String>> lower = new TreeMap<>();
         headers.forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
@@ -52,29 +55,16 @@ public record SimRequest(String model, List<ChatMessage> messages, Integer maxTo
      * {@code ignore_eos: true}, else vLLM's {@code min_tokens}; 0 when it asks for neither (issue 14's output control).
      */
     public int minTokens() {
-        JsonNode json = body();
-        if (json.path("ignore_eos").asBoolean(false) && maxTokens != null) {
+        if (body.path("ignore_eos").asBoolean(false) && maxTokens != null) {
             return maxTokens;
         }
-        return Math.max(0, json.path("min_tokens").asInt(0));
+        return Math.max(0, body.path("min_tokens").asInt(0));
     }
 
     /** False when the request says llama.cpp's {@code cache_prompt: false}: the prefix cache is not used for it. */
     public boolean cachePrompt() {
-        return body().path("cache_prompt").asBoolean(true);
+        return body.path("cache_prompt").asBoolean(true);
     }
-
-    /** The body as JSON; an empty object when it is none. */
-    private JsonNode body() {
-        try {
-            JsonNode json = JSON.readTree(rawBody == null ? "" : rawBody);
-            return json == null ? JSON.createObjectNode() : json;
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** All message texts joined, as a stable key for deterministic answers. */
     public String promptText() {

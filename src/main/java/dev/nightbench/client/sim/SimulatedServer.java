@@ -332,7 +332,7 @@ public final class SimulatedServer implements AutoCloseable {
             }
             SimRequest request = new SimRequest(model, messages(json), maxTokens(json), stream,
                     stream && json.path("stream_options").path("include_usage").asBoolean(false), index,
-                    exchange.getRequestHeaders(), new String(body, StandardCharsets.UTF_8));
+                    exchange.getRequestHeaders(), new String(body, StandardCharsets.UTF_8), json);
             Script script = sim.respond(request);
             try (var inFlight = routes.started(script)) {
                 new ScriptResponder(exchange, record, script, received, closed).send(stream);

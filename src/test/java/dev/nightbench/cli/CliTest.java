@@ -5,24 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line's checks that run before any database is touched. */
-class CliTest {
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    // a database URL that cannot work: these tests must exit before using it
-    private final Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("NIGHTBENCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/none")::get);
+class CliTest extends OfflineCli {
 
     @Test
     void noCommandPrintsUsageAndExits2() {

@@ -3,23 +3,13 @@ package dev.nightbench.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code validate} on plans drawing prompts from datasets: the sources listed, a bad record an exit 2 naming its line. */
-class DatasetCliTest {
-
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("NIGHTBENCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/none")::get);
+class DatasetCliTest extends OfflineCli {
 
     @Test
     void validateListsEachDatasetWithItsDrawAndHashAndCountsOnlyLatencyPrompts() {

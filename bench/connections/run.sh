@@ -8,12 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-JAVA=${JAVA:-}
-if [[ -z "$JAVA" ]]; then
-  for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
-    if "${home}bin/java" -version 2>&1 | head -1 | grep -qE '"(2[1-9]|[3-9][0-9])'; then JAVA="${home}bin/java"; break; fi
-  done
-fi
+source bench/lib/java.sh
+nightbench_find_java
 [[ -n "$JAVA" ]] || { echo "bench: no JDK 21+ found; set JAVA" >&2; exit 2; }
 
 MVN=(./mvnw -q -B)

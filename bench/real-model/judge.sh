@@ -15,17 +15,10 @@ models_dir=${MODELS_DIR:-$root/../shared/models}
 [[ -f "$models_dir/stories260K.gguf" ]] || die "no $models_dir/stories260K.gguf; set MODELS_DIR"
 server_bin=$(ls -d "${LLAMA_SERVER_CACHE:-$HOME/.cache/nightbench}"/llama-server-*/build/bin/llama-server 2>/dev/null | tail -1)
 [[ -x "$server_bin" ]] || die "no llama-server built; run bench/real-model/llama-server.sh once first"
-JAVA=${JAVA:-}
-if [[ -z "$JAVA" ]]; then
-  for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
-    if "${home}bin/java" -version 2>&1 | head -1 | grep -qE '"(2[1-9]|[3-9][0-9])'; then JAVA="${home}bin/java"; break; fi
-  done
-fi
+source "$root/bench/lib/java.sh"
+nightbench_find_java
 [[ -n "$JAVA" ]] || die "no JDK 21+ found; set JAVA"
-jar="$root/target/nightbench.jar"
-if [[ ! -f "$jar" || -n "$(find "$root/src/main" "$root/db" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
-  say "building $jar"; (cd "$root" && ./mvnw -q -B -DskipTests package)
-fi
+nightbench_build_jar "$root"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nightbench-judge.XXXXXX")
 server_pid= db_pid=

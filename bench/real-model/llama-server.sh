@@ -39,19 +39,10 @@ model="$models_dir/${MODEL:-stories260K.gguf}"
 model_id=$(basename "$model" .gguf)
 
 # ---- Java and the Nightbench jar
-JAVA=${JAVA:-}
-if [[ -z "$JAVA" ]]; then
-  for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
-    if "${home}bin/java" -version 2>&1 | head -1 | grep -qE '"(2[1-9]|[3-9][0-9])'; then JAVA="${home}bin/java"; break; fi
-  done
-fi
+source "$root/bench/lib/java.sh"
+nightbench_find_java
 [[ -n "$JAVA" ]] || die "no JDK 21+ found; set JAVA"
-jar="$root/target/nightbench.jar"
-# (re)built when missing or older than the sources, so the check never measures a stale build
-if [[ ! -f "$jar" || -n "$(find "$root/src/main" "$root/db" "$root/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
-  say "building $jar (./mvnw -q -DskipTests package)"
-  (cd "$root" && ./mvnw -q -B -DskipTests package)
-fi
+nightbench_build_jar "$root"   # (re)built when older than the sources
 
 # ---- node-llama-cpp from the npm registry, with this directory's lock file; only its bundled llama.cpp source
 # is used here (the same install as run.sh: no postinstall, no download, no build by node-llama-cpp itself).

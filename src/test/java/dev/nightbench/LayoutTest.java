@@ -47,7 +47,7 @@ class LayoutTest {
             .layer("db").definedBy("dev.nightbench.db..")
             .whereLayer("root").mayNotAccessAnyLayer()
             .whereLayer("client").mayNotAccessAnyLayer()
-            .whereLayer("plan").mayNotAccessAnyLayer()
+            .whereLayer("plan").mayOnlyAccessLayers("client")
             .whereLayer("db").mayNotAccessAnyLayer()
             .whereLayer("quality").mayOnlyAccessLayers("plan")
             .whereLayer("telemetry").mayOnlyAccessLayers("plan")

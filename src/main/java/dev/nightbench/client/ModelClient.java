@@ -3,12 +3,12 @@ package dev.nightbench.client;
 import java.util.List;
 
 /**
- * Talks to one OpenAI-compatible endpoint. Implementations must not retry on their own (the job owns
- * retries) and must report every timestamp through the {@link ResponseObserver} as soon as it is seen.
+ * Talks to one endpoint: an OpenAI-compatible server, the simulator, or whatever a {@link ModelProvider} runs.
+ * Implementations must not retry on their own (the job owns retries) and must report every timestamp through the {@link ResponseObserver} as soon as it is seen.
  */
 public interface ModelClient extends AutoCloseable {
 
-    /** {@code GET /v1/models}: the model ids the server lists. */
+    /** {@code GET /v1/models}: the model ids the server lists (a provider: the model names it can run). */
     List<String> listModels();
 
     /**
@@ -24,6 +24,18 @@ public interface ModelClient extends AutoCloseable {
      * the plan does not know (server telemetry is read beside it, at the server's root).
      */
     default java.net.URI baseUrl() {
+        return null;
+    }
+
+    /**
+     * Loads {@code model} (a model name of the plan) before its first request, for a provider that runs models itself
+     * (in-process): the run calls it once per model before the model's warm-up and stores the time as the model's load
+     * time ({@code run_models.load_ms}); a request never waits for a load inside its timed window. Returns null when
+     * there is nothing to load (a server loads its own models). May be called again: then it returns at once.
+     *
+     * @throws ModelClientException the model could not be loaded
+     */
+    default java.time.Duration load(String model) {
         return null;
     }
 

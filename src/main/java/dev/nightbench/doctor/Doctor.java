@@ -110,7 +110,8 @@ public final class Doctor {
             for (Endpoint endpoint : plan.endpoints()) {
                 List<ModelSpec> models = plan.models().stream().filter(m -> m.endpoint().equals(endpoint.name())).toList();
                 String name = "endpoint " + endpoint.name();
-                String where = endpoint.simulated() ? "the simulated endpoint" : Text.url(endpoint.baseUrl().toString());
+                String where = endpoint.simulated() ? "the simulated endpoint" : endpoint.baseUrl() != null
+                        ? Text.url(endpoint.baseUrl().toString()) : "type " + endpoint.type();
                 if (models.isEmpty()) {
                     add(Check.ok(name, where + ": no model uses it, not contacted"));
                     continue;

@@ -20,9 +20,17 @@ import java.util.Map;
  * @param verdicts  simulated endpoint only: a scripted judge's verdicts by served model name, then the judged answer's
  *                  text ({@value #ANY_ANSWER} for any other answer); the n-th time an answer is judged it gets the
  *                  (n mod size)-th verdict; empty for none
+ * @param type      its {@code type:}: {@value #OPENAI} (the default), {@value #SIMULATED}, or a model provider's type
+ *                  ({@code client/ModelProvider}, e.g. {@code gguf})
+ * @param settings  a provider's {@code settings:} block as written (validated by the provider); empty for the built-in
+ *                  types
  */
 public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection,
-                       Map<String, Map<String, List<String>>> answers, Map<String, Map<String, List<String>>> verdicts) {
+                       Map<String, Map<String, List<String>>> answers, Map<String, Map<String, List<String>>> verdicts,
+                       String type, Map<String, Object> settings) {
+
+    public static final String OPENAI = "openai";
+    public static final String SIMULATED = "simulated";
 
     /** The key of a scripted verdict for any answer without a verdict of its own. */
     public static final String ANY_ANSWER = "*";
@@ -30,6 +38,19 @@ public record Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simul
     public Endpoint {
         answers = copy(answers);
         verdicts = copy(verdicts);
+        type = type != null ? type : simulated ? SIMULATED : OPENAI;
+        settings = settings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    /** A built-in type ({@value #OPENAI} or {@value #SIMULATED}, as {@code simulated} says). */
+    public Endpoint(String name, URI baseUrl, String apiKeyEnv, boolean simulated, ConnectionPolicy connection,
+                    Map<String, Map<String, List<String>>> answers, Map<String, Map<String, List<String>>> verdicts) {
+        this(name, baseUrl, apiKeyEnv, simulated, connection, answers, verdicts, null, null);
+    }
+
+    /** Whether a model provider serves it (any type but the built-in {@value #OPENAI} and {@value #SIMULATED}). */
+    public boolean provided() {
+        return !type.equals(OPENAI) && !type.equals(SIMULATED);
     }
 
     /** Without a scripted judge. */

@@ -1,5 +1,7 @@
 package dev.nightbench.plan;
 
+import dev.nightbench.client.ModelProvider;
+import dev.nightbench.client.ModelProviders;
 import dev.nightbench.plan.IdValidator.Origin;
 import dev.nightbench.plan.RawPlan.RawEndpoint;
 
@@ -13,8 +15,9 @@ import java.util.Map;
 
 /**
  * Checks the plan's {@code endpoints:}: each has a unique name, a known type, an absolute http(s) base URL without
- * credentials (none for the built-in simulator), the NAME of the variable that holds its key, and a known connection
- * policy when it overrides the run's.
+ * credentials (none for the built-in simulator, nor for a model provider that takes none), the NAME of the variable that
+ * holds its key, a known connection policy when it overrides the run's, and, for a model provider's type, the
+ * {@code settings:} block the provider accepts ({@link ProviderChecks}).
  */
 final class EndpointValidator {
 
@@ -25,12 +28,15 @@ final class EndpointValidator {
     private final Problems problems;
     private final IdValidator idChecks;
     private final RunValidator runs;
+    private final ProviderChecks providers;
 
-    EndpointValidator(Source plan, Problems problems, IdValidator idChecks, RunValidator runs) {
+    EndpointValidator(Source plan, Problems problems, IdValidator idChecks, RunValidator runs,
+                      ProviderChecks providers) {
         this.plan = plan;
         this.problems = problems;
         this.idChecks = idChecks;
         this.runs = runs;
+        this.providers = providers;
     }
 
     List<Endpoint> endpoints(List<RawEndpoint> raw) {
@@ -55,16 +61,35 @@ final class EndpointValidator {
             boolean ok = idChecks.endpointName(e.name(), ep.child("name"), seen);
             boolean simulated = false;
             String type = e.type() == null ? TYPE_OPENAI : e.type().strip().toLowerCase(Locale.ROOT);
+            ModelProvider provider = null;
             if (type.equals(TYPE_SIMULATED)) {
                 simulated = true;
             } else if (!type.equals(TYPE_OPENAI)) {
-                problems.add(plan, ep.child("type"), "unknown type '" + e.type() + "'; allowed: "
-                        + TYPE_OPENAI + " (the default: any OpenAI-compatible server), " + TYPE_SIMULATED
-                        + " (Nightbench's built-in simulator)");
+                provider = providers.registry().get(type).orElse(null);
+                if (provider == null) {
+                    problems.add(plan, ep.child("type"), "unknown type '" + e.type() + "'; allowed: "
+                            + TYPE_OPENAI + " (the default: any OpenAI-compatible server), " + TYPE_SIMULATED
+                            + " (Nightbench's built-in simulator)" + providers.typesText());
+                    ok = false;
+                }
+            }
+            Map<String, Object> settings = null;
+            if (provider != null) {
+                settings = providers.settings(e.settings(), provider, ep.child("settings"));
+                ok &= settings != null;
+            } else if (e.settings() != null && (type.equals(TYPE_OPENAI) || type.equals(TYPE_SIMULATED))) {
+                problems.add(plan, ep.child("settings"), "only a model provider's endpoint takes settings; type '"
+                        + type + "' takes none");
                 ok = false;
             }
             URI baseUrl = null;
-            if (simulated) {
+            if (provider != null && !provider.takesBaseUrl()) {
+                if (e.baseUrl() != null) {
+                    problems.add(plan, ep.child("base_url"), "an endpoint of type '" + type + "' takes no base_url;"
+                            + " remove it");
+                    ok = false;
+                }
+            } else if (simulated) {
                 if (e.baseUrl() != null) {
                     problems.add(plan, ep.child("base_url"), "a simulated endpoint takes no base_url; remove it,"
                             + " or remove 'type: simulated' to call a real server");
@@ -87,7 +112,8 @@ final class EndpointValidator {
             Map<String, Map<String, List<String>>> verdicts = scripted(e.verdicts(), simulated, ep.child("verdicts"),
                     VERDICTS);
             if (ok && answers != null && verdicts != null) {
-                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection, answers, verdicts));
+                out.add(new Endpoint(e.name(), baseUrl, e.apiKeyEnv(), simulated, connection, answers, verdicts, type,
+                        settings));
             }
         }
         return out;

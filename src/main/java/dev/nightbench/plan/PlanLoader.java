@@ -1,5 +1,6 @@
 package dev.nightbench.plan;
 
+import dev.nightbench.client.ModelProviders;
 import dev.nightbench.plan.LoadedPlan.IncludedFile;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
@@ -94,6 +95,7 @@ import java.util.function.Function;
 public final class PlanLoader {
 
     private final Function<String, String> environment;
+    private final ModelProviders providers;
 
     /** A loader that reads {@code ${VAR}} values from the process environment. */
     public PlanLoader() {
@@ -102,7 +104,22 @@ public final class PlanLoader {
 
     /** @param environment looks a variable up by name; returns null when it is not set */
     public PlanLoader(Function<String, String> environment) {
+        this(environment, ModelProviders.installed());
+    }
+
+    /**
+     * @param environment looks a variable up by name; returns null when it is not set
+     * @param providers   the model providers an endpoint's {@code type:} may name (the installed services, and in a
+     *                    Spring context its beans too)
+     */
+    public PlanLoader(Function<String, String> environment, ModelProviders providers) {
         this.environment = Objects.requireNonNull(environment, "environment");
+        this.providers = Objects.requireNonNull(providers, "providers");
+    }
+
+    /** A loader from the process environment, with these model providers. */
+    public static PlanLoader with(ModelProviders providers) {
+        return new PlanLoader(System::getenv, providers);
     }
 
     public static PlanLoader withEnvironment(Map<String, String> environment) {
@@ -189,7 +206,7 @@ public final class PlanLoader {
 
         List<IncludedFile> schemaFiles = new ArrayList<>();
         Plan plan = new PlanValidator(source, problems, (from, name) -> schemaFile(from, name, schemaFiles),
-                serverTokenizers)
+                serverTokenizers, providers)
                 .toPlan(rawPlan, defaultName(file), fileModels, filePrompts, null);
         DatasetValidator.Drawn datasets = new DatasetValidator(source, problems).draw(rawPlan, plan);
         SharedPrefix.Loaded prefix = SharedPrefix.read(source, rawPlan.sharedPrefix(), problems);

@@ -19,6 +19,7 @@ final class PlanValidator {
 
     private final CheckValidator checks;
     private final java.util.function.Function<ModelSpec, Tokenizer> serverTokenizers;
+    private final ProviderChecks providers;
 
     /** A validator for a plan without schema files (a check naming one is reported as unreadable). */
     PlanValidator(Source plan, Problems problems) {
@@ -27,14 +28,19 @@ final class PlanValidator {
 
     PlanValidator(Source plan, Problems problems,
                   java.util.function.BiFunction<Source, String, CheckValidator.SchemaFile> schemaFiles) {
-        this(plan, problems, schemaFiles, null);
+        this(plan, problems, schemaFiles, null, dev.nightbench.client.ModelProviders.installed());
     }
 
-    /** @param serverTokenizers a model's server tokenizer for {@code synthetic:}, or null offline (the estimate) */
+    /**
+     * @param serverTokenizers a model's server tokenizer for {@code synthetic:}, or null offline (the estimate)
+     * @param providers        the model providers an endpoint's {@code type:} may name
+     */
     PlanValidator(Source plan, Problems problems,
                   java.util.function.BiFunction<Source, String, CheckValidator.SchemaFile> schemaFiles,
-                  java.util.function.Function<ModelSpec, Tokenizer> serverTokenizers) {
+                  java.util.function.Function<ModelSpec, Tokenizer> serverTokenizers,
+                  dev.nightbench.client.ModelProviders providers) {
         this.serverTokenizers = serverTokenizers;
+        this.providers = new ProviderChecks(plan, problems, providers);
         this.plan = plan;
         this.problems = problems;
         this.checks = new CheckValidator(problems, schemaFiles);
@@ -48,12 +54,13 @@ final class PlanValidator {
                 String hash) {
         String name = name(raw.name(), defaultName);
         String description = raw.description();
-        List<Endpoint> endpoints = new EndpointValidator(plan, problems, idChecks, runs)
+        List<Endpoint> endpoints = new EndpointValidator(plan, problems, idChecks, runs, providers)
                 .endpoints(raw.endpoints());
         FieldPath loadAt = FieldPath.of("load");
         LoadValidator.Part planLoad = loads.part(raw.load(), loadAt);
         List<ModelSpec> models = new ModelValidator(plan, problems, idChecks, loads, planLoad)
                 .models(raw, endpoints, fileModels);
+        providers.models(raw, endpoints, models);
         List<PromptSpec> prompts = new PromptValidator(plan, problems, idChecks, checks).prompts(raw, filePrompts);
         scriptedPrompts(endpoints, raw, prompts);
         RunParams run = runs.run(raw.run());

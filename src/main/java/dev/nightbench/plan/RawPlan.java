@@ -20,7 +20,7 @@ record RawPlan(String name, String description, List<RawEndpoint> endpoints, Lis
 
     /** {@code answers} and {@code verdicts} (simulated endpoints only) stay untyped: checked by {@link EndpointValidator}. */
     record RawEndpoint(String name, String type, String baseUrl, String apiKeyEnv, String connection, Object answers,
-                       Object verdicts, RawCost cost) {
+                       Object verdicts, RawCost cost, Object settings) {
     }
 
     record RawModel(String alias, String endpoint, String model, List<String> capabilities, Integer sizeMb,

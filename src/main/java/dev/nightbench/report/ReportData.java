@@ -142,7 +142,13 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
     }
 
     /** An endpoint the run's models were served from (base URL null for the built-in simulator). */
-    public record EndpointRow(String endpointName, String baseUrl, boolean simulated, String models) {
+    /**
+     * @param type      the endpoint's type (null for runs before V32)
+     * @param loadTimes "alias 12.3 ms, ..." for the models a provider loaded in-process ({@code run_models.load_ms}),
+     *                  or null
+     */
+    public record EndpointRow(String endpointName, String baseUrl, boolean simulated, String type, String models,
+                              String loadTimes) {
     }
 
     /** The first successful measured answer of a model: untrusted text, escaped wherever it is shown. */

@@ -80,8 +80,9 @@ class ReportRepository {
                         ORDER BY rm.ordinal""")
                 .param(runId).query(FAILURE).list();
         List<ReportData.EndpointRow> endpoints = jdbc.sql("""
-                        SELECT endpoint_name, base_url, bool_or(simulated) AS simulated,
-                               string_agg(model_alias, ', ' ORDER BY ordinal) AS models
+                        SELECT endpoint_name, base_url, bool_or(simulated) AS simulated, min(endpoint_type) AS type,
+                               string_agg(model_alias, ', ' ORDER BY ordinal) AS models, string_agg(model_alias || ' '
+                                   || round(load_ms::numeric, 1) || ' ms', ', ' ORDER BY ordinal) AS load_times
                         FROM run_models WHERE run_id = ?
                         GROUP BY endpoint_name, base_url
                         ORDER BY min(ordinal)""")

@@ -43,8 +43,10 @@ final class RunInfoContent {
         t.row("Simulated", run.simulated() ? strong("yes: built-in simulated endpoint") : text("no"));
         for (ReportData.EndpointRow e : data.endpoints()) {
             t.row("Endpoint " + e.endpointName(), List.of(
-                    e.baseUrl() == null ? text(e.simulated() ? "built-in simulated endpoint" : "—") : code(e.baseUrl()),
-                    text(" (models: " + e.models() + ")")));
+                    e.baseUrl() == null ? text(e.simulated() ? "built-in simulated endpoint" : e.type() != null
+                            ? "type " + e.type() : "—") : code(e.baseUrl()),
+                    text(" (models: " + e.models() + (e.loadTimes() == null ? "" : "; model load time: " + e.loadTimes())
+                            + ")")));
         }
         if (run.exitMessage() != null) {
             t.row("Exit message", run.exitMessage());

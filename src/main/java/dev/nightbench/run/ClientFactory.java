@@ -2,6 +2,10 @@ package dev.nightbench.run;
 
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ModelClient;
+import dev.nightbench.client.ModelProvider;
+import dev.nightbench.client.ModelProviders;
+import dev.nightbench.client.ProviderEndpoint;
+import dev.nightbench.client.ProviderSettings;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ServerTokenizer;
 import dev.nightbench.client.openai.OpenAiModelClient;
@@ -23,15 +27,37 @@ import java.util.function.Function;
 
 /**
  * Builds one {@link ModelClient} per endpoint of a plan (shared by the endpoint's models, so connections are
- * reused), starting the built-in simulated endpoint on loopback when the plan uses it. API keys are read
- * from the environment here and nowhere else.
+ * reused), by the endpoint's {@code type:}: {@code openai} over HTTP, {@code simulated} (the built-in simulated endpoint,
+ * started on loopback when the plan uses it), or a {@link ModelProvider}'s. API keys are read from the environment here
+ * and nowhere else.
  */
 public final class ClientFactory {
 
     private final Function<String, String> env;
+    private final ModelProviders providers;
 
     public ClientFactory(Function<String, String> env) {
+        this(env, ModelProviders.installed());
+    }
+
+    public ClientFactory(Function<String, String> env, ModelProviders providers) {
         this.env = env;
+        this.providers = providers;
+    }
+
+    /** A provider's client for {@code endpoint}, serving {@code models}, with these limits. */
+    private ModelClient provided(Plan plan, Endpoint endpoint, List<String> models, dev.nightbench.client.Timeouts limits) {
+        ModelProvider provider = providers.get(endpoint.type()).orElseThrow(() -> new IllegalStateException(
+                "no model provider serves the type '" + endpoint.type() + "' of endpoint '" + endpoint.name() + "'"));
+        java.nio.file.Path planDir = plan.source() == null ? null : plan.source().toAbsolutePath().getParent();
+        return provider.open(new ProviderEndpoint(endpoint.name(), endpoint.type(),
+                new ProviderSettings(endpoint.settings(), planDir, ProviderSettings.Problems.THROW), endpoint.baseUrl(),
+                apiKey(endpoint), models, limits, PlanToClient.connection(endpoint.connection(plan.run())),
+                NanoClock.SYSTEM));
+    }
+
+    private String apiKey(Endpoint endpoint) {
+        return endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
     }
 
     /**
@@ -95,6 +121,12 @@ public final class ClientFactory {
         Map<String, String> baseUrls = new HashMap<>();
         for (Endpoint endpoint : plan.endpoints()) {
             String baseUrl;
+            if (endpoint.provided()) {
+                byEndpoint.put(endpoint.name(), provided(plan, endpoint, plan.models().stream()
+                        .filter(m -> m.endpoint().equals(endpoint.name())).map(ModelSpec::model).distinct().toList(),
+                        PlanToClient.timeouts(plan.run().timeouts())));
+                continue;
+            }
             if (endpoint.simulated()) {
                 if (sim[0] == null) {
                     sim[0] = new SimulatedServer().withBuiltInModels().start();
@@ -106,8 +138,7 @@ public final class ClientFactory {
                 baseUrl = endpoint.baseUrl().toString();
             }
             baseUrls.put(endpoint.name(), baseUrl);
-            String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
-            byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), key,
+            byEndpoint.put(endpoint.name(), new OpenAiModelClient(java.net.URI.create(baseUrl), apiKey(endpoint),
                     PlanToClient.timeouts(plan.run().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
                     NanoClock.SYSTEM, Clock.systemUTC()));
         }
@@ -119,8 +150,9 @@ public final class ClientFactory {
         ModelClient judge = null;
         if (plan.hasJudge()) {
             Endpoint endpoint = plan.endpoint(plan.judge().endpoint()).orElseThrow();
-            String key = endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv());
-            judge = new OpenAiModelClient(java.net.URI.create(baseUrls.get(endpoint.name())), key,
+            judge = endpoint.provided()
+                    ? provided(plan, endpoint, List.of(plan.judge().model()), PlanToClient.timeouts(plan.judge().timeouts()))
+                    : new OpenAiModelClient(java.net.URI.create(baseUrls.get(endpoint.name())), apiKey(endpoint),
                     PlanToClient.timeouts(plan.judge().timeouts()), PlanToClient.connection(endpoint.connection(plan.run())),
                     NanoClock.SYSTEM, Clock.systemUTC());
         }
@@ -138,7 +170,8 @@ public final class ClientFactory {
         };
         // each endpoint's /tokenize (llama.cpp, the simulated endpoint), made when first asked for (RunTokenizers)
         Map<String, ServerTokenizer> tokenizers = new java.util.concurrent.ConcurrentHashMap<>();
-        Function<String, ServerTokenizer> tokenizerOf = name -> tokenizers.computeIfAbsent(name, n -> {
+        Function<String, ServerTokenizer> tokenizerOf = name -> plan.endpoint(name).orElseThrow().provided() ? null
+                : tokenizers.computeIfAbsent(name, n -> {
             Endpoint endpoint = plan.endpoint(n).orElseThrow();
             return new ServerTokenizer(java.net.URI.create(baseUrls.get(n)),
                     endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv()), plan.run().timeouts().connect()

@@ -113,7 +113,8 @@ class RunSteps {
             if (models.isEmpty()) {
                 continue;
             }
-            String where = endpoint.simulated() ? "the simulated endpoint" : endpoint.baseUrl().toString();
+            String where = endpoint.simulated() ? "the simulated endpoint" : endpoint.baseUrl() != null
+                    ? endpoint.baseUrl().toString() : "type " + endpoint.type();
             List<String> listed;
             try {
                 listed = session.client(models.getFirst().alias()).listModels();
@@ -168,10 +169,32 @@ class RunSteps {
         }
         var open = session.breakers().openReason(cell.modelAlias());
         if (open.isPresent()) {
-            return new WarmUp(cell, null, new ColdStart(null, "not warmed up: " + open.get()));
+            return new WarmUp(cell, null, new ColdStart(null, "not warmed up: " + open.get()), null);
+        }
+        Double loadMs;
+        try {
+            loadMs = load(session, cell.modelAlias());
+        } catch (ModelClientException e) {
+            markUnavailable(session, runId, cell.modelAlias(), "could not be loaded: " + e.failure().code() + ": "
+                    + e.getMessage());
+            return new WarmUp(cell, null, new ColdStart(null, "not warmed up: the model could not be loaded"), null);
         }
         CellResult result = session.executor().execute(cell);
-        return new WarmUp(cell, result, coldStart(result.attempts()));
+        return new WarmUp(cell, result, coldStart(result.attempts()), loadMs);
+    }
+
+    /**
+     * A provider that runs the model itself (in-process) loads it now, before its first request, and says how long
+     * that took ({@link dev.nightbench.client.ModelClient#load}); null for a server.
+     */
+    private static Double load(RunSession session, String alias) {
+        ModelSpec model = session.plan().model(alias).orElseThrow();
+        java.time.Duration took = session.client(alias).load(model.model());
+        if (took == null) {
+            return null;
+        }
+        log.info("Model {} loaded in {} ms", alias, took.toMillis());
+        return took.toNanos() / 1e6;
     }
 
     /**
@@ -182,6 +205,9 @@ class RunSteps {
         write(session, warmUps.stream().map(WarmUp::result).filter(Objects::nonNull).toList());
         for (WarmUp w : warmUps) {
             runs.setColdStart(session.runId(), w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
+            if (w.loadMs() != null) {
+                runs.setLoadTime(session.runId(), w.cell().modelAlias(), w.loadMs());
+            }
         }
     }
 
@@ -193,11 +219,26 @@ class RunSteps {
         long runId = session.runId();
         for (ModelSpec m : session.plan().models()) {
             runs.setColdStart(runId, m.alias(), null, "no warm-up requests planned (run.warmup: 0)");
+            if (session.breakers().openReason(m.alias()).isPresent()) {
+                continue;
+            }
+            try {
+                Double loadMs = load(session, m.alias());
+                if (loadMs != null) {
+                    runs.setLoadTime(runId, m.alias(), loadMs);
+                }
+            } catch (ModelClientException e) {
+                markUnavailable(session, runId, m.alias(), "could not be loaded: " + e.failure().code() + ": "
+                        + e.getMessage());
+            }
         }
     }
 
-    /** A warm-up cell's outcome: its result (null when it was not run) and its model's cold start. */
-    record WarmUp(Cell cell, CellResult result, ColdStart coldStart) {
+    /**
+     * A warm-up cell's outcome: its result (null when it was not run), its model's cold start, and the time a provider
+     * took to load the model (null when nothing was loaded).
+     */
+    record WarmUp(Cell cell, CellResult result, ColdStart coldStart, Double loadMs) {
     }
 
     /** A model's cold start, or why it has none. */

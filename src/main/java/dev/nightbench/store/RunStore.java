@@ -62,11 +62,12 @@ public class RunStore {
             Endpoint e = plan.endpoint(m.endpoint()).orElseThrow();
             jdbc.sql("""
                             INSERT INTO run_models (run_id, model_alias, ordinal, endpoint_name, base_url, server_model,
-                                capabilities, size_mb, price_input_per_1k, price_output_per_1k, simulated, temperature, seed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                capabilities, size_mb, price_input_per_1k, price_output_per_1k, simulated, temperature, seed,
+                                endpoint_type)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(runId, m.alias(), ordinal++, e.name(), e.baseUrl() == null ? null : redact(e.baseUrl().toString()),
                             m.model(), m.capabilities().toArray(String[]::new), m.sizeMb(), m.priceInputPer1k(),
-                            m.priceOutputPer1k(), e.simulated(), m.temperature(plan.run()), m.seed(plan.run()))
+                            m.priceOutputPer1k(), e.simulated(), m.temperature(plan.run()), m.seed(plan.run()), e.type())
                     .update();
         }
         SelectionStore.register(jdbc, runId, plan);
@@ -112,6 +113,13 @@ public class RunStore {
     public void setColdStart(long runId, String alias, Double coldStartMs) {
         jdbc.sql("UPDATE run_models SET cold_start_ms = ? WHERE run_id = ? AND model_alias = ?")
                 .params(coldStartMs, runId, alias).update();
+    }
+
+    /** The time a provider took to load the model before its first request ({@code run_models.load_ms}, V32). */
+    public void setLoadTime(long runId, String modelAlias, double ms) {
+        jdbc.sql("UPDATE run_models SET load_ms = ? WHERE run_id = ? AND model_alias = ?")
+                .params(ms, runId, modelAlias)
+                .update();
     }
 
     /** The cold start, or null with the reason there is none ({@code run_models.cold_start_note}, V7). */

@@ -32,7 +32,7 @@ public final class ChildJvm {
         // C1 only and the serial collector: a child lives seconds, so compiling with C2 and G1's threads only compete
         // with it for the CPU; what it does (and how it dies) is the same
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.add("dev.nightbench.cli.Main");
         command.addAll(List.of(args));

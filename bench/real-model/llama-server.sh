@@ -24,63 +24,21 @@ for tool in node npm cmake git curl psql; do
   command -v "$tool" >/dev/null || die "$tool is needed (psql: apt-get install postgresql-client)"
 done
 
-# ---- the models: ../shared/models beside the project. In a git worktree the project's own checkout may sit
-# elsewhere, so the main worktree's parent is tried too.
-models_dir=${MODELS_DIR:-}
-if [[ -z "$models_dir" ]]; then
-  for candidate in "$root/../shared/models" \
-      "$(cd "$root" && dirname "$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo /nonexistent/.git)")/../shared/models"; do
-    [[ -d "$candidate" ]] && { models_dir=$(cd "$candidate" && pwd); break; }
-  done
-fi
-[[ -n "$models_dir" ]] || die "no models directory: ../shared/models beside the project is missing; set MODELS_DIR"
+# ---- the models: ../shared/models beside the project (or MODELS_DIR)
+source "$root/bench/lib/java.sh"
+source "$root/bench/lib/llama.sh"
+nightbench_models_dir "$root"
 model="$models_dir/${MODEL:-stories260K.gguf}"
 [[ -f "$model" ]] || die "no model at $model"
 model_id=$(basename "$model" .gguf)
 
 # ---- Java and the Nightbench jar
-source "$root/bench/lib/java.sh"
 nightbench_find_java
 [[ -n "$JAVA" ]] || die "no JDK 21+ found; set JAVA"
 nightbench_build_jar "$root"   # (re)built when older than the sources
 
-# ---- node-llama-cpp from the npm registry, with this directory's lock file; only its bundled llama.cpp source
-# is used here (the same install as run.sh: no postinstall, no download, no build by node-llama-cpp itself).
-if [[ ! -f "$here/node_modules/node-llama-cpp/llama/gitRelease.bundle" ]]; then
-  say "installing node-llama-cpp from the npm registry"
-  (cd "$here" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --omit=optional --ignore-scripts --no-audit --no-fund --no-save)
-fi
-bundle="$here/node_modules/node-llama-cpp/llama/gitRelease.bundle"
-[[ -f "$bundle" ]] || die "node-llama-cpp ships no llama.cpp source at $bundle"
-nlc_version=$(node -p 'require(process.argv[1]).version' "$here/node_modules/node-llama-cpp/package.json")
-llama_tag=$(node -p 'require(process.argv[1]).tag' "$here/node_modules/node-llama-cpp/llama/llama.cpp.info.json")
-commit=$(git bundle list-heads "$bundle" | awk '$2 == "HEAD" {print substr($1, 1, 7)}')
-[[ -n "$commit" ]] || die "cannot read the llama.cpp commit from $bundle"
-
-# ---- llama-server: built once per node-llama-cpp version and commit, outside the project, then reused.
-cache="${LLAMA_SERVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nightbench}/llama-server-$nlc_version-$commit"
-server_bin="$cache/build/bin/llama-server"
-if [[ ! -x "$server_bin" ]]; then
-  mkdir -p "$cache"
-  exec 9>"$cache.lock"
-  flock 9   # another run building the same version: wait for it
-  if [[ ! -x "$server_bin" ]]; then
-    say "building llama-server from llama.cpp $commit (node-llama-cpp $nlc_version, tag $llama_tag) in $cache"
-    say "this takes 10-20 minutes on 2 cores; the log is $cache/build.log"
-    rm -rf "$cache/src" "$cache/build"
-    git clone -q "$bundle" "$cache/src" 2>/dev/null
-    started=$SECONDS
-    # No curl/OpenSSL (models are local files), no web UI (its prebuilt assets would be downloaded), static libs
-    # so the binary runs from the cache on its own, -march=native (GGML_NATIVE) as the local machine allows.
-    cmake -S "$cache/src" -B "$cache/build" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DBUILD_SHARED_LIBS=OFF \
-      -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_UI=OFF \
-      -DLLAMA_USE_PREBUILT_UI=OFF > "$cache/build.log" 2>&1 || { tail -30 "$cache/build.log" >&2; exit 2; }
-    nice -n 5 cmake --build "$cache/build" --target llama-server -j "${BUILD_JOBS:-$(nproc)}" >> "$cache/build.log" 2>&1 \
-      || { tail -30 "$cache/build.log" >&2; exit 2; }
-    say "built $server_bin in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s"
-  fi
-  flock -u 9
-fi
+# ---- llama-server built once from the llama.cpp source node-llama-cpp ships (bench/lib/llama.sh), then reused
+nightbench_llama_server "$here"
 
 # ---- temp dir, processes, cleanup
 work=$(mktemp -d "${TMPDIR:-/tmp}/nightbench-llama-server.XXXXXX")
@@ -97,38 +55,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
-}
-llama_port=${LLAMA_PORT:-$(free_port)}
-db_port=${NIGHTBENCH_DB_PORT:-$(free_port)}
+llama_port=${LLAMA_PORT:-$(nightbench_free_port)}
+db_port=${NIGHTBENCH_DB_PORT:-$(nightbench_free_port)}
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- Nightbench's embedded database, held open by `nightbench db` so that psql can read it after the run.
-export NIGHTBENCH_DB_DIR="$work/pgdata" NIGHTBENCH_DB_PORT="$db_port" NIGHTBENCH_REPORTS_DIR="$work/reports"
-unset NIGHTBENCH_DB_URL SPRING_DATASOURCE_URL
-"$JAVA" -jar "$jar" db > "$work/db.log" 2>&1 &
-db_pid=$!
-for _ in $(seq 1 240); do
-  grep -q 'psql:' "$work/db.log" && break
-  kill -0 "$db_pid" 2>/dev/null || { cat "$work/db.log" >&2; die "the embedded database did not start"; }
-  sleep 0.5
-done
-grep -q 'psql:' "$work/db.log" || die "the embedded database did not start in 2 minutes"
-sql() { psql -X -q -h 127.0.0.1 -p "$db_port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
+nightbench_start_db "$work" "$db_port"
 
 # ---- llama-server on loopback. Its log has, for every completion task, the same figures as the `timings`
 # object of that task's final streamed chunk (print_timings in tools/server/server-context.cpp).
-"$server_bin" -m "$model" --alias "$model_id" --host 127.0.0.1 --port "$llama_port" -c 2048 \
-  -t "${THREADS:-2}" -np "${PARALLEL:-4}" --metrics > "$work/server.log" 2>&1 &
-server_pid=$!
+nightbench_start_llama_server "$model" "$model_id" "$llama_port" "$work/server.log" -c 2048 -t "${THREADS:-2}" \
+  -np "${PARALLEL:-4}" --metrics
+server_pid=$started_pid
 url="http://127.0.0.1:$llama_port"
-for _ in $(seq 1 240); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/health")" == 200 ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/server.log" >&2; die "llama-server exited"; }
-  sleep 0.25
-done
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/health")" == 200 ]] || die "llama-server did not come up"
 say "llama-server ($("$server_bin" --version 2>&1 | grep -m1 version)) at $url, model $model_id ($model)"
 
 # The server's per-task figures from its log: task, prompt_ms, prompt_n, predicted_ms, predicted_n, predicted/s.

@@ -43,9 +43,17 @@ class GgufModelClientTest {
     }
 
     static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, String... models) {
-        ProviderSettings s = new ProviderSettings(settings, MODELS, ProviderSettings.Problems.THROW);
+        return open(settings, timeouts, List.of(models), MODELS);
+    }
+
+    static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, String model, Path dir) {
+        return open(settings, timeouts, List.of(model), dir);
+    }
+
+    private static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, List<String> models, Path dir) {
+        ProviderSettings s = new ProviderSettings(settings, dir, ProviderSettings.Problems.THROW);
         return (GgufModelClient) new GgufProvider().open(new ProviderEndpoint("local", "gguf", s, null, null,
-                List.of(models), timeouts, ConnectionPolicy.KEEP_ALIVE, NanoClock.SYSTEM));
+                models, timeouts, ConnectionPolicy.KEEP_ALIVE, NanoClock.SYSTEM));
     }
 
     @BeforeAll

@@ -48,7 +48,7 @@ final class Sampling {
             switch (name) {
                 case "max_tokens", "max_completion_tokens", "n_predict" -> maxTokens = integer(name, v);
                 case "temperature" -> temperature = number(name, v);
-                case "seed" -> seed = (long) integer(name, v);
+                case "seed" -> seed = wholeLong(name, v);
                 case "top_k" -> p.setTopK(integer(name, v));
                 case "top_p" -> p.setTopP((float) number(name, v));
                 case "min_p" -> p.setMinP((float) number(name, v));
@@ -103,6 +103,13 @@ final class Sampling {
             if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
                 return (int) l;
             }
+        }
+        throw invalid(name, v, "a whole number");
+    }
+
+    private static long wholeLong(String name, Object v) {
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
         }
         throw invalid(name, v, "a whole number");
     }

@@ -76,7 +76,7 @@ class GgufModelClientTest {
     }
 
     /** Records every event with its timestamp. */
-    static final class Recorder implements ResponseObserver {
+    static class Recorder implements ResponseObserver {
         long t0;
         final List<Long> at = new ArrayList<>();
         final List<String> chunks = new ArrayList<>();
@@ -197,6 +197,56 @@ class GgufModelClientTest {
         assertThatThrownBy(() -> client.chat(request(STORIES, 8, true, Map.of("top_k", "many")), r))
                 .isInstanceOf(ModelClientException.class).hasMessageContaining("top_k")
                 .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.HTTP_4XX);
+    }
+
+    @Test
+    void aRequestQueuedBehindTheOnlySlotTimesOutBeforeItsFirstTokenAndItsReaderIsFreed() throws Exception {
+        GgufModelClient one = open(Map.of("threads", 1, "parallel", 1, "context_size", 2048), new Timeouts(
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30)), STORIES);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            one.load(STORIES);
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Recorder longOne = new Recorder() {
+                @Override
+                public void onChunk(long nanos, String content, String reasoning) {
+                    super.onChunk(nanos, content, reasoning);
+                    started.countDown();
+                }
+            };
+            // holds the only slot for 1,500 tokens, a few hundred ms
+            Future<?> first = pool.submit(() -> one.chat(request(STORIES, 1500, true, Map.of("ignore_eos", true)),
+                    longOne));
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Recorder queued = new Recorder();
+            assertThatThrownBy(() -> one.chat(request(STORIES, 8, true, Map.of()), queued))
+                    .isInstanceOf(ModelClientException.class)
+                    .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.TIMEOUT_FIRST_TOKEN);
+            assertThat(queued.chunks).isEmpty();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(longOne.finish).isEqualTo("length");
+            assertThat(longOne.completion).isEqualTo(1500);
+            // the abandoned task got the slot, yielded its first token, was cancelled: no reader waits any more
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && readersInNative() > 0) {
+                Thread.sleep(20);
+            }
+            assertThat(readersInNative()).isZero();
+            Recorder next = new Recorder();
+            one.chat(request(STORIES, 8, true, Map.of()), next);
+            assertThat(next.completion).isPositive();
+        } finally {
+            pool.shutdownNow();
+            one.close();
+        }
+    }
+
+    private static long readersInNative() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("gguf-reader-"))
+                .filter(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getMethodName().equals("receiveCompletion")))
+                .count();
     }
 
     @Test

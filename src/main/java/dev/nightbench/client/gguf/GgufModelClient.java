@@ -244,6 +244,11 @@ public final class GgufModelClient implements ModelClient {
                 : FailureClass.HTTP_5XX, "llama.cpp: " + message, null, null, e);
     }
 
+    /** {@code messages} as {@code model}'s chat template formats them (loads the model when it is not loaded yet). */
+    String prompt(String model, List<ChatMessage> messages) {
+        return template(holder(model).get().model(), messages);
+    }
+
     /** The messages as the model's chat template formats them, through llama.cpp's OpenAI-compatible parsing. */
     static String template(LlamaModel model, List<ChatMessage> messages) {
         ObjectNode body = JSON.createObjectNode();

@@ -130,6 +130,17 @@ class GgufModelClientTest {
     }
 
     @Test
+    void aModelWithoutAChatTemplateGetsChatMlAsFromLlamaServer() {
+        assertThat(client.prompt(STORIES, request(STORIES, 1, true, Map.of()).messages())).isEqualTo("""
+                <|im_start|>system
+                You tell stories.<|im_end|>
+                <|im_start|>user
+                Once upon a time<|im_end|>
+                <|im_start|>assistant
+                """);
+    }
+
+    @Test
     void streamsOneTokenAChunkWithRisingTimestampsAndServerUsage() {
         Recorder a = new Recorder();
         client.chat(request(STORIES, 24, true, Map.of("ignore_eos", true)), a);

@@ -72,6 +72,11 @@ class LayoutTest {
             .should().dependOnClassesThat().resideInAPackage("com.openai..")
             .as("only client/openai uses the openai-java SDK");
 
+    static final ArchRule LLAMA_BINDING_ONLY_IN_CLIENT_GGUF = noClasses()
+            .that().resideOutsideOfPackage("dev.nightbench.client.gguf..")
+            .should().dependOnClassesThat().resideInAPackage("de.kherud..")
+            .as("only client/gguf uses llama.cpp's Java binding");
+
     static final ArchRule NO_STATIC_STEP_LOOKUP = noClasses()
             .should().dependOnClassesThat().haveFullyQualifiedName(
                     "org.springframework.batch.core.scope.context.StepSynchronizationManager")
@@ -106,6 +111,11 @@ class LayoutTest {
     @Test
     void onlyTheOpenAiClientUsesTheSdk() {
         OPENAI_SDK_ONLY_IN_CLIENT_OPENAI.check(MAIN);
+    }
+
+    @Test
+    void onlyTheGgufClientUsesTheLlamaBinding() {
+        LLAMA_BINDING_ONLY_IN_CLIENT_GGUF.check(MAIN);
     }
 
     @Test

@@ -1,0 +1,289 @@
+package dev.nightbench.client.gguf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.kherud.llama.LlamaModel;
+import dev.nightbench.client.ChatMessage;
+import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.FailureClass;
+import dev.nightbench.client.ModelClient;
+import dev.nightbench.client.ModelClientException;
+import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.ProviderEndpoint;
+import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.client.Timeouts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@code type: gguf} endpoint's client: one llama.cpp {@link LlamaModel} per model name (the .gguf file's path),
+ * loaded by {@link #load} before the model's first request (or by that request, before its t0), and shared by every
+ * thread that sends to it; llama.cpp serves {@code parallel} of them at once and queues the others, as llama-server
+ * does.
+ *
+ * <p>A chat is formatted with the model's chat template through llama.cpp's own OpenAI-compatible parsing (ChatML
+ * when the file has none, as llama-server), timed from the moment the formatted prompt is handed to llama.cpp, and
+ * reported token by token: each output llama.cpp yields before its last is one decoded token, stamped as it arrives
+ * ({@link TokenStream}). Usage is what llama-server would report: the prompt's tokens with the BOS token the
+ * tokenizer adds, and the number of token outputs (fewer than the decoded tokens by one for each token that ended
+ * inside a UTF-8 character and was merged into the next).
+ */
+public final class GgufModelClient implements ModelClient {
+
+    private static final Logger log = LoggerFactory.getLogger(GgufModelClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger READERS = new AtomicInteger();
+
+    private final ProviderEndpoint endpoint;
+    private final GgufSettings settings;
+    private final NanoClock clock;
+    private final Timeouts timeouts;
+    private final Map<String, Holder> models = new ConcurrentHashMap<>();
+    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gguf-reader-" + READERS.incrementAndGet());
+        t.setDaemon(true); // one waiting in native code forever (a hung model) must not keep the JVM alive
+        return t;
+    });
+    private volatile boolean closed;
+
+    GgufModelClient(ProviderEndpoint endpoint, GgufSettings settings) {
+        this.endpoint = endpoint;
+        this.settings = settings;
+        this.clock = endpoint.clock();
+        this.timeouts = endpoint.timeouts();
+    }
+
+    /** A loaded model: the binding's handle, whether its tokenizer adds BOS, and how long loading took. */
+    private record Loaded(LlamaModel model, boolean addsBos, Duration took) {
+    }
+
+    /** One model name's load, done once; a failed load is remembered and reported again without retrying. */
+    private final class Holder {
+        private final String name;
+        private volatile Loaded loaded;
+        private ModelClientException failed;
+
+        Holder(String name) {
+            this.name = name;
+        }
+
+        Loaded get() {
+            Loaded l = loaded;
+            return l != null ? l : load();
+        }
+
+        private synchronized Loaded load() {
+            if (loaded != null) {
+                return loaded;
+            }
+            if (failed != null) {
+                throw new ModelClientException(failed.failure(), failed.getMessage());
+            }
+            if (closed) {
+                throw new ModelClientException(FailureClass.CANCELLED, "the gguf endpoint '" + endpoint.name()
+                        + "' is closed");
+            }
+            Path file = endpoint.settings().resolve(name);
+            try {
+                String notGguf = Files.isRegularFile(file) ? GgufFile.notGguf(file) : "no file at " + file;
+                if (notGguf != null) {
+                    throw new IOException(notGguf);
+                }
+                GgufFile meta = GgufFile.read(file);
+                Natives.prepare();
+                long start = System.nanoTime();
+                LlamaModel model = new LlamaModel(settings.parameters(file, Natives.consoleLog()));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                Natives.routeLog();
+                log.debug("gguf: loaded {} in {} ms (BOS added: {}, chat template: {})", file, took.toMillis(),
+                        meta.addsBos(), meta.hasChatTemplate() ? "its own" : "none, ChatML");
+                loaded = new Loaded(model, meta.addsBos(), took);
+                return loaded;
+            } catch (IOException | RuntimeException | LinkageError e) {
+                failed = new ModelClientException(FailureClass.CONNECT_ERROR, "could not load the model " + file
+                        + " on gguf endpoint '" + endpoint.name() + "': " + e.getMessage(), null, null, e);
+                throw failed;
+            }
+        }
+    }
+
+    private Holder holder(String model) {
+        return models.computeIfAbsent(model, Holder::new);
+    }
+
+    /** The endpoint's model names whose files exist. */
+    @Override
+    public List<String> listModels() {
+        return endpoint.models().stream().filter(m -> Files.isRegularFile(endpoint.settings().resolve(m))).toList();
+    }
+
+    /** Loads {@code model} once; later calls return the first load's time at once. */
+    @Override
+    public Duration load(String model) {
+        return holder(model).get().took();
+    }
+
+    @Override
+    public void chat(ChatRequest request, ResponseObserver observer) {
+        Loaded m;
+        String prompt;
+        int promptTokens;
+        Sampling.Applied sampling;
+        long prepStart = clock.nanoTime();
+        try {
+            m = holder(request.model()).get(); // never inside the timed window
+            prepStart = clock.nanoTime();
+            prompt = template(m.model(), request.messages());
+            promptTokens = m.model().encode(prompt).length + (m.addsBos() ? 1 : 0);
+            sampling = Sampling.apply(prompt, request);
+        } catch (ModelClientException e) {
+            observer.onClosed(clock.nanoTime());
+            throw e;
+        } catch (RuntimeException e) {
+            observer.onClosed(clock.nanoTime());
+            throw new ModelClientException(FailureClass.HTTP_4XX, "llama.cpp could not format the chat for "
+                    + request.model() + ": " + e.getMessage(), null, null, e);
+        }
+        TokenStream stream = new TokenStream(m.model(), sampling.parameters(), clock);
+        long t0 = clock.nanoTime();
+        observer.onSent(t0, t0 - prepStart);
+        readers.execute(stream);
+        read(request, observer, stream, t0, promptTokens, sampling.maxTokens());
+    }
+
+    /** Reports the stream's outputs as they arrive, within the request's limits. */
+    private void read(ChatRequest request, ResponseObserver observer, TokenStream stream, long t0, int promptTokens,
+                      Integer maxTokens) {
+        boolean streaming = request.stream();
+        long totalDeadline = deadline(t0, timeouts.total());
+        long last = t0;
+        boolean firstToken = false;
+        int tokens = 0;
+        StringBuilder whole = streaming ? null : new StringBuilder();
+        try {
+            while (true) {
+                long now = clock.nanoTime();
+                FailureClass limit = FailureClass.TIMEOUT_TOTAL;
+                long until = totalDeadline;
+                if (streaming) {
+                    long phase = firstToken ? deadline(last, timeouts.idle()) : deadline(t0, timeouts.firstToken());
+                    if (phase < until) {
+                        until = phase;
+                        limit = firstToken ? FailureClass.TIMEOUT_IDLE : FailureClass.TIMEOUT_FIRST_TOKEN;
+                    }
+                }
+                TokenStream.Event e = stream.next(until - now);
+                if (e == null) {
+                    throw new ModelClientException(limit, timeoutMessage(limit));
+                }
+                if (e.error() != null) {
+                    throw failure(e.error());
+                }
+                if (e.last()) {
+                    if (!streaming) {
+                        observer.onChunk(e.nanos(), whole.toString(), null);
+                    }
+                    observer.onFinish(maxTokens != null && maxTokens > 0 && tokens >= maxTokens ? "length" : "stop");
+                    observer.onUsage(promptTokens, tokens);
+                    observer.onClosed(e.nanos());
+                    return;
+                }
+                tokens++;
+                last = e.nanos();
+                if (!e.text().isEmpty()) {
+                    firstToken = true;
+                    if (streaming) {
+                        observer.onChunk(e.nanos(), e.text(), null);
+                    } else {
+                        whole.append(e.text());
+                    }
+                }
+            }
+        } catch (ModelClientException e) {
+            stream.abandon();
+            observer.onClosed(clock.nanoTime());
+            throw e;
+        } catch (InterruptedException e) {
+            stream.abandon();
+            Thread.currentThread().interrupt();
+            observer.onClosed(clock.nanoTime());
+            throw new ModelClientException(FailureClass.CANCELLED, "interrupted while waiting for llama.cpp");
+        }
+    }
+
+    private static long deadline(long from, Duration limit) {
+        return limit == null || limit.isZero() || limit.isNegative() ? Long.MAX_VALUE : from + limit.toNanos();
+    }
+
+    private String timeoutMessage(FailureClass limit) {
+        return switch (limit) {
+            case TIMEOUT_FIRST_TOKEN -> "no token within the first-token timeout of " + timeouts.firstToken();
+            case TIMEOUT_IDLE -> "no token for the idle timeout of " + timeouts.idle();
+            default -> "response not complete within the total timeout of " + timeouts.total();
+        };
+    }
+
+    /** llama.cpp's failure of a task: the request's own fault (too long for the context) or the model's. */
+    private ModelClientException failure(RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        boolean request = message.contains("invalid_request") || message.contains("exceed") || message.contains("context");
+        return new ModelClientException(closed ? FailureClass.CANCELLED : request ? FailureClass.HTTP_4XX
+                : FailureClass.HTTP_5XX, "llama.cpp: " + message, null, null, e);
+    }
+
+    /** {@code messages} as {@code model}'s chat template formats them (loads the model when it is not loaded yet). */
+    String prompt(String model, List<ChatMessage> messages) {
+        return template(holder(model).get().model(), messages);
+    }
+
+    /** The messages as the model's chat template formats them, through llama.cpp's OpenAI-compatible parsing. */
+    static String template(LlamaModel model, List<ChatMessage> messages) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("messages");
+        for (ChatMessage message : messages) {
+            list.addObject().put("role", message.role()).put("content", message.content() == null ? ""
+                    : message.content());
+        }
+        return model.applyTemplate(body.toString());
+    }
+
+    /** Closes every loaded model; a request still waiting fails. */
+    @Override
+    public void close() {
+        closed = true;
+        List<Loaded> loaded = new ArrayList<>();
+        models.values().forEach(h -> {
+            synchronized (h) {
+                if (h.loaded != null) {
+                    loaded.add(h.loaded);
+                }
+            }
+        });
+        for (Loaded l : loaded) {
+            try {
+                l.model().close();
+            } catch (RuntimeException e) {
+                log.warn("gguf: closing a model failed: {}", e.toString());
+            }
+        }
+        readers.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "GgufModelClient[" + endpoint.name() + ", " + models.keySet() + "]";
+    }
+}

@@ -1,0 +1,281 @@
+package dev.nightbench.client.gguf;
+
+import dev.nightbench.client.ChatMessage;
+import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ConnectionPolicy;
+import dev.nightbench.client.FailureClass;
+import dev.nightbench.client.ModelClientException;
+import dev.nightbench.client.NanoClock;
+import dev.nightbench.client.ProviderEndpoint;
+import dev.nightbench.client.ProviderSettings;
+import dev.nightbench.client.ResponseObserver;
+import dev.nightbench.client.Timeouts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The gguf client on the real stories260K model, in this JVM: stream, usage, timestamps, load, limits. */
+class GgufModelClientTest {
+
+    static final Path MODELS = Path.of("../shared/models").toAbsolutePath().normalize();
+    static final String STORIES = "stories260K.gguf";
+    static final String TINY = "llama-2-tiny-random.gguf";
+
+    private static GgufModelClient client;
+
+    static void assumeModels() {
+        assumeTrue(Files.isReadable(MODELS.resolve(STORIES)) && Files.isReadable(MODELS.resolve(TINY)),
+                "the shared GGUF models are not at " + MODELS + " (../shared/models beside the project)");
+    }
+
+    static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, String... models) {
+        return open(settings, timeouts, List.of(models), MODELS);
+    }
+
+    static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, String model, Path dir) {
+        return open(settings, timeouts, List.of(model), dir);
+    }
+
+    private static GgufModelClient open(Map<String, Object> settings, Timeouts timeouts, List<String> models, Path dir) {
+        ProviderSettings s = new ProviderSettings(settings, dir, ProviderSettings.Problems.THROW);
+        return (GgufModelClient) new GgufProvider().open(new ProviderEndpoint("local", "gguf", s, null, null,
+                models, timeouts, ConnectionPolicy.KEEP_ALIVE, NanoClock.SYSTEM));
+    }
+
+    @BeforeAll
+    static void load() {
+        assumeModels();
+        client = open(Map.of("threads", 1, "parallel", 2, "context_size", 1024), Timeouts.defaults(), STORIES, TINY,
+                "missing.gguf");
+    }
+
+    @AfterAll
+    static void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    static ChatRequest request(String model, int maxTokens, boolean stream, Map<String, Object> params) {
+        return new ChatRequest(model, List.of(new ChatMessage("system", "You tell stories."),
+                new ChatMessage("user", "Once upon a time")), maxTokens, 0.0, 42L, stream, params);
+    }
+
+    /** Records every event with its timestamp. */
+    static class Recorder implements ResponseObserver {
+        long t0;
+        final List<Long> at = new ArrayList<>();
+        final List<String> chunks = new ArrayList<>();
+        String finish;
+        Integer prompt;
+        Integer completion;
+        long closed;
+        int sent;
+
+        @Override
+        public void onSent(long t0Nanos, long prepNanos) {
+            t0 = t0Nanos;
+            sent++;
+        }
+
+        @Override
+        public void onChunk(long nanos, String content, String reasoning) {
+            at.add(nanos);
+            chunks.add(content);
+        }
+
+        @Override
+        public void onFinish(String finishReason) {
+            finish = finishReason;
+        }
+
+        @Override
+        public void onUsage(Integer promptTokens, Integer completionTokens) {
+            prompt = promptTokens;
+            completion = completionTokens;
+        }
+
+        @Override
+        public void onClosed(long nanos) {
+            closed = nanos;
+        }
+
+        String text() {
+            return String.join("", chunks);
+        }
+    }
+
+    @Test
+    void loadsOnceAndSaysHowLong() {
+        Duration first = client.load(STORIES);
+        assertThat(first).isPositive();
+        long start = System.nanoTime();
+        assertThat(client.load(STORIES)).isEqualTo(first);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(50));
+        assertThat(client.listModels()).containsExactly(STORIES, TINY);
+    }
+
+    @Test
+    void aModelWithoutAChatTemplateGetsChatMlAsFromLlamaServer() {
+        assertThat(client.prompt(STORIES, request(STORIES, 1, true, Map.of()).messages())).isEqualTo("""
+                <|im_start|>system
+                You tell stories.<|im_end|>
+                <|im_start|>user
+                Once upon a time<|im_end|>
+                <|im_start|>assistant
+                """);
+    }
+
+    @Test
+    void streamsOneTokenAChunkWithRisingTimestampsAndServerUsage() {
+        Recorder a = new Recorder();
+        client.chat(request(STORIES, 24, true, Map.of("ignore_eos", true)), a);
+        assertThat(a.sent).isEqualTo(1);
+        assertThat(a.completion).isEqualTo(24);
+        assertThat(a.finish).isEqualTo("length");
+        assertThat(a.chunks).hasSizeBetween(20, 24).allSatisfy(c -> assertThat(c).isNotEmpty());
+        assertThat(a.at.getFirst()).isGreaterThan(a.t0);
+        for (int i = 1; i < a.at.size(); i++) {
+            assertThat(a.at.get(i)).isGreaterThan(a.at.get(i - 1));
+        }
+        assertThat(a.closed).isGreaterThanOrEqualTo(a.at.getLast());
+        // ChatML (the file has no template): the server's count, with the BOS the SentencePiece vocabulary adds
+        assertThat(a.prompt).isEqualTo(79); // llama.cpp's slot log for this prompt: n_prompt_tokens = 79
+
+        Recorder b = new Recorder();
+        client.chat(request(STORIES, 24, true, Map.of("ignore_eos", true)), b);
+        assertThat(b.text()).isEqualTo(a.text());
+        assertThat(b.prompt).isEqualTo(a.prompt);
+    }
+
+    @Test
+    void aNonStreamedAnswerIsOneChunkOfTheSameText() {
+        Recorder streamed = new Recorder();
+        client.chat(request(STORIES, 16, true, Map.of()), streamed);
+        Recorder whole = new Recorder();
+        client.chat(request(STORIES, 16, false, Map.of()), whole);
+        assertThat(whole.chunks).containsExactly(streamed.text());
+        assertThat(whole.completion).isEqualTo(streamed.completion);
+    }
+
+    @Test
+    void answersRequestsFromSeveralThreadsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String model = i % 2 == 0 ? STORIES : TINY;
+                answers.add(pool.submit(() -> {
+                    Recorder r = new Recorder();
+                    client.chat(request(model, 12, true, Map.of()), r);
+                    return r.text();
+                }));
+            }
+            assertThat(answers.get(0).get()).isEqualTo(answers.get(2).get());
+            assertThat(answers.get(1).get()).isEqualTo(answers.get(3).get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMissingModelFailsToLoadAndSaysWhere() {
+        Recorder r = new Recorder();
+        assertThatThrownBy(() -> client.chat(request("missing.gguf", 8, true, Map.of()), r))
+                .isInstanceOf(ModelClientException.class).hasMessageContaining(MODELS.resolve("missing.gguf").toString())
+                .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.CONNECT_ERROR);
+        assertThat(r.closed).isPositive();
+        assertThat(r.sent).isZero();
+    }
+
+    @Test
+    void aWrongParamValueIsAnInvalidRequest() {
+        Recorder r = new Recorder();
+        assertThatThrownBy(() -> client.chat(request(STORIES, 8, true, Map.of("top_k", "many")), r))
+                .isInstanceOf(ModelClientException.class).hasMessageContaining("top_k")
+                .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.HTTP_4XX);
+    }
+
+    @Test
+    void aRequestQueuedBehindTheOnlySlotTimesOutBeforeItsFirstTokenAndItsReaderIsFreed() throws Exception {
+        GgufModelClient one = open(Map.of("threads", 1, "parallel", 1, "context_size", 2048), new Timeouts(
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(30)), STORIES);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            one.load(STORIES);
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Recorder longOne = new Recorder() {
+                @Override
+                public void onChunk(long nanos, String content, String reasoning) {
+                    super.onChunk(nanos, content, reasoning);
+                    started.countDown();
+                }
+            };
+            // holds the only slot for 1,500 tokens, a few hundred ms
+            Future<?> first = pool.submit(() -> one.chat(request(STORIES, 1500, true, Map.of("ignore_eos", true)),
+                    longOne));
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Recorder queued = new Recorder();
+            assertThatThrownBy(() -> one.chat(request(STORIES, 8, true, Map.of()), queued))
+                    .isInstanceOf(ModelClientException.class)
+                    .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.TIMEOUT_FIRST_TOKEN);
+            assertThat(queued.chunks).isEmpty();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(longOne.finish).isEqualTo("length");
+            assertThat(longOne.completion).isEqualTo(1500);
+            // the abandoned task got the slot, yielded its first token, was cancelled: no reader waits any more
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && readersInNative() > 0) {
+                Thread.sleep(20);
+            }
+            assertThat(readersInNative()).isZero();
+            Recorder next = new Recorder();
+            one.chat(request(STORIES, 8, true, Map.of()), next);
+            assertThat(next.completion).isPositive();
+        } finally {
+            pool.shutdownNow();
+            one.close();
+        }
+    }
+
+    private static long readersInNative() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("gguf-reader-"))
+                .filter(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getMethodName().equals("receiveCompletion")))
+                .count();
+    }
+
+    @Test
+    void aTotalTimeoutCancelsTheTaskAndTheModelServesTheNextRequest() {
+        GgufModelClient slow = open(Map.of("threads", 1), new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofMillis(30)), STORIES);
+        try {
+            slow.load(STORIES);
+            Recorder r = new Recorder();
+            assertThatThrownBy(() -> slow.chat(request(STORIES, 5000, true, Map.of("ignore_eos", true)), r))
+                    .isInstanceOf(ModelClientException.class)
+                    .extracting(e -> ((ModelClientException) e).failure()).isEqualTo(FailureClass.TIMEOUT_TOTAL);
+            assertThat(r.closed).isPositive();
+        } finally {
+            slow.close();
+        }
+        Recorder next = new Recorder();
+        client.chat(request(STORIES, 8, true, Map.of()), next);
+        assertThat(next.finish).isNotNull();
+    }
+}

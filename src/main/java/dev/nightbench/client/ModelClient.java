@@ -39,6 +39,15 @@ public interface ModelClient extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether the chunk timestamps it reports are when it read them off a connection, so that several chunks can come
+     * out of one read after a stall (METRICS.md's "burst" flag looks for that). False for a provider that stamps every
+     * token as the model yields it (in-process): its tokens may legitimately follow each other faster than a read.
+     */
+    default boolean chunksAreReads() {
+        return true;
+    }
+
     /** {@code text} without any secret this client sends (its API key), to apply before answer text is stored. */
     default String redact(String text) {
         return text;

@@ -161,7 +161,8 @@ public final class Doctor {
         Random random = new Random();
         List<String> earlier = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
-            RequestMeter meter = new RequestMeter(probe.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact);
+            RequestMeter meter = new RequestMeter(probe.stream(), RequestMeter.DEFAULT_TEXT_LIMIT, client::redact,
+                    client.chunksAreReads());
             Instant started = Instant.now();
             try {
                 client.chat(probe, meter);

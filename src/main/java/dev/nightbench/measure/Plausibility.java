@@ -66,8 +66,18 @@ public final class Plausibility {
      */
     public static List<String> flags(long t0, long[] chunkNanos, int[] chunkChars, int chunks, Integer outputTokens,
                                      Double decodeTps) {
+        return flags(t0, chunkNanos, chunkChars, chunks, outputTokens, decodeTps, true);
+    }
+
+    /**
+     * As {@link #flags(long, long[], int[], int, Integer, Double)}; with {@code chunksAreReads} false (an in-process
+     * provider stamps each token as the model yields it, so there is no read to burst out of: a tiny model's tokens
+     * 0.2 ms apart after a 1 ms prefill are generation, not a buffer) the {@link #BURST} rule does not apply.
+     */
+    public static List<String> flags(long t0, long[] chunkNanos, int[] chunkChars, int chunks, Integer outputTokens,
+                                     Double decodeTps, boolean chunksAreReads) {
         List<String> flags = new ArrayList<>(2);
-        if (outputTokens != null && outputTokens >= BURST_MIN_TOKENS && chunks >= 1
+        if (chunksAreReads && outputTokens != null && outputTokens >= BURST_MIN_TOKENS && chunks >= 1
                 && burst(t0, chunkNanos, chunkChars, chunks)) {
             flags.add(BURST);
         }

@@ -52,6 +52,7 @@ public final class RequestMeter implements ResponseObserver {
     private final boolean streamed;
     private final int textLimit;
     private final UnaryOperator<String> redaction;
+    private final boolean chunksAreReads;
     private int reconnects;
 
     private long t0 = UNSET;
@@ -91,6 +92,17 @@ public final class RequestMeter implements ResponseObserver {
      *                  may echo; applied to the whole prefix, so a key split across chunks is caught too)
      */
     public RequestMeter(boolean streamed, int textLimit, UnaryOperator<String> redaction) {
+        this(streamed, textLimit, redaction, true);
+    }
+
+    /**
+     * @param chunksAreReads whether the chunk timestamps are when the client read them off a connection (several can
+     *                       come out of one read, so the {@link Plausibility#BURST} rule applies); false for an
+     *                       in-process provider that stamps every token as the model yields it
+     *                       ({@code ModelClient.chunksAreReads})
+     */
+    public RequestMeter(boolean streamed, int textLimit, UnaryOperator<String> redaction, boolean chunksAreReads) {
+        this.chunksAreReads = chunksAreReads;
         this.redaction = redaction;
         if (textLimit < 0) {
             throw new IllegalArgumentException("textLimit must be >= 0: " + textLimit);
@@ -242,7 +254,8 @@ public final class RequestMeter implements ResponseObserver {
 
         Gaps gaps = streamed ? gaps() : Gaps.NONE;
         List<String> flags = streamed && t0 != UNSET
-                ? Plausibility.flags(t0, tokenChunkNanos, tokenChunkChars, tokenChunks, outputTokens, decodeTps)
+                ? Plausibility.flags(t0, tokenChunkNanos, tokenChunkChars, tokenChunks, outputTokens, decodeTps,
+                        chunksAreReads)
                 : List.of();
 
         return new Measurement(startedAtWall, prepMs, ttftMs, ttfoMs, e2eMs, totalMs, promptTokens, outputTokens,

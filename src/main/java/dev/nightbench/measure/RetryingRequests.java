@@ -92,7 +92,8 @@ final class RetryingRequests {
         long lastClosed = UNSET;
         Double backoffMs = null; // the backoff actually waited before this attempt, stored on its row
         for (int attempt = 1; ; attempt++) {
-            RequestMeter meter = new RequestMeter(request.stream(), answerMaxBytes, client::redact);
+            RequestMeter meter = new RequestMeter(request.stream(), answerMaxBytes, client::redact,
+                    client.chunksAreReads());
             Measurement m = answers.keep(model, tokenizerCounts.count(model, request.messages(),
                     measureOnce(client, request, meter, inFlight)));
             if (backoffMs != null) {

@@ -57,6 +57,27 @@ class PlausibilityTest {
     }
 
     @Test
+    void anInProcessModelsTokensFasterThanAReadAreGenerationNotABurstButAnImpossibleRateStaysFlagged() {
+        // a tiny model in-process: a long prompt's prefill 25 ms, then a token every 150 µs (6,700 tok/s), each stamped
+        // as llama.cpp yields it
+        long[] at = evenly(40, 25 * MS, 150 * US);
+        RequestMeter inProcess = new RequestMeter(true, RequestMeter.DEFAULT_TEXT_LIMIT, t -> t, false);
+        long t0 = 1_000 * MS;
+        inProcess.onSent(t0, 0);
+        for (long offset : at) {
+            inProcess.onChunk(t0 + offset, " word", null);
+        }
+        inProcess.onFinish("length");
+        inProcess.onUsage(5, 40);
+        inProcess.onClosed(t0 + at[at.length - 1]);
+
+        assertThat(stream(at, " word", 40).flags()).containsExactly(Plausibility.BURST); // over a socket: one read
+        assertThat(inProcess.toMeasurement(Instant.EPOCH, null).flags()).isEmpty();
+        assertThat(Plausibility.flags(0, evenly(40, 2 * MS, 20 * US), new int[40], 40, 40, 50_000.0, false))
+                .containsExactly(Plausibility.IMPLAUSIBLE_DECODE);
+    }
+
+    @Test
     void aFirstTokenOnTimeThenTheRestInOneLateReadIsABurst() {
         long[] at = new long[30];
         at[0] = 10 * MS;

@@ -124,6 +124,12 @@ public final class GgufModelClient implements ModelClient {
         return models.computeIfAbsent(model, Holder::new);
     }
 
+    /** Every token is stamped as llama.cpp yields it, on the reader thread: there is no socket read to burst out of. */
+    @Override
+    public boolean chunksAreReads() {
+        return false;
+    }
+
     /** The endpoint's model names whose files exist. */
     @Override
     public List<String> listModels() {

@@ -25,7 +25,7 @@ class OllamaNativeProviderJobTest extends ProviderJobContract {
     @Override
     String endpointYaml(OllamaServer server) {
         return "{name: ollama, type: ollama-native, base_url: \"" + server.root() + "\", settings: {keep_alive: 5m,"
-                + " num_ctx: 2048}}";
+                + " num_ctx: 2048, preload: true}}";
     }
 
     @Override
@@ -44,6 +44,13 @@ class OllamaNativeProviderJobTest extends ProviderJobContract {
         assertThat(options.path("seed").asInt()).isEqualTo(42);
         assertThat(options.path("temperature").asDouble()).isZero();
         assertThat(body.has("max_tokens")).isFalse();
+    }
+
+    /** {@code preload: true}: each model loaded once before its warm-up, timed apart from its requests. */
+    @Override
+    void checkLoads(List<Double> loadMs, int loadRequests) {
+        assertThat(loadRequests).isEqualTo(3);
+        assertThat(loadMs).hasSize(3).allSatisfy(ms -> assertThat(ms).isBetween(OllamaServer.LOAD_MS - 1.0, 2000.0));
     }
 
     @Test

@@ -41,6 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code flaky}: its {@value #FLAKY_FAILS_AT}-th request (0-based, retries counted) gets 503, every other answers;</li>
  *   <li>{@code broken}: always 503.</li>
  * </ul>
+ * A native chat with no messages is Ollama's load request: answered after {@link #LOAD_MS} with
+ * {@code "done_reason": "load"}, for every model.
  */
 final class OllamaServer implements AutoCloseable {
 
@@ -50,11 +52,14 @@ final class OllamaServer implements AutoCloseable {
     static final double GAP_MS = 30;
     static final int FLAKY_FAILS_AT = 1;
     static final List<String> MODELS = List.of("steady", "flaky", "broken");
+    /** How long a load request (a native chat with no messages) takes. */
+    static final long LOAD_MS = 80;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
     private final Map<String, AtomicInteger> requestsByModel = new ConcurrentHashMap<>();
+    private final AtomicInteger loads = new AtomicInteger();
     private final List<JsonNode> chatBodies = new CopyOnWriteArrayList<>();
     private final CountDownLatch gate = new CountDownLatch(1);
     private volatile int holdFrom = Integer.MAX_VALUE;
@@ -94,7 +99,12 @@ final class OllamaServer implements AutoCloseable {
         return requestsByModel.computeIfAbsent(model, m -> new AtomicInteger()).get();
     }
 
-    /** The chat request bodies received, in order. */
+    /** Load requests received (native chats with no messages). */
+    int loadCount() {
+        return loads.get();
+    }
+
+    /** The chat request bodies received, in order (load requests not included). */
     List<JsonNode> chatBodies() {
         return List.copyOf(chatBodies);
     }
@@ -124,8 +134,16 @@ final class OllamaServer implements AutoCloseable {
     private void chat(HttpExchange e, boolean nativeApi) throws IOException {
         long arrival = System.nanoTime();
         JsonNode body = JSON.readTree(e.getRequestBody().readAllBytes());
-        chatBodies.add(body);
         String model = body.path("model").asString("");
+        if (nativeApi && body.path("messages").isEmpty()) { // Ollama's load request: the model is put in memory
+            loads.incrementAndGet();
+            LockSupport.parkNanos(LOAD_MS * 1_000_000);
+            send(e, 200, "application/json; charset=utf-8", "{\"model\":\"" + model + ":latest\",\"created_at\":"
+                    + "\"2024-09-12T21:17:29.110811Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+                    + "\"done_reason\":\"load\",\"done\":true}");
+            return;
+        }
+        chatBodies.add(body);
         int index = requestsByModel.computeIfAbsent(model, m -> new AtomicInteger()).getAndIncrement();
         if (!MODELS.contains(model)) {
             send(e, 404, "application/json", "{\"error\":\"model '" + model + "' not found\"}");

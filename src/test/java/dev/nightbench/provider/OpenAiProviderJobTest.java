@@ -25,6 +25,13 @@ class OpenAiProviderJobTest extends ProviderJobContract {
         return List.of();
     }
 
+    /** A server loads its own models: no load time. */
+    @Override
+    void checkLoads(List<Double> loadMs, int loadRequests) {
+        assertThat(loadRequests).isZero();
+        assertThat(loadMs).hasSize(3).containsOnlyNulls();
+    }
+
     @Override
     void checkRequest(JsonNode body) {
         assertThat(body.path("stream").asBoolean()).isTrue();

@@ -46,6 +46,9 @@ abstract class ProviderJobContract {
     /** What each chat request the server received must say (model parameters in the provider's protocol). */
     abstract void checkRequest(JsonNode body);
 
+    /** The models' load times ({@code run_models.load_ms}) and the load requests the server saw. */
+    abstract void checkLoads(List<Double> loadMs, int loadRequests);
+
     private String plan(OllamaServer server, String name, List<String> models, int prompts, int warmup) {
         StringBuilder yaml = new StringBuilder("name: " + name + "\nendpoints:\n  - " + endpointYaml(server)
                 + "\nmodels:\n");
@@ -129,6 +132,9 @@ abstract class ProviderJobContract {
             assertThat(server.requestCount("steady")).isEqualTo(5);
             assertThat(server.requestCount("flaky")).isEqualTo(6);
             server.chatBodies().forEach(this::checkRequest);
+            List<Double> loadMs = jdbc.sql("SELECT load_ms FROM run_models ORDER BY ordinal").query(Double.class).list();
+            System.out.printf("%s load_ms %s (server: %d ms per load)%n", type(), loadMs, OllamaServer.LOAD_MS);
+            checkLoads(loadMs, server.loadCount());
 
             // the report
             Path reports = dir.resolve("reports");

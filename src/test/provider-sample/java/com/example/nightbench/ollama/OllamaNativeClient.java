@@ -23,10 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The client of one Ollama endpoint over its native API. A chat is {@code POST /api/chat} with
@@ -50,6 +52,7 @@ final class OllamaNativeClient implements ModelClient {
     private final OllamaFailures failures;
     private final HttpClient pooled; // null when every request opens its own connection (ConnectionPolicy.CLOSE)
     private volatile boolean used;   // a response was read: the pool may hold a connection the server could close
+    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
 
     OllamaNativeClient(ProviderEndpoint endpoint, OllamaNativeProvider.Options options) {
         this.endpoint = endpoint;
@@ -90,6 +93,31 @@ final class OllamaNativeClient implements ModelClient {
         } catch (JacksonException e) {
             throw failures.invalid(e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * With {@code preload: true}: Ollama's load request, a chat with no messages (answered with
+     * {@code "done_reason": "load"} once the model is in memory), timed. Null without it, or when already loaded.
+     */
+    @Override
+    public Duration load(String model) {
+        if (!options.preload() || !loaded.add(model)) {
+            return null;
+        }
+        long start = clock.nanoTime();
+        ObjectNode body = JSON.createObjectNode().put("model", model);
+        body.putArray("messages");
+        if (options.keepAlive() != null) {
+            body.put("keep_alive", options.keepAlive());
+        }
+        try {
+            exchange(request("/api/chat").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), start, null, false);
+        } catch (ModelClientException e) {
+            loaded.remove(model);
+            throw e;
+        }
+        return Duration.ofNanos(clock.nanoTime() - start);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *   - name: ollama
  *     type: ollama-native
  *     base_url: http://localhost:11434      # the server's root, not /v1
- *     settings: {keep_alive: 5m, num_ctx: 4096}
+ *     settings: {keep_alive: 5m, num_ctx: 4096, preload: true}
  * </pre>
  */
 public final class OllamaNativeProvider implements ModelProvider {
@@ -29,6 +29,7 @@ public final class OllamaNativeProvider implements ModelProvider {
 
     static final String KEEP_ALIVE = "keep_alive";
     static final String NUM_CTX = "num_ctx";
+    static final String PRELOAD = "preload";
 
     @Override
     public String type() {
@@ -37,7 +38,7 @@ public final class OllamaNativeProvider implements ModelProvider {
 
     @Override
     public String description() {
-        return "Ollama's native /api/chat; settings keep_alive, num_ctx";
+        return "Ollama's native /api/chat; settings keep_alive, num_ctx, preload";
     }
 
     @Override
@@ -64,7 +65,8 @@ public final class OllamaNativeProvider implements ModelProvider {
             keepAlive = null;
         }
         Integer numCtx = settings.integer(NUM_CTX, 1, 1 << 22, null);
-        return new Options(keepAlive == null ? null : keepAlive.strip(), numCtx);
+        boolean preload = settings.bool(PRELOAD, false);
+        return new Options(keepAlive == null ? null : keepAlive.strip(), numCtx, preload);
     }
 
     /**
@@ -72,7 +74,9 @@ public final class OllamaNativeProvider implements ModelProvider {
      *
      * @param keepAlive how long Ollama keeps the model loaded after a request ({@code keep_alive}), or null for its default
      * @param numCtx    the context window ({@code options.num_ctx}), or null for the model's default
+     * @param preload   load each model before its warm-up (a chat with no messages), so the load is timed apart
+     *                  ({@code run_models.load_ms}) and not inside the first request's TTFT
      */
-    record Options(String keepAlive, Integer numCtx) {
+    record Options(String keepAlive, Integer numCtx, boolean preload) {
     }
 }

@@ -74,7 +74,7 @@ public final class SampleProviderJar {
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
             boolean ok = compiler.getTask(null, files, diagnostics, List.of("-classpath",
                             System.getProperty("java.class.path"), "-d", classes.toString(), "--release", "21",
-                            "-Xlint:all", "-Werror", "-proc:none"), null, files.getJavaFileObjectsFromPaths(javaFiles))
+                            "-Xlint:all,-path,-options", "-Werror", "-proc:none"), null, files.getJavaFileObjectsFromPaths(javaFiles))
                     .call();
             if (!ok) {
                 throw new IllegalStateException("the sample provider does not compile: " + diagnostics.getDiagnostics());

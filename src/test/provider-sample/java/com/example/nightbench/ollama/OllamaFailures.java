@@ -74,6 +74,11 @@ final class OllamaFailures {
         return new ModelClientException(which, message);
     }
 
+    /** A request that is not a chat (the model list, a load) not answered within {@code limit}. */
+    ModelClientException timeout(String what, Duration limit) {
+        return new ModelClientException(FailureClass.TIMEOUT_TOTAL, what + " not answered within " + limit);
+    }
+
     ModelClientException cancelled(Throwable cause) {
         return new ModelClientException(FailureClass.CANCELLED, "interrupted", null, null, cause);
     }

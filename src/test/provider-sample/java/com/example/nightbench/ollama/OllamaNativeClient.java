@@ -77,7 +77,7 @@ final class OllamaNativeClient implements ModelClient {
     @Override
     public List<String> listModels() {
         HttpRequest request = request("/api/tags").GET().build();
-        String body = exchange(request, clock.nanoTime(), null, false);
+        String body = exchange(request, clock.nanoTime(), null, false, timeouts.connect().plus(timeouts.firstToken()));
         try {
             Set<String> names = new LinkedHashSet<>();
             for (JsonNode m : JSON.readTree(body).path("models")) {
@@ -112,7 +112,8 @@ final class OllamaNativeClient implements ModelClient {
         }
         try {
             exchange(request("/api/chat").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), start, null, false);
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), start, null, false,
+                    timeouts.total());
         } catch (ModelClientException e) {
             loaded.remove(model);
             throw e;
@@ -125,14 +126,15 @@ final class OllamaNativeClient implements ModelClient {
         long prepStart = clock.nanoTime();
         HttpRequest request = request("/api/chat").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(chat))).build();
-        exchange(request, prepStart, observer, chat.stream());
+        exchange(request, prepStart, observer, chat.stream(), timeouts.total());
     }
 
     /**
      * Sends {@code request} and reads its answer: into {@code observer} as a chat (null: the body is returned, for
      * {@code /api/tags}). A request lost on a pooled connection before any response is sent again once on a fresh one.
      */
-    private String exchange(HttpRequest request, long prepStart, ResponseObserver observer, boolean stream) {
+    private String exchange(HttpRequest request, long prepStart, ResponseObserver observer, boolean stream,
+                            Duration limit) {
         HttpClient client = pooled != null ? pooled : newHttpClient();
         try {
             long t0 = clock.nanoTime();
@@ -141,14 +143,14 @@ final class OllamaNativeClient implements ModelClient {
             }
             NdjsonExchange exchange = NdjsonExchange.send(client, request, clock);
             try {
-                return read(exchange, t0, observer, stream);
+                return read(exchange, t0, observer, stream, limit, request);
             } catch (Resend resend) {
                 long again = clock.nanoTime();
                 if (observer != null) {
                     observer.onReconnect(again);
                 }
                 // the JDK client has dropped the connection that failed: this exchange opens a fresh one
-                return read(NdjsonExchange.send(client, request, clock), again, observer, stream);
+                return read(NdjsonExchange.send(client, request, clock), again, observer, stream, limit, request);
             }
         } catch (ModelClientException e) {
             if (observer != null) {
@@ -157,7 +159,7 @@ final class OllamaNativeClient implements ModelClient {
             throw e;
         } finally {
             if (pooled == null) {
-                client.close();
+                client.shutdownNow(); // its one exchange is over
             }
         }
     }
@@ -171,9 +173,10 @@ final class OllamaNativeClient implements ModelClient {
         }
     }
 
-    private String read(NdjsonExchange exchange, long t0, ResponseObserver observer, boolean stream) {
+    private String read(NdjsonExchange exchange, long t0, ResponseObserver observer, boolean stream, Duration limit,
+                        HttpRequest request) {
         boolean chat = observer != null;
-        long totalAt = t0 + timeouts.total().toNanos();
+        long totalAt = t0 + limit.toNanos();
         Head head = null;
         boolean token = false;
         boolean done = false;
@@ -189,6 +192,9 @@ final class OllamaNativeClient implements ModelClient {
                     if (done) { // the answer was complete; the server only kept the body open
                         observer.onClosed(clock.nanoTime());
                         return null;
+                    }
+                    if (!chat) {
+                        throw failures.timeout(request.method() + " " + request.uri().getPath(), limit);
                     }
                     throw failures.timeout(phaseAt < totalAt ? token ? FailureClass.TIMEOUT_IDLE
                             : FailureClass.TIMEOUT_FIRST_TOKEN : FailureClass.TIMEOUT_TOTAL);
@@ -330,7 +336,7 @@ final class OllamaNativeClient implements ModelClient {
     @Override
     public void close() {
         if (pooled != null) {
-            pooled.close();
+            pooled.shutdownNow(); // the run is over: nothing of it is still in flight
         }
     }
 }

@@ -60,6 +60,10 @@ class OllamaNativeClientTest {
         server.setExecutor(Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r)));
         server.createContext("/api/chat", OllamaNativeClientTest::chat);
         server.start();
+        try (ModelClient client = client(base())) { // the HTTP client's classes loaded before any timeout counts
+            client.chat(request("ok"), new ResponseObserver.Ignoring() {
+            });
+        }
     }
 
     @AfterAll
@@ -76,6 +80,7 @@ class OllamaNativeClientTest {
                 e.getResponseHeaders().set("Retry-After", "3");
                 reply(e, 429, "{\"error\":\"too many requests\"}");
             }
+            case "whole" -> reply(e, 200, DONE.replace("\"content\":\"\"", "\"content\":\"Hi there\"").strip());
             case "missing" -> reply(e, 404, "{\"error\":\"model \\\"missing\\\" not found, try pulling it first\"}");
             default -> {
                 e.sendResponseHeaders(200, 0);
@@ -99,8 +104,8 @@ class OllamaNativeClientTest {
         String token = "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n";
         return switch (model) {
             case "ok" -> List.of("sleep 30", token, "sleep 20", token.replace("Hi", " there"), DONE);
-            case "silent" -> List.of("sleep 2000", token, DONE);
-            case "stall" -> List.of(token, "sleep 2000", token, DONE);
+            case "silent" -> List.of("sleep 3000", token, DONE);
+            case "stall" -> List.of(token, "sleep 3000", token, DONE);
             case "cut" -> List.of(token, token);
             case "oops" -> List.of(token, "{\"error\":\"an error was encountered while running the model: unexpected EOF\"}\n");
             case "garbage" -> List.of("<html>not ndjson</html>\n");
@@ -117,9 +122,13 @@ class OllamaNativeClientTest {
     }
 
     private static ModelClient client(URI base) {
+        return client(base, ConnectionPolicy.KEEP_ALIVE);
+    }
+
+    private static ModelClient client(URI base, ConnectionPolicy connection) {
         return provider.open(new ProviderEndpoint("ollama", SampleProviderJar.TYPE, new ProviderSettings(Map.of(), null,
                 ProviderSettings.Problems.THROW), base, null, List.of("m"), new Timeouts(Duration.ofSeconds(1),
-                Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofSeconds(5)), ConnectionPolicy.KEEP_ALIVE,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(8)), connection,
                 NanoClock.SYSTEM));
     }
 
@@ -144,6 +153,23 @@ class OllamaNativeClientTest {
             client.chat(request("ok"), recorder(events));
         }
         assertThat(events).containsExactly("sent", "chunk Hi", "chunk  there", "finish stop", "usage 12 2", "closed");
+    }
+
+    @Test
+    void aConnectionPerRequestAndANonStreamedAnswerWorkToo() {
+        for (int i = 0; i < 2; i++) { // each request on its own client and connection, closed after it
+            List<String> events = new CopyOnWriteArrayList<>();
+            try (ModelClient client = client(base(), ConnectionPolicy.CLOSE)) {
+                client.chat(request("ok"), recorder(events));
+            }
+            assertThat(events).containsExactly("sent", "chunk Hi", "chunk  there", "finish stop", "usage 12 2", "closed");
+        }
+        List<String> whole = new CopyOnWriteArrayList<>();
+        try (ModelClient client = client(base())) {
+            client.chat(new ChatRequest("whole", List.of(new ChatMessage("user", "Hi")), 8, 0.0, 42L, false, Map.of()),
+                    recorder(whole));
+        }
+        assertThat(whole).containsExactly("sent", "chunk Hi there", "finish stop", "usage 12 2", "closed");
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.nightbench.cli;
 import dev.nightbench.cli.Outcome.Line;
 import dev.nightbench.cli.Outcome.Status;
 import dev.nightbench.plan.LoadedPlan;
-import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.report.ReportService;
 import dev.nightbench.report.RunComparer;
 import dev.nightbench.run.JobParams;
@@ -309,7 +308,7 @@ class Commands {
                         + "cron (6 fields: second minute hour day month weekday) and a plan; got cron='%s' plan='%s'",
                         i, s.cron(), s.plan())));
             }
-            new PlanLoader().loadWithSnapshot(Path.of(s.plan())); // fail fast at startup on a bad plan (exit 2)
+            scheduler.plans().loadWithSnapshot(Path.of(s.plan())); // fail fast at startup on a bad plan (exit 2)
         }
         if (dashboard != null) {
             now.accept(Line.out(dashboard));

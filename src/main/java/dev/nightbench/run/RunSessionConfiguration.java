@@ -1,6 +1,9 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.ModelProvider;
+import dev.nightbench.client.ModelProviders;
 import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -17,10 +20,20 @@ import java.nio.file.Path;
 @Configuration(proxyBeanMethods = false)
 class RunSessionConfiguration {
 
+    /**
+     * The model providers an endpoint's {@code type:} may name: the {@link java.util.ServiceLoader} services on the
+     * classpath and every {@link ModelProvider} bean of the context (a bean replaces a service of its class). Plans read
+     * in this context ({@link RunSessionFactory}, {@link Scheduler}) and the clients ({@link ClientFactory}) use it.
+     */
+    @Bean
+    ModelProviders modelProviders(ObjectProvider<ModelProvider> beans) {
+        return ModelProviders.of(beans.orderedStream().toList());
+    }
+
     /** Reads the API keys from the environment: the only place that passes the environment to the clients. */
     @Bean
-    ClientFactory clientFactory() {
-        return new ClientFactory(System::getenv);
+    ClientFactory clientFactory(ModelProviders providers) {
+        return new ClientFactory(System::getenv, providers);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.ModelProviders;
 import dev.nightbench.client.NanoClock;
 import dev.nightbench.measure.AnswerChecks;
 import dev.nightbench.measure.CellExecutor;
@@ -33,10 +34,12 @@ class RunSessionFactory {
     private final ClientFactory clientFactory;
     private final ClientCalibrationStore calibrations;
     private final ConversationStore conversations;
+    private final ModelProviders providers;
 
     RunSessionFactory(Clock clock, ClientFactory clientFactory, ClientCalibrationStore calibrations,
-                      ConversationStore conversations) {
+                      ConversationStore conversations, ModelProviders providers) {
         this.conversations = conversations;
+        this.providers = providers;
         this.clock = clock;
         this.clientFactory = clientFactory;
         this.calibrations = calibrations;
@@ -52,7 +55,7 @@ class RunSessionFactory {
 
     /** @param workers the run's {@code --workers} ({@link JobParams#workers()}), null for the plan's own {@code scale:} */
     RunSession open(Path planPath, String planHash, ExecutionContext jobContext, Integer workers) {
-        LoadedPlan loaded = new PlanLoader().loadWithSnapshot(planPath);
+        LoadedPlan loaded = PlanLoader.with(providers).loadWithSnapshot(planPath);
         Plan plan = loaded.plan();
         if (!plan.hash().equals(planHash)) {
             throw new IllegalStateException("The plan " + planPath + " changed since this run started (hash "
@@ -62,7 +65,7 @@ class RunSessionFactory {
         ClientFactory.Clients clients = clientFactory.create(plan);
         var tokenizers = RunTokenizers.servers(clients.tokenizers());
         if (RunTokenizers.needsServers(plan)) {
-            loaded = RunTokenizers.refit(planPath, tokenizers);
+            loaded = RunTokenizers.refit(PlanLoader.with(providers), planPath, tokenizers);
             plan = loaded.plan();
             if (!plan.hash().equals(planHash)) {
                 throw new IllegalStateException("The plan " + planPath + " changed while the run started; start again");

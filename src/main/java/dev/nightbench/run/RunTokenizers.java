@@ -54,8 +54,8 @@ final class RunTokenizers {
     }
 
     /** The plan read again with the servers' tokenizers; its hash must be the one the run started with. */
-    static LoadedPlan refit(Path planPath, Function<ModelSpec, Tokenizer> servers) {
-        LoadedPlan loaded = new PlanLoader().loadWithSnapshot(planPath, servers);
+    static LoadedPlan refit(PlanLoader loader, Path planPath, Function<ModelSpec, Tokenizer> servers) {
+        LoadedPlan loaded = loader.loadWithSnapshot(planPath, servers);
         log.info("Synthetic prompts fitted with the models' tokenizers ({} prompts)", loaded.plan().prompts().size());
         return loaded;
     }

@@ -1,5 +1,6 @@
 package dev.nightbench.run;
 
+import dev.nightbench.client.ModelProviders;
 import dev.nightbench.plan.LoadedPlan;
 import dev.nightbench.plan.PlanException;
 import dev.nightbench.plan.PlanLoader;
@@ -33,13 +34,26 @@ public class Scheduler implements AutoCloseable {
     private final GracefulStop gracefulStop;
     private final Retention retention;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ModelProviders providers;
 
     Scheduler(ServeProperties properties, RunLauncher launcher, GracefulStop gracefulStop, Retention retention) {
+        this(properties, launcher, gracefulStop, retention, ModelProviders.installed());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    Scheduler(ServeProperties properties, RunLauncher launcher, GracefulStop gracefulStop, Retention retention,
+              ModelProviders providers) {
+        this.providers = providers;
         this.properties = properties;
         this.retention = retention;
         this.launcher = launcher;
         this.gracefulStop = gracefulStop;
         gracefulStop.onStop(stopped::countDown);
+    }
+
+    /** A plan loader that knows this context's model providers (services and beans). */
+    public PlanLoader plans() {
+        return PlanLoader.with(providers);
     }
 
     /** Told how each scheduled run ended, e.g. to print it; it starts nothing. */
@@ -86,7 +100,7 @@ public class Scheduler implements AutoCloseable {
             return;
         }
         try {
-            LoadedPlan plan = new PlanLoader().loadWithSnapshot(Path.of(s.plan()));
+            LoadedPlan plan = plans().loadWithSnapshot(Path.of(s.plan()));
             RunLauncher.Launch launch = launcher.start(launcher.params(plan.plan(), null, s.label(), false));
             ended.ended(plan, launch);
         } catch (PlanException e) {

@@ -28,10 +28,23 @@ public final class ChildJvm {
     /** With JVM options such as {@code -Dnightbench.test.halt-at=measure.after}. */
     public static Process start(Path workDir, Path log, Map<String, String> env, List<String> jvmOptions, String... args)
             throws IOException {
+        return start(workDir, log, env, jvmOptions, List.of(), args);
+    }
+
+    /** With {@code jars} appended to the class path, as a user adds a model provider's jar to an installation. */
+    public static Process start(List<Path> jars, Path workDir, Path log, Map<String, String> env, String... args)
+            throws IOException {
+        return start(workDir, log, env, List.of(), jars, args);
+    }
+
+    private static Process start(Path workDir, Path log, Map<String, String> env, List<String> jvmOptions,
+                                 List<Path> jars, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
+        StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path"));
+        jars.forEach(jar -> classPath.append(File.pathSeparator).append(jar.toAbsolutePath()));
         // C1 only and the serial collector: a child lives seconds, so compiling with C2 and G1's threads only compete
         // with it for the CPU; what it does (and how it dies) is the same
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "-Xshare:auto",
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath.toString(), "-Xshare:auto",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.add("dev.nightbench.cli.Main");

@@ -1,6 +1,7 @@
 package dev.nightbench.support;
 
 import dev.nightbench.NightbenchApplication;
+import dev.nightbench.client.ModelProviders;
 import dev.nightbench.plan.PlanLoader;
 import dev.nightbench.run.JobParams;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +43,15 @@ public abstract class JobTestSupport {
     protected Job nightlyBenchmarkJob;
     @Autowired
     protected JdbcClient jdbc;
+    @Autowired
+    protected ModelProviders modelProviders; // the context's: services and ModelProvider beans
 
     protected JobExecution launch(Path plan) throws Exception {
         return launch(plan, false);
     }
 
     protected JobExecution launch(Path plan, boolean failOnModelFailure) throws Exception {
-        var loaded = new PlanLoader().loadWithSnapshot(plan);
+        var loaded = PlanLoader.with(modelProviders).loadWithSnapshot(plan);
         JobParams params = new JobParams(loaded.plan().name(), plan, loaded.plan().hash(), LocalDate.of(2026, 11, 22),
                 "launch-" + LAUNCHES.incrementAndGet() + "-" + System.nanoTime(), "test", failOnModelFailure);
         return jobOperator.start(nightlyBenchmarkJob, params.toJobParameters());

@@ -171,7 +171,8 @@ class ProviderPlanTest {
     void anUnknownTypeListsTheBuiltInOnesAndTheProviders() throws IOException {
         assertThat(problems(plan("  - {name: x, type: gguff}\n", "  - {alias: m, endpoint: x}\n"))).first()
                 .satisfies(p -> assertThat(p).contains("endpoints[0].type", "unknown type 'gguff'", "openai",
-                        "simulated", "or a model provider's: files (weights files run in-process), remote"));
+                        "simulated", "or a model provider's: ", "files (weights files run in-process)", "remote",
+                        "gguf (a GGUF file run in-process")); // the installed services are listed too
     }
 
     @Test

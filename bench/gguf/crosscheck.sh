@@ -134,5 +134,17 @@ differing=$(sql -tA -v run_id="$run_id" -c "
   WHERE i.run_id = $run_id AND i.model_alias LIKE '%-inproc'
     AND (i.text <> s.text OR ri.output_tokens IS DISTINCT FROM rs.output_tokens)")
 echo "host load (1/5/15 min) before: $load_before, after: $load_after; $(nproc) cores; threads $threads each side"
+
+# ---- is the in-process rate the binding's own? Its iterator alone against the gguf client, alternated in one JVM.
+if [[ "${PROBE:-1}" == "1" ]]; then
+  (cd "$root" && ./mvnw -q -B -o test-compile && { [[ -f target/bench-classpath.txt && target/bench-classpath.txt -nt pom.xml ]] \
+    || ./mvnw -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt; }) \
+    || die "could not build the test classes for the decode probe"
+  for file in ${MODELS:-stories260K.gguf llama-2-tiny-random.gguf}; do
+    (cd "$root" && "$JAVA" --enable-native-access=ALL-UNNAMED \
+      -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+      dev.nightbench.client.gguf.GgufDecodeProbe "$models_dir/$file" 40) 2>/dev/null | tail -1
+  done
+fi
 [[ "$differing" == 0 ]] || die "$differing answer pairs differ in text or token count" 1
 say "every pair had the same text and output token count"

@@ -53,9 +53,14 @@ final class Natives {
             Path privateTmp = Files.createTempDirectory("nightbench-jllama-tmp-");
             privateTmp.toFile().deleteOnExit();
             System.setProperty(TMP_DIR, privateTmp.toString());
+            String given = System.getProperty(LIB_PATH);
             String resource = resource();
-            byte[] lib = read(resource);
-            if (lib == null) {
+            byte[] lib = given != null ? null : read(resource);
+            if (given != null) {
+                // a libjllama built for this machine (java-llama.cpp's CMake build with GGML_NATIVE=ON, or with CUDA
+                // for gpu_layers): the shipped one is a portable AVX2 CPU build
+                log.info("llama.cpp binding: native library from -D{}={}", LIB_PATH, given);
+            } else if (lib == null) {
                 log.warn("llama.cpp binding: no native library {} in its jar for this platform; the binding looks for one"
                         + " itself (in {}, a private directory)", resource, privateTmp);
             } else {

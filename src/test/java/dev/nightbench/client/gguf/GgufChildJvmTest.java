@@ -62,6 +62,33 @@ class GgufChildJvmTest {
     }
 
     @Test
+    void aLibraryBuiltForTheMachineIsUsedWhereTheLibPathPropertyPointsAndNothingIsExtracted(@TempDir Path dir)
+            throws Exception {
+        GgufModelClientTest.assumeModels();
+        Path own = Files.createDirectories(dir.resolve("own-build"));
+        try (var in = Natives.class.getResourceAsStream(Natives.resource())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(in != null, "no native library in the binding's jar here");
+            Files.copy(in, own.resolve(System.mapLibraryName("jllama")));
+        }
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path log = dir.resolve("child.log");
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "-D" + Natives.LIB_PATH + "=" + own, LoadOnce.class.getName(),
+                GgufModelClientTest.MODELS.resolve(GgufModelClientTest.STORIES).toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process child = pb.start();
+
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("child ends; log:%n%s", ChildJvm.readLog(log)).isTrue();
+        assertThat(child.exitValue()).as("log:%n%s", ChildJvm.readLog(log)).isZero();
+        assertThat(ChildJvm.readLog(log)).contains("answer: ").contains("lib: " + own);
+        try (Stream<Path> files = Files.walk(cache)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void anUnwritableCacheFallsBackToAPrivateDirectory(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
         Path lib = Natives.extract(file.resolve("jllama"), new byte[] {1, 2, 3}, dir.resolve("private"));

@@ -41,6 +41,10 @@ class ProviderPlanTest {
         public void checkSettings(ProviderSettings s) {
             s.integer("threads", 1, 64, 4);
             s.oneOf("mode", List.of("fast", "exact"), "exact");
+            String vocab = s.string("vocab", null);
+            if (vocab != null) {
+                s.file("vocab", vocab);
+            }
         }
 
         @Override
@@ -94,8 +98,9 @@ class ProviderPlanTest {
     @Test
     void aProvidersEndpointKeepsItsTypeAndSettingsAndItsModelsResolveBesideThePlan() throws IOException {
         Files.writeString(dir.resolve("tiny.bin"), "weights");
+        Files.writeString(dir.resolve("vocab.txt"), "a b c");
         Plan plan = loader.load(plan("""
-                  - {name: local, type: Files, settings: {threads: 2, mode: fast}}
+                  - {name: local, type: Files, settings: {threads: 2, mode: fast, vocab: vocab.txt}}
                   - {name: far, type: remote, base_url: "http://127.0.0.1:9/v1", settings: {region: eu}}
                 """, """
                   - {alias: tiny, endpoint: local, model: tiny.bin}
@@ -140,18 +145,21 @@ class ProviderPlanTest {
                       threads: lots
                       mode: quick
                       colour: blue
+                      vocab: none.txt
                 """, """
                   - {alias: tiny, endpoint: local, model: missing.bin}
                 """);
 
         List<String> problems = problems(plan);
 
-        assertThat(problems).hasSize(3); // the endpoint is not valid, so its model's file is not checked
+        assertThat(problems).hasSize(4); // the endpoint is not valid, so its model's file is not checked
         assertThat(problems.get(0)).contains("plan.yaml:5", "endpoints[0].settings.threads", "whole number from 1 to 64",
                 "'lots'");
         assertThat(problems.get(1)).contains(":6", "endpoints[0].settings.mode", "'quick' is not one of fast, exact");
         assertThat(problems.get(2)).contains(":7", "endpoints[0].settings.colour", "unknown setting",
                 "type 'files' (weights files run in-process)");
+        assertThat(problems.get(3)).contains(":8", "endpoints[0].settings.vocab", "no readable file at "
+                + dir.toAbsolutePath().normalize().resolve("none.txt"), "resolved against the plan's directory");
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * The sample third-party model provider ({@code src/test/provider-sample/}: Ollama's native API) as a jar of its own,
  * compiled from its sources with the JDK's compiler against the tests' class path, once per test JVM, into
- * {@code target/provider-sample/}. Its classes are never on the tests' class path: a child JVM gets the jar appended to
+ * {@code target/provider-sample/<pid>/}. Its classes are never on the tests' class path: a child JVM gets the jar appended to
  * its {@code -cp} ({@link ChildJvm#start(List, Path, Path, java.util.Map, String...)}) and finds the provider through
  * {@link java.util.ServiceLoader}, as a user's installation would.
  */
@@ -57,7 +57,8 @@ public final class SampleProviderJar {
         }
         Path target = testClasses.getParent();
         Path sources = target.getParent().resolve("src/test/provider-sample");
-        Path out = target.resolve("provider-sample");
+        // one directory per test JVM: parallel Surefire forks must not delete or write each other's jar
+        Path out = target.resolve("provider-sample").resolve(String.valueOf(ProcessHandle.current().pid()));
         Path classes = out.resolve("classes");
         deleteTree(out);
         Files.createDirectories(classes);

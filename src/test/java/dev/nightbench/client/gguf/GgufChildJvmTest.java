@@ -37,12 +37,7 @@ class GgufChildJvmTest {
         for (int i = 0; i < 2; i++) {
             Path log = dir.resolve("child-" + i + ".log");
             logs.add(log);
-            ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                    "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp, LoadOnce.class.getName(), model)
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("XDG_CACHE_HOME", cache.toString());
-            children.add(pb.start());
+            children.add(loadOnce(log, cache, "-Djava.io.tmpdir=" + tmp, model));
         }
         for (int i = 0; i < 2; i++) {
             assertThat(children.get(i).waitFor(2, TimeUnit.MINUTES)).as("child %d ends; log:%n%s", i,
@@ -72,13 +67,8 @@ class GgufChildJvmTest {
         }
         Path cache = Files.createDirectories(dir.resolve("cache"));
         Path log = dir.resolve("child.log");
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-D" + Natives.LIB_PATH + "=" + own, LoadOnce.class.getName(),
-                GgufModelClientTest.MODELS.resolve(GgufModelClientTest.STORIES).toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
-        Process child = pb.start();
+        Process child = loadOnce(log, cache, "-D" + Natives.LIB_PATH + "=" + own,
+                GgufModelClientTest.MODELS.resolve(GgufModelClientTest.STORIES).toString());
 
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("child ends; log:%n%s", ChildJvm.readLog(log)).isTrue();
         assertThat(child.exitValue()).as("log:%n%s", ChildJvm.readLog(log)).isZero();
@@ -86,6 +76,16 @@ class GgufChildJvmTest {
         try (Stream<Path> files = Files.walk(cache)) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
         }
+    }
+
+    /** A child JVM running {@link LoadOnce} on {@code model} with one system property, its cache at {@code cache}. */
+    private static Process loadOnce(Path log, Path cache, String property, String model) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", property, LoadOnce.class.getName(), model)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        return pb.start();
     }
 
     @Test

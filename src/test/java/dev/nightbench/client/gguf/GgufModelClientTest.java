@@ -172,21 +172,31 @@ class GgufModelClientTest {
         assertThat(whole.completion).isEqualTo(streamed.completion);
     }
 
+    /**
+     * Four requests at once, two per model, on two slots each: every one is answered in full. Their texts are not
+     * compared: llama.cpp batches the slots' tokens together, and a token decoded in a batch of another shape (beside
+     * the other slot's prompt, say) can differ in its last bits, which at temperature 0 may change a near-tie; so
+     * answers under concurrency may differ from the serial ones, as on llama-server with {@code -np} above 1 (README,
+     * "Models in-process"). One such pair was seen on a loaded machine.
+     */
     @Test
     void answersRequestsFromSeveralThreadsAtOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<String>> answers = new ArrayList<>();
+            List<Future<Recorder>> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 String model = i % 2 == 0 ? STORIES : TINY;
                 answers.add(pool.submit(() -> {
                     Recorder r = new Recorder();
-                    client.chat(request(model, 12, true, Map.of()), r);
-                    return r.text();
+                    client.chat(request(model, 12, true, Map.of("ignore_eos", true)), r);
+                    return r;
                 }));
             }
-            assertThat(answers.get(0).get()).isEqualTo(answers.get(2).get());
-            assertThat(answers.get(1).get()).isEqualTo(answers.get(3).get());
+            for (Future<Recorder> answer : answers) {
+                Recorder r = answer.get();
+                assertThat(r.text()).isNotEmpty();
+                assertThat(r.completion).isEqualTo(12);
+            }
         } finally {
             pool.shutdownNow();
         }

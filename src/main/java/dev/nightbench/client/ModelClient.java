@@ -41,8 +41,9 @@ public interface ModelClient extends AutoCloseable {
 
     /**
      * Whether the chunk timestamps it reports are when it read them off a connection, so that several chunks can come
-     * out of one read after a stall (METRICS.md's "burst" flag looks for that). False for a provider that stamps every
-     * token as the model yields it (in-process): its tokens may legitimately follow each other faster than a read.
+     * out of one read after a stall (METRICS.md's "burst" flag looks for that). False for a provider that takes every
+     * token from the model one by one (in-process): its tokens may legitimately follow each other faster than a read,
+     * so only the impossible-rate rule applies to it.
      */
     default boolean chunksAreReads() {
         return true;

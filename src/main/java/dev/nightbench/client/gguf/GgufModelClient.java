@@ -124,7 +124,12 @@ public final class GgufModelClient implements ModelClient {
         return models.computeIfAbsent(model, Holder::new);
     }
 
-    /** Every token is stamped as llama.cpp yields it, on the reader thread: there is no socket read to burst out of. */
+    /**
+     * Every token is stamped when the reader thread takes it from llama.cpp's result queue, one at a time: no socket
+     * read to split, and a tiny model's tokens legitimately come less than 0.25 ms apart, which the burst rule would
+     * take for one read. A reader kept off the CPU still drains a backlog at once; the impossible-rate rule flags that
+     * (seen once: 24 tokens within 0.17 ms at concurrency 4 on 2 cores, jobs/demo-gguf.yaml).
+     */
     @Override
     public boolean chunksAreReads() {
         return false;

@@ -59,7 +59,7 @@ class PlausibilityTest {
     @Test
     void anInProcessModelsTokensFasterThanAReadAreGenerationNotABurstButAnImpossibleRateStaysFlagged() {
         // a tiny model in-process: a long prompt's prefill 25 ms, then a token every 150 µs (6,700 tok/s), each stamped
-        // as llama.cpp yields it
+        // as the reader takes it from llama.cpp
         long[] at = evenly(40, 25 * MS, 150 * US);
         RequestMeter inProcess = new RequestMeter(true, RequestMeter.DEFAULT_TEXT_LIMIT, t -> t, false);
         long t0 = 1_000 * MS;

@@ -88,7 +88,11 @@ abstract class ProviderJobContract {
             assertThat(ok).hasSize(2 + 4 + 4); // warm-up of steady and flaky, 4 measured each
             for (Map<String, Object> row : ok) {
                 assertThat(num(row, "ttft_ms")).as("ttft %s", row).isBetween(PREFILL_MS - 1, PREFILL_MS + 120);
-                assertThat(num(row, "tpot_ms")).as("tpot %s", row).isCloseTo(GAP_MS, within(12.0));
+                // the server keeps its schedule from the request's arrival, so a first token it sent late (a busy
+                // machine) shortens the gaps after it: per row TPOT is METRICS.md's formula, its median the gap (below)
+                assertThat(num(row, "tpot_ms")).as("tpot %s", row).isCloseTo(
+                        (num(row, "e2e_ms") - num(row, "ttft_ms")) / (TOKENS.length - 1), within(1e-6))
+                        .isBetween(GAP_MS - 24, GAP_MS + 24);
                 assertThat(num(row, "e2e_ms")).as("e2e %s", row).isBetween(PREFILL_MS + 5 * GAP_MS - 1,
                         PREFILL_MS + 5 * GAP_MS + 120);
                 assertThat(row.get("output_tokens")).isEqualTo(TOKENS.length);
@@ -108,8 +112,8 @@ abstract class ProviderJobContract {
                         GAP_MS, PREFILL_MS + 5 * GAP_MS);
                 assertThat(s.get("requests")).as(model).isEqualTo(4);
                 assertThat(s.get("ok_requests")).as(model).isEqualTo(4);
-                assertThat(num(s, "ttft_ms_p50")).as(model).isBetween(PREFILL_MS - 1, PREFILL_MS + 60);
-                assertThat(num(s, "tpot_ms_p50")).as(model).isCloseTo(GAP_MS, within(6.0));
+                assertThat(num(s, "ttft_ms_p50")).as(model).isBetween(PREFILL_MS - 1, PREFILL_MS + 90);
+                assertThat(num(s, "tpot_ms_p50")).as(model).isCloseTo(GAP_MS, within(10.0));
                 assertThat(((Number) s.get("output_tokens")).longValue()).as(model).isEqualTo(4L * TOKENS.length);
                 assertThat(((Number) s.get("prompt_tokens")).longValue()).as(model).isEqualTo(4L * PROMPT_TOKENS);
             }

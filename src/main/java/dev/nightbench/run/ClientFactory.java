@@ -174,8 +174,7 @@ public final class ClientFactory {
                 : tokenizers.computeIfAbsent(name, n -> {
             Endpoint endpoint = plan.endpoint(n).orElseThrow();
             return new ServerTokenizer(java.net.URI.create(baseUrls.get(n)),
-                    endpoint.apiKeyEnv() == null ? null : env.apply(endpoint.apiKeyEnv()), plan.run().timeouts().connect()
-                            .plus(plan.run().timeouts().firstToken()));
+                    apiKey(endpoint), plan.run().timeouts().connect().plus(plan.run().timeouts().firstToken()));
         });
         return new Clients(byModel, judge, resources, tokenizerOf);
     }

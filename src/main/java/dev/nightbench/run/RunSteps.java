@@ -175,12 +175,16 @@ class RunSteps {
         try {
             loadMs = load(session, cell.modelAlias());
         } catch (ModelClientException e) {
-            markUnavailable(session, runId, cell.modelAlias(), "could not be loaded: " + e.failure().code() + ": "
-                    + e.getMessage());
+            unloadable(session, runId, cell.modelAlias(), e);
             return new WarmUp(cell, null, new ColdStart(null, "not warmed up: the model could not be loaded"), null);
         }
         CellResult result = session.executor().execute(cell);
         return new WarmUp(cell, result, coldStart(result.attempts()), loadMs);
+    }
+
+    /** A model its provider could not load is unavailable, its breaker open, with the load's failure as the reason. */
+    private void unloadable(RunSession session, long runId, String alias, ModelClientException e) {
+        markUnavailable(session, runId, alias, "could not be loaded: " + e.failure().code() + ": " + e.getMessage());
     }
 
     /**
@@ -228,8 +232,7 @@ class RunSteps {
                     runs.setLoadTime(runId, m.alias(), loadMs);
                 }
             } catch (ModelClientException e) {
-                markUnavailable(session, runId, m.alias(), "could not be loaded: " + e.failure().code() + ": "
-                        + e.getMessage());
+                unloadable(session, runId, m.alias(), e);
             }
         }
     }

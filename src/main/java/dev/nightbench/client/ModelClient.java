@@ -40,6 +40,14 @@ public interface ModelClient extends AutoCloseable {
     }
 
     /**
+     * Why {@link #load} loaded nothing for a model a provider runs itself, after it was called: e.g. the model was
+     * already loaded in this process by an earlier run ({@code run_models.load_note}). Null otherwise.
+     */
+    default String loadNote(String model) {
+        return null;
+    }
+
+    /**
      * Whether the chunk timestamps it reports are when it read them off a connection, so that several chunks can come
      * out of one read after a stall (METRICS.md's "burst" flag looks for that). False for a provider that takes every
      * token from the model one by one (in-process): its tokens may legitimately follow each other faster than a read,

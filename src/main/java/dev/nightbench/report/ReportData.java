@@ -141,11 +141,12 @@ public record ReportData(Run run, Slo slo, List<ModelRow> models, List<ModelRow>
                           long skippedRequests) {
     }
 
-    /** An endpoint the run's models were served from (base URL null for the built-in simulator). */
     /**
+     * An endpoint the run's models were served from (base URL null for the built-in simulator).
+     *
      * @param type      the endpoint's type (null for runs before V32)
-     * @param loadTimes "alias 12.3 ms, ..." for the models a provider loaded in-process ({@code run_models.load_ms}),
-     *                  or null
+     * @param loadTimes "alias 12.3 ms, ..." for the models a provider loaded in-process ({@code run_models.load_ms},
+     *                  or {@code load_note} in place of a time: "alias already loaded in this process since ..."), or null
      */
     public record EndpointRow(String endpointName, String baseUrl, boolean simulated, String type, String models,
                               String loadTimes) {

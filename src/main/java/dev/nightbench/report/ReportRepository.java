@@ -82,7 +82,8 @@ class ReportRepository {
         List<ReportData.EndpointRow> endpoints = jdbc.sql("""
                         SELECT endpoint_name, base_url, bool_or(simulated) AS simulated, min(endpoint_type) AS type,
                                string_agg(model_alias, ', ' ORDER BY ordinal) AS models, string_agg(model_alias || ' '
-                                   || round(load_ms::numeric, 1) || ' ms', ', ' ORDER BY ordinal) AS load_times
+                                   || coalesce(round(load_ms::numeric, 1) || ' ms', load_note), ', ' ORDER BY ordinal)
+                                   AS load_times
                         FROM run_models WHERE run_id = ?
                         GROUP BY endpoint_name, base_url
                         ORDER BY min(ordinal)""")

@@ -171,15 +171,15 @@ class RunSteps {
         if (open.isPresent()) {
             return new WarmUp(cell, null, new ColdStart(null, "not warmed up: " + open.get()), null);
         }
-        Double loadMs;
+        ModelLoad loaded;
         try {
-            loadMs = load(session, cell.modelAlias());
+            loaded = load(session, cell.modelAlias());
         } catch (ModelClientException e) {
             unloadable(session, runId, cell.modelAlias(), e);
             return new WarmUp(cell, null, new ColdStart(null, "not warmed up: the model could not be loaded"), null);
         }
         CellResult result = session.executor().execute(cell);
-        return new WarmUp(cell, result, coldStart(result.attempts()), loadMs);
+        return new WarmUp(cell, result, coldStart(result.attempts()), loaded);
     }
 
     /** A model its provider could not load is unavailable, its breaker open, with the load's failure as the reason. */
@@ -189,16 +189,27 @@ class RunSteps {
 
     /**
      * A provider that runs the model itself (in-process) loads it now, before its first request, and says how long
-     * that took ({@link dev.nightbench.client.ModelClient#load}); null for a server.
+     * that took ({@link dev.nightbench.client.ModelClient#load}) or why it loaded nothing (already loaded in the
+     * process); null for a server.
      */
-    private static Double load(RunSession session, String alias) {
+    private static ModelLoad load(RunSession session, String alias) {
         ModelSpec model = session.plan().model(alias).orElseThrow();
-        java.time.Duration took = session.client(alias).load(model.model());
-        if (took == null) {
-            return null;
+        dev.nightbench.client.ModelClient client = session.client(alias);
+        java.time.Duration took = client.load(model.model());
+        if (took != null) {
+            log.info("Model {} loaded in {} ms", alias, took.toMillis());
+            return new ModelLoad(took.toNanos() / 1e6, null);
         }
-        log.info("Model {} loaded in {} ms", alias, took.toMillis());
-        return took.toNanos() / 1e6;
+        String note = client.loadNote(model.model());
+        if (note != null) {
+            log.info("Model {} not loaded: {}", alias, note);
+            return new ModelLoad(null, note);
+        }
+        return null;
+    }
+
+    /** What loading a model took ({@code run_models.load_ms}), or why nothing was loaded ({@code load_note}). */
+    record ModelLoad(Double ms, String note) {
     }
 
     /**
@@ -209,8 +220,8 @@ class RunSteps {
         write(session, warmUps.stream().map(WarmUp::result).filter(Objects::nonNull).toList());
         for (WarmUp w : warmUps) {
             runs.setColdStart(session.runId(), w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
-            if (w.loadMs() != null) {
-                runs.setLoadTime(session.runId(), w.cell().modelAlias(), w.loadMs());
+            if (w.load() != null) {
+                runs.setLoadTime(session.runId(), w.cell().modelAlias(), w.load().ms(), w.load().note());
             }
         }
     }
@@ -227,9 +238,9 @@ class RunSteps {
                 continue;
             }
             try {
-                Double loadMs = load(session, m.alias());
-                if (loadMs != null) {
-                    runs.setLoadTime(runId, m.alias(), loadMs);
+                ModelLoad loaded = load(session, m.alias());
+                if (loaded != null) {
+                    runs.setLoadTime(runId, m.alias(), loaded.ms(), loaded.note());
                 }
             } catch (ModelClientException e) {
                 unloadable(session, runId, m.alias(), e);
@@ -238,10 +249,10 @@ class RunSteps {
     }
 
     /**
-     * A warm-up cell's outcome: its result (null when it was not run), its model's cold start, and the time a provider
-     * took to load the model (null when nothing was loaded).
+     * A warm-up cell's outcome: its result (null when it was not run), its model's cold start, and what a provider's
+     * load of the model took (null for a server).
      */
-    record WarmUp(Cell cell, CellResult result, ColdStart coldStart, Double loadMs) {
+    record WarmUp(Cell cell, CellResult result, ColdStart coldStart, ModelLoad load) {
     }
 
     /** A model's cold start, or why it has none. */

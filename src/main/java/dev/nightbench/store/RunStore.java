@@ -115,10 +115,13 @@ public class RunStore {
                 .params(coldStartMs, runId, alias).update();
     }
 
-    /** The time a provider took to load the model before its first request ({@code run_models.load_ms}, V32). */
-    public void setLoadTime(long runId, String modelAlias, double ms) {
-        jdbc.sql("UPDATE run_models SET load_ms = ? WHERE run_id = ? AND model_alias = ?")
-                .params(ms, runId, modelAlias)
+    /**
+     * The time a provider took to load the model before its first request ({@code run_models.load_ms}, V32), or null
+     * with why it loaded nothing ({@code load_note}, V33: already loaded in the process).
+     */
+    public void setLoadTime(long runId, String modelAlias, Double ms, String note) {
+        jdbc.sql("UPDATE run_models SET load_ms = ?, load_note = ? WHERE run_id = ? AND model_alias = ?")
+                .params(ms, note, runId, modelAlias)
                 .update();
     }
 

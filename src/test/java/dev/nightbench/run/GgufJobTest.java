@@ -33,12 +33,13 @@ class GgufJobTest extends JobTestSupport {
         assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         long runId = runId(e);
         List<Map<String, Object>> models = jdbc.sql("""
-                        SELECT model_alias, endpoint_type, load_ms, cold_start_ms, availability FROM run_models
+                        SELECT model_alias, endpoint_type, load_ms, load_note, cold_start_ms, availability FROM run_models
                         WHERE run_id = ? ORDER BY model_alias""").param(runId).query().listOfRows();
         assertThat(models).extracting(m -> m.get("model_alias")).containsExactly("stories260K", "tiny-random");
         for (Map<String, Object> m : models) {
             assertThat(m.get("endpoint_type")).isEqualTo("gguf");
             assertThat((Double) m.get("load_ms")).as("load_ms of %s", m).isPositive();
+            assertThat(m.get("load_note")).as("load_note of %s", m).isNull();
             assertThat((Double) m.get("cold_start_ms")).as("cold_start_ms of %s", m).isPositive();
         }
         // 2 models x 2 prompts x 3 rounds, then 2 models x 2 load levels x 8 requests from several threads at once,
@@ -58,5 +59,25 @@ class GgufJobTest extends JobTestSupport {
                         (SELECT cell_index FROM load_phases l WHERE l.run_id = r.run_id)
                     GROUP BY 1, 2 HAVING count(DISTINCT a.text) > 1) x""",
                 runId)).isZero();
+
+        // the same plan again in this process, as serve's schedule would run it the next night: the models stay
+        // loaded (LoadedModels: the binding frees almost nothing on close), so nothing is loaded and the run says so;
+        // the run itself is measured as before
+        JobExecution again = launch(Path.of("jobs/demo-gguf.yaml"));
+        assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long second = runId(again);
+        List<Map<String, Object>> reused = jdbc.sql("""
+                        SELECT model_alias, load_ms, load_note, cold_start_ms FROM run_models WHERE run_id = ?
+                        ORDER BY model_alias""").param(second).query().listOfRows();
+        for (Map<String, Object> m : reused) {
+            assertThat(m.get("load_ms")).as("load_ms of %s", m).isNull();
+            assertThat((String) m.get("load_note")).as("load_note of %s", m)
+                    .startsWith("already loaded in this process since ");
+            assertThat((Double) m.get("cold_start_ms")).as("cold_start_ms of %s", m).isPositive();
+        }
+        assertThat(count("SELECT count(*) FROM requests WHERE run_id = ? AND phase = 'measure' AND status = 'ok'",
+                second)).isEqualTo(12 + 32);
+        String report = Files.readString(reports.resolve("latest.md"));
+        assertThat(report).contains("model load time: stories260K already loaded in this process since ");
     }
 }

@@ -13,6 +13,7 @@ import dev.nightbench.client.NanoClock;
 import dev.nightbench.client.ProviderEndpoint;
 import dev.nightbench.client.ResponseObserver;
 import dev.nightbench.client.Timeouts;
+import dev.nightbench.client.gguf.LoadedModels.Loaded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +60,7 @@ public final class GgufModelClient implements ModelClient {
         t.setDaemon(true); // one waiting in native code forever (a hung model) must not keep the JVM alive
         return t;
     });
+    private final java.util.Set<TokenStream> active = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     GgufModelClient(ProviderEndpoint endpoint, GgufSettings settings) {
@@ -66,14 +70,13 @@ public final class GgufModelClient implements ModelClient {
         this.timeouts = endpoint.timeouts();
     }
 
-    /** A loaded model: the binding's handle, whether its tokenizer adds BOS, and how long loading took. */
-    private record Loaded(LlamaModel model, boolean addsBos, Duration took) {
-    }
-
-    /** One model name's load, done once; a failed load is remembered and reported again without retrying. */
+    /**
+     * One model name's load, done once per client from {@link LoadedModels} (which loads a file once per process); a
+     * failed load is remembered and reported again without retrying.
+     */
     private final class Holder {
         private final String name;
-        private volatile Loaded loaded;
+        private volatile LoadedModels.Use use;
         private ModelClientException failed;
 
         Holder(String name) {
@@ -81,13 +84,13 @@ public final class GgufModelClient implements ModelClient {
         }
 
         Loaded get() {
-            Loaded l = loaded;
-            return l != null ? l : load();
+            LoadedModels.Use u = use;
+            return (u != null ? u : load()).loaded();
         }
 
-        private synchronized Loaded load() {
-            if (loaded != null) {
-                return loaded;
+        private synchronized LoadedModels.Use load() {
+            if (use != null) {
+                return use;
             }
             if (failed != null) {
                 throw new ModelClientException(failed.failure(), failed.getMessage());
@@ -102,22 +105,30 @@ public final class GgufModelClient implements ModelClient {
                 if (notGguf != null) {
                     throw new IOException(notGguf);
                 }
-                GgufFile meta = GgufFile.read(file);
-                Natives.prepare();
-                long start = System.nanoTime();
-                LlamaModel model = new LlamaModel(settings.parameters(file, Natives.consoleLog()));
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                Natives.routeLog();
-                log.debug("gguf: loaded {} in {} ms (BOS added: {}, chat template: {})", file, took.toMillis(),
-                        meta.addsBos(), meta.hasChatTemplate() ? "its own" : "none, ChatML");
-                loaded = new Loaded(model, meta.addsBos(), took);
-                return loaded;
+                use = LoadedModels.use(file, settings, () -> loadNow(file));
+                if (!use.fresh()) {
+                    log.debug("gguf: {} is already loaded in this process", file);
+                }
+                return use;
             } catch (IOException | RuntimeException | LinkageError e) {
                 failed = new ModelClientException(FailureClass.CONNECT_ERROR, "could not load the model " + file
                         + " on gguf endpoint '" + endpoint.name() + "': " + e.getMessage(), null, null, e);
                 throw failed;
             }
         }
+    }
+
+    private Loaded loadNow(Path file) throws IOException {
+        GgufFile meta = GgufFile.read(file);
+        Natives.prepare();
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        LlamaModel model = new LlamaModel(settings.parameters(file, Natives.consoleLog()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Natives.routeLog();
+        log.debug("gguf: loaded {} in {} ms (BOS added: {}, chat template: {})", file, took.toMillis(),
+                meta.addsBos(), meta.hasChatTemplate() ? "its own" : "none, ChatML");
+        return new Loaded(model, meta.addsBos(), took, at);
     }
 
     private Holder holder(String model) {
@@ -141,10 +152,27 @@ public final class GgufModelClient implements ModelClient {
         return endpoint.models().stream().filter(m -> Files.isRegularFile(endpoint.settings().resolve(m))).toList();
     }
 
-    /** Loads {@code model} once; later calls return the first load's time at once. */
+    /**
+     * Loads {@code model} once; later calls return the first load's time at once. Null when an earlier client of this
+     * process loaded it ({@link LoadedModels}): nothing was loaded for this run, and {@link #loadNote} says so.
+     */
     @Override
     public Duration load(String model) {
-        return holder(model).get().took();
+        holder(model).get();
+        LoadedModels.Use u = holder(model).use;
+        return u.fresh() ? u.loaded().took() : null;
+    }
+
+    /** For a model this process had loaded before: when, and how long that load took. */
+    @Override
+    public String loadNote(String model) {
+        LoadedModels.Use u = holder(model).use;
+        if (u == null || u.fresh()) {
+            return null;
+        }
+        return "already loaded in this process since " + u.loaded().at().truncatedTo(ChronoUnit.SECONDS)
+                + " (that load took " + String.format(Locale.ROOT, "%.1f", u.loaded().took().toNanos() / 1e6)
+                + " ms); the binding cannot free a model, so each is loaded once per process";
     }
 
     @Override
@@ -169,10 +197,19 @@ public final class GgufModelClient implements ModelClient {
                     + request.model() + ": " + e.getMessage(), null, null, e);
         }
         TokenStream stream = new TokenStream(m.model(), sampling.parameters(), clock);
-        long t0 = clock.nanoTime();
-        observer.onSent(t0, t0 - prepStart);
-        readers.execute(stream);
-        read(request, observer, stream, t0, promptTokens, sampling.maxTokens());
+        active.add(stream);
+        try {
+            long t0 = clock.nanoTime();
+            observer.onSent(t0, t0 - prepStart);
+            try {
+                readers.execute(stream);
+            } catch (java.util.concurrent.RejectedExecutionException e) { // closed meanwhile
+                stream.close();
+            }
+            read(request, observer, stream, t0, promptTokens, sampling.maxTokens());
+        } finally {
+            active.remove(stream);
+        }
     }
 
     /** Reports the stream's outputs as they arrive, within the request's limits. */
@@ -271,25 +308,14 @@ public final class GgufModelClient implements ModelClient {
         return model.applyTemplate(body.toString());
     }
 
-    /** Closes every loaded model; a request still waiting fails. */
+    /**
+     * Ends this client: a request still waiting fails as cancelled. Its models stay loaded for the rest of the process
+     * ({@link LoadedModels}): the binding's close would free almost none of their memory.
+     */
     @Override
     public void close() {
         closed = true;
-        List<Loaded> loaded = new ArrayList<>();
-        models.values().forEach(h -> {
-            synchronized (h) {
-                if (h.loaded != null) {
-                    loaded.add(h.loaded);
-                }
-            }
-        });
-        for (Loaded l : loaded) {
-            try {
-                l.model().close();
-            } catch (RuntimeException e) {
-                log.warn("gguf: closing a model failed: {}", e.toString());
-            }
-        }
+        active.forEach(TokenStream::close);
         readers.shutdownNow();
     }
 

@@ -74,4 +74,10 @@ final class TokenStream implements Runnable {
     void abandon() {
         abandoned = true;
     }
+
+    /** The client was closed: stop reading, and the request waiting on {@link #next} gets a failure at once. */
+    void close() {
+        abandoned = true;
+        events.add(new Event(clock.nanoTime(), null, true, new IllegalStateException("the gguf endpoint was closed")));
+    }
 }

@@ -59,8 +59,10 @@ class GgufModelClientTest {
     @BeforeAll
     static void load() {
         assumeModels();
-        client = open(Map.of("threads", 1, "parallel", 2, "context_size", 1024), Timeouts.defaults(), STORIES, TINY,
-                "missing.gguf");
+        // threads_batch 1: settings of this class alone, so its first load is its own (a process keeps every model
+        // loaded, LoadedModels, and GgufJobTest runs the demo's settings in the same JVM)
+        client = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 2, "context_size", 1024),
+                Timeouts.defaults(), STORIES, TINY, "missing.gguf");
     }
 
     @AfterAll
@@ -119,6 +121,17 @@ class GgufModelClientTest {
         }
     }
 
+    /** A recorder that also counts down when the first chunk arrives. */
+    static class Started extends Recorder {
+        final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public void onChunk(long nanos, String content, String reasoning) {
+            super.onChunk(nanos, content, reasoning);
+            started.countDown();
+        }
+    }
+
     @Test
     void loadsOnceAndSaysHowLong() {
         Duration first = client.load(STORIES);
@@ -127,6 +140,63 @@ class GgufModelClientTest {
         assertThat(client.load(STORIES)).isEqualTo(first);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(50));
         assertThat(client.listModels()).containsExactly(STORIES, TINY);
+        assertThat(client.loadNote(STORIES)).isNull();
+    }
+
+    @Test
+    void aLaterClientOfTheProcessReusesTheLoadedModelAndSaysSo() {
+        Duration first = client.load(STORIES);
+        int held = LoadedModels.size();
+        GgufModelClient again = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 2, "context_size", 1024),
+                Timeouts.defaults(), STORIES);
+        GgufModelClient other = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 1, "context_size", 1024),
+                Timeouts.defaults(), STORIES);
+        try {
+            assertThat(again.load(STORIES)).as("nothing loaded for the second client").isNull();
+            assertThat(again.loadNote(STORIES)).startsWith("already loaded in this process since ")
+                    .contains(String.format(java.util.Locale.ROOT, "(that load took %.1f ms)", first.toNanos() / 1e6));
+            assertThat(LoadedModels.size()).isEqualTo(held);
+            Recorder r = new Recorder();
+            again.chat(request(STORIES, 8, true, Map.of()), r);
+            assertThat(r.completion).isPositive();
+            // other settings (one slot) are another model: loaded now, its own time
+            assertThat(other.load(STORIES)).isPositive();
+            assertThat(other.loadNote(STORIES)).isNull();
+            assertThat(LoadedModels.size()).isEqualTo(held + 1);
+        } finally {
+            again.close();
+            other.close();
+        }
+        sharedClientStillAnswers(); // closing a client leaves the model loaded for the others
+    }
+
+    private static void sharedClientStillAnswers() {
+        Recorder next = new Recorder();
+        client.chat(request(STORIES, 8, true, Map.of()), next);
+        assertThat(next.completion).isPositive();
+    }
+
+    @Test
+    void closingTheClientFailsTheRequestWaitingOnItAsCancelled() throws Exception {
+        GgufModelClient closing = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 2, "context_size", 1024),
+                Timeouts.defaults(), STORIES);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            closing.load(STORIES);
+            Started r = new Started();
+            Future<?> longOne = pool.submit(() -> closing.chat(request(STORIES, 5000, true,
+                    Map.of("ignore_eos", true)), r));
+            assertThat(r.started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            closing.close();
+            assertThatThrownBy(() -> longOne.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ModelClientException.class)
+                    .extracting(e -> ((ModelClientException) e.getCause()).failure()).isEqualTo(FailureClass.CANCELLED);
+            assertThat(r.closed).isPositive();
+        } finally {
+            pool.shutdownNow();
+            closing.close();
+        }
+        sharedClientStillAnswers();
     }
 
     @Test
@@ -227,18 +297,11 @@ class GgufModelClientTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             one.load(STORIES);
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            Recorder longOne = new Recorder() {
-                @Override
-                public void onChunk(long nanos, String content, String reasoning) {
-                    super.onChunk(nanos, content, reasoning);
-                    started.countDown();
-                }
-            };
+            Started longOne = new Started();
             // holds the only slot for 1,500 tokens, a few hundred ms
             Future<?> first = pool.submit(() -> one.chat(request(STORIES, 1500, true, Map.of("ignore_eos", true)),
                     longOne));
-            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(longOne.started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             Recorder queued = new Recorder();
             assertThatThrownBy(() -> one.chat(request(STORIES, 8, true, Map.of()), queued))
                     .isInstanceOf(ModelClientException.class)
@@ -284,8 +347,6 @@ class GgufModelClientTest {
         } finally {
             slow.close();
         }
-        Recorder next = new Recorder();
-        client.chat(request(STORIES, 8, true, Map.of()), next);
-        assertThat(next.finish).isNotNull();
+        sharedClientStillAnswers();
     }
 }

@@ -48,6 +48,15 @@ public interface ModelClient extends AutoCloseable {
     }
 
     /**
+     * The SHA-256 (lower-case hex) of the weights file a provider runs {@code model} from, read after {@link #load}
+     * ({@code run_models.model_sha256}: the report flags a file that changed under the same path since the baseline);
+     * null when it does not read one (a server).
+     */
+    default String modelSha256(String model) {
+        return null;
+    }
+
+    /**
      * Whether the chunk timestamps it reports are when it read them off a connection, so that several chunks can come
      * out of one read after a stall (METRICS.md's "burst" flag looks for that). False for a provider that takes every
      * token from the model one by one (in-process): its tokens may legitimately follow each other faster than a read,

@@ -160,6 +160,7 @@ final class BaselineContent {
         item(items, "models removed: ", c.removedModels());
         item(items, "models now served by another endpoint or server model (still compared): ", c.retargetedModels());
         item(items, "datasets whose file changed (prompts_from): ", c.changedDatasets());
+        item(items, "models whose weights file changed (still compared): ", c.changedModelFiles());
         doc.add(new ReportDocument.Bullets(items));
     }
 

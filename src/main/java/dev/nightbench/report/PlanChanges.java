@@ -22,10 +22,12 @@ import java.util.Set;
  * @param retargetedModels   "alias: endpoint/model now (was endpoint/model)" for aliases whose target changed
  * @param changedDatasets    "source: path (sha256 now, was ...)" for {@code prompts_from:} datasets whose file differs
  *                           from a baseline run's source of the same name ({@code run_prompt_sources})
+ * @param changedModelFiles  "alias: sha256 ... now, was ..." for models whose weights file (a gguf model's .gguf,
+ *                           {@code run_models.model_sha256}) differs from a baseline run's under the same alias
  */
 record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, List<String> addedPrompts,
                    List<String> removedPrompts, List<String> addedModels, List<String> removedModels,
-                   List<String> retargetedModels, List<String> changedDatasets) {
+                   List<String> retargetedModels, List<String> changedDatasets, List<String> changedModelFiles) {
 
     /** A run's plan hash. */
     record RunPlan(long runId, String planHash) {
@@ -35,8 +37,8 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
     record PromptText(long runId, String promptId, String textSha256) {
     }
 
-    /** A model of a run, from {@code run_models}. */
-    record ModelTarget(long runId, String modelAlias, String endpointName, String serverModel) {
+    /** A model of a run, from {@code run_models} ({@code modelSha256}: its weights file's, or null). */
+    record ModelTarget(long runId, String modelAlias, String endpointName, String serverModel, String modelSha256) {
         String target() {
             return endpointName + "/" + serverModel;
         }
@@ -47,12 +49,12 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
     }
 
     static final PlanChanges NONE = new PlanChanges(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of());
+            List.of(), List.of(), List.of());
 
     boolean any() {
         return !(planHashChangedIn.isEmpty() && changedPrompts.isEmpty() && addedPrompts.isEmpty()
                 && removedPrompts.isEmpty() && addedModels.isEmpty() && removedModels.isEmpty()
-                && retargetedModels.isEmpty() && changedDatasets.isEmpty());
+                && retargetedModels.isEmpty() && changedDatasets.isEmpty() && changedModelFiles.isEmpty());
     }
 
     /** Compares the current run with the baseline runs, without their dataset files. */
@@ -95,6 +97,7 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
         }
         Set<String> baselineAliases = new LinkedHashSet<>();
         Map<String, Set<String>> formerTargets = new LinkedHashMap<>();
+        Map<String, Set<String>> formerFiles = new LinkedHashMap<>();
         for (ModelTarget m : models) {
             if (m.runId() != current.runId()) {
                 baselineAliases.add(m.modelAlias());
@@ -102,15 +105,23 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
                 if (now != null && !Objects.equals(now.target(), m.target())) {
                     formerTargets.computeIfAbsent(m.modelAlias(), k -> new LinkedHashSet<>()).add(m.target());
                 }
+                if (now != null && now.modelSha256() != null && m.modelSha256() != null
+                        && !now.modelSha256().equals(m.modelSha256())) {
+                    formerFiles.computeIfAbsent(m.modelAlias(), k -> new LinkedHashSet<>()).add(abbreviate(m.modelSha256()));
+                }
             }
         }
+        List<String> changedFiles = new ArrayList<>();
+        formerFiles.forEach((alias, was) -> changedFiles.add(alias + ": " + currentModels.get(alias).serverModel()
+                + " (sha256 " + abbreviate(currentModels.get(alias).modelSha256()) + " now, was "
+                + String.join(", ", was) + ")"));
         List<String> retargeted = new ArrayList<>();
         formerTargets.forEach((alias, was) -> retargeted.add(alias + ": " + currentModels.get(alias).target()
                 + " (was " + String.join(", ", was) + ")"));
         List<String> addedModels = currentModels.keySet().stream().filter(a -> !baselineAliases.contains(a)).toList();
         List<String> removedModels = baselineAliases.stream().filter(a -> !currentModels.containsKey(a)).toList();
         return new PlanChanges(hashChanged, List.copyOf(changed), added, removed, addedModels, removedModels,
-                List.copyOf(retargeted), changedDatasets(current.runId(), sources));
+                List.copyOf(retargeted), changedDatasets(current.runId(), sources), List.copyOf(changedFiles));
     }
 
     /** Datasets (same source name) whose file hash differs from a baseline run's. */

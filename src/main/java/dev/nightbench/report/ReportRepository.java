@@ -256,7 +256,7 @@ class ReportRepository {
 
     List<PlanChanges.ModelTarget> models(List<Long> runIds) {
         return jdbc.sql("""
-                        SELECT run_id, model_alias, endpoint_name, server_model
+                        SELECT run_id, model_alias, endpoint_name, server_model, model_sha256
                         FROM run_models WHERE run_id = ANY(?) ORDER BY run_id, ordinal""")
                 .param(longArray(runIds)).query(PlanChanges.ModelTarget.class).list();
     }

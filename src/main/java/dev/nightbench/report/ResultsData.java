@@ -28,7 +28,7 @@ record ResultsData(List<Model> models, Map<Key, Tail> tails, List<Telemetry> tel
     record Model(String modelAlias, String endpointName, String serverModel, boolean simulated, Integer sizeMb,
                  List<String> capabilities, BigDecimal priceInputPer1k, BigDecimal priceOutputPer1k,
                  String availability, String failureReason, Double coldStartMs, String coldStartNote,
-                 String endpointType, Double loadMs, String loadNote) {
+                 String endpointType, Double loadMs, String loadNote, String modelSha256) {
     }
 
     record Key(String modelAlias, String promptId) {
@@ -64,14 +64,14 @@ record ResultsData(List<Model> models, Map<Key, Tail> tails, List<Telemetry> tel
         List<Model> models = jdbc.sql("""
                         SELECT model_alias, endpoint_name, server_model, simulated, size_mb, capabilities,
                                price_input_per_1k, price_output_per_1k, availability, failure_reason, cold_start_ms,
-                               cold_start_note, endpoint_type, load_ms, load_note
+                               cold_start_note, endpoint_type, load_ms, load_note, model_sha256
                         FROM run_models WHERE run_id = ? ORDER BY ordinal""")
                 .param(runId)
                 .query((rs, n) -> new Model(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                         rs.getObject(5, Integer.class), strings(rs.getArray(6)), rs.getBigDecimal(7),
                         rs.getBigDecimal(8), rs.getString(9), rs.getString(10), rs.getObject(11, Double.class),
                         rs.getString(12), rs.getString(13), rs.getObject(14, Double.class),
-                        rs.getString(15)))
+                        rs.getString(15), rs.getString(16)))
                 .list();
         Map<Key, Tail> tails = new HashMap<>();
         jdbc.sql("""

@@ -186,6 +186,7 @@ final class ResultsJson {
         put(node, "endpoint_type", m.endpointType());
         put(node, "load_ms", m.loadMs());
         put(node, "load_note", m.loadNote());
+        put(node, "model_sha256", m.modelSha256());
         ReportData.ModelRow serial = data.models().stream()
                 .filter(r -> r.serial() && r.modelAlias().equals(m.modelAlias())).findFirst().orElse(null);
         node.set("aggregate", serial == null ? null : aggregate(serial, results.tail(m.modelAlias(), SampleSet.ALL_PROMPTS)));

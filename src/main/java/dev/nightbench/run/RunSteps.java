@@ -144,12 +144,23 @@ class RunSteps {
 
     /**
      * Restores what an earlier execution of this run learned: unavailable and failed models stay skipped, and a
-     * sweep that broke at some level keeps its higher levels skipped.
+     * sweep that broke at some level keeps its higher levels skipped. A model whose weights file (an in-process
+     * provider's, {@code run_models.model_sha256}) changed since then is skipped too, and fails with that reason: one
+     * run never mixes two models under one alias (as a changed dataset file makes the plan hash refuse the restart).
      */
     void restoreModelStates(RunSession session) {
         for (RunStore.ModelState m : runs.models(session.runId())) {
             if (m.availability().isFailure()) {
                 session.breakers().open(m.modelAlias(), m.availability() + ": " + m.failureReason());
+            } else if (m.modelSha256() != null) {
+                ModelSpec spec = session.plan().model(m.modelAlias()).orElse(null);
+                String now = spec == null ? null : session.client(m.modelAlias()).modelSha256(spec.model());
+                if (now != null && !now.equals(m.modelSha256())) {
+                    log.warn("Model {}: its weights file {} changed since this run began", m.modelAlias(), spec.model());
+                    session.breakers().open(m.modelAlias(), "its weights file " + spec.model() + " changed since this"
+                            + " run began (sha256 " + m.modelSha256().substring(0, 12) + " then, " + now.substring(0, 12)
+                            + " now): a restart does not mix two models in one run");
+                }
             }
         }
         for (LoadPhaseStore.BrokenLevel b : loadPhases.brokenSweepLevels(session.runId())) {
@@ -196,20 +207,22 @@ class RunSteps {
         ModelSpec model = session.plan().model(alias).orElseThrow();
         dev.nightbench.client.ModelClient client = session.client(alias);
         java.time.Duration took = client.load(model.model());
+        String note = took == null ? client.loadNote(model.model()) : null;
         if (took != null) {
             log.info("Model {} loaded in {} ms", alias, took.toMillis());
-            return new ModelLoad(took.toNanos() / 1e6, null);
-        }
-        String note = client.loadNote(model.model());
-        if (note != null) {
+        } else if (note != null) {
             log.info("Model {} not loaded: {}", alias, note);
-            return new ModelLoad(null, note);
         }
-        return null;
+        String sha256 = client.modelSha256(model.model());
+        return took == null && note == null && sha256 == null ? null
+                : new ModelLoad(took == null ? null : took.toNanos() / 1e6, note, sha256);
     }
 
-    /** What loading a model took ({@code run_models.load_ms}), or why nothing was loaded ({@code load_note}). */
-    record ModelLoad(Double ms, String note) {
+    /**
+     * What loading a model took ({@code run_models.load_ms}), or why nothing was loaded ({@code load_note}), and the
+     * SHA-256 of its weights file ({@code model_sha256}); each null when the provider has none.
+     */
+    record ModelLoad(Double ms, String note, String sha256) {
     }
 
     /**
@@ -221,7 +234,7 @@ class RunSteps {
         for (WarmUp w : warmUps) {
             runs.setColdStart(session.runId(), w.cell().modelAlias(), w.coldStart().ms(), w.coldStart().note());
             if (w.load() != null) {
-                runs.setLoadTime(session.runId(), w.cell().modelAlias(), w.load().ms(), w.load().note());
+                runs.setLoad(session.runId(), w.cell().modelAlias(), w.load().ms(), w.load().note(), w.load().sha256());
             }
         }
     }
@@ -240,7 +253,7 @@ class RunSteps {
             try {
                 ModelLoad loaded = load(session, m.alias());
                 if (loaded != null) {
-                    runs.setLoadTime(runId, m.alias(), loaded.ms(), loaded.note());
+                    runs.setLoad(runId, m.alias(), loaded.ms(), loaded.note(), loaded.sha256());
                 }
             } catch (ModelClientException e) {
                 unloadable(session, runId, m.alias(), e);

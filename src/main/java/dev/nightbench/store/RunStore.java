@@ -117,11 +117,12 @@ public class RunStore {
 
     /**
      * The time a provider took to load the model before its first request ({@code run_models.load_ms}, V32), or null
-     * with why it loaded nothing ({@code load_note}, V33: already loaded in the process).
+     * with why it loaded nothing ({@code load_note}, V33: already loaded in the process), and the SHA-256 of the
+     * weights file it runs the model from ({@code model_sha256}, V33; null for a server).
      */
-    public void setLoadTime(long runId, String modelAlias, Double ms, String note) {
-        jdbc.sql("UPDATE run_models SET load_ms = ?, load_note = ? WHERE run_id = ? AND model_alias = ?")
-                .params(ms, note, runId, modelAlias)
+    public void setLoad(long runId, String modelAlias, Double ms, String note, String sha256) {
+        jdbc.sql("UPDATE run_models SET load_ms = ?, load_note = ?, model_sha256 = ? WHERE run_id = ? AND model_alias = ?")
+                .params(ms, note, sha256, runId, modelAlias)
                 .update();
     }
 
@@ -133,13 +134,14 @@ public class RunStore {
 
     public List<ModelState> models(long runId) {
         return jdbc.sql("""
-                        SELECT model_alias, availability, failure_reason, cold_start_ms FROM run_models
+                        SELECT model_alias, availability, failure_reason, cold_start_ms, model_sha256 FROM run_models
                         WHERE run_id = ? ORDER BY ordinal""")
                 .param(runId).query(MODEL_STATE).list();
     }
 
+    /** A model's state in a run; {@code modelSha256}: its weights file's when an in-process provider loaded it. */
     public record ModelState(String modelAlias, ModelAvailability availability, String failureReason,
-                             Double coldStartMs) {
+                             Double coldStartMs, String modelSha256) {
     }
 
     private static final RowMapper<ModelState> MODEL_STATE = EnumColumns.rowMapper(ModelState.class);

@@ -13,7 +13,7 @@ class PlanChangesTest {
     }
 
     static PlanChanges.ModelTarget model(long run, String alias, String serverModel) {
-        return new PlanChanges.ModelTarget(run, alias, "local", serverModel);
+        return new PlanChanges.ModelTarget(run, alias, "local", serverModel, null);
     }
 
     @Test
@@ -59,5 +59,27 @@ class PlanChangesTest {
         assertThat(c.any()).isTrue();
         assertThat(PlanChanges.between(new PlanChanges.RunPlan(2, "h"), List.of(new PlanChanges.RunPlan(1, "h")),
                 List.of(), List.of(), sources.subList(1, 2)).any()).isFalse();
+    }
+
+    @Test
+    void aModelWhoseWeightsFileChangedIsListedOneWithoutAHashOrTheSameHashIsNot() {
+        String a = "a".repeat(64);
+        String b = "b".repeat(64);
+        List<PlanChanges.ModelTarget> models = List.of(
+                new PlanChanges.ModelTarget(1, "gguf", "local", "models/m.gguf", a),
+                new PlanChanges.ModelTarget(1, "same", "local", "models/s.gguf", a),
+                new PlanChanges.ModelTarget(1, "server", "ollama", "llama3", null),
+                new PlanChanges.ModelTarget(2, "gguf", "local", "models/m.gguf", b),
+                new PlanChanges.ModelTarget(2, "same", "local", "models/s.gguf", a),
+                new PlanChanges.ModelTarget(2, "server", "ollama", "llama3", null));
+
+        PlanChanges c = PlanChanges.between(new PlanChanges.RunPlan(2, "h"), List.of(new PlanChanges.RunPlan(1, "h")),
+                List.of(), models);
+
+        assertThat(c.changedModelFiles()).containsExactly("gguf: models/m.gguf (sha256 bbbbbbbbbbbb now, was aaaaaaaaaaaa)");
+        assertThat(c.retargetedModels()).isEmpty();
+        assertThat(c.any()).isTrue();
+        assertThat(PlanChanges.between(new PlanChanges.RunPlan(2, "h"), List.of(new PlanChanges.RunPlan(1, "h")),
+                List.of(), models.stream().filter(m -> !m.modelAlias().equals("gguf")).toList()).any()).isFalse();
     }
 }

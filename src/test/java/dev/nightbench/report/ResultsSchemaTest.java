@@ -75,7 +75,7 @@ class ResultsSchemaTest {
                 List.of(), List.of(), List.of());
         ResultsData results = new ResultsData(List.of(new ResultsData.Model("m", "local", "m:latest", false, 4200,
                 List.of("chat"), new BigDecimal("0.25"), null, "unavailable", "not listed by GET /models", null,
-                "no warm-up request succeeded", "openai", null, null)), Map.of(), List.of(), null);
+                "no warm-up request succeeded", "openai", null, null, null)), Map.of(), List.of(), null);
         return ResultsJson.tree(data, Visibility.NONE, results, List.of());
     }
 }

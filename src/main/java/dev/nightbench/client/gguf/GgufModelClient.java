@@ -163,6 +163,18 @@ public final class GgufModelClient implements ModelClient {
         return u.fresh() ? u.loaded().took() : null;
     }
 
+    /** The .gguf file's SHA-256, hashed once per process for each file content (LoadedModels); null when unreadable. */
+    @Override
+    public String modelSha256(String model) {
+        Path file = endpoint.settings().resolve(model);
+        try {
+            return LoadedModels.sha256(file);
+        } catch (IOException e) {
+            log.warn("gguf: could not hash {}: {}", file, e.toString());
+            return null;
+        }
+    }
+
     /** For a model this process had loaded before: when, and how long that load took. */
     @Override
     public String loadNote(String model) {

@@ -3,11 +3,15 @@ package dev.nightbench.client.gguf;
 import de.kherud.llama.LlamaModel;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,10 +45,20 @@ final class LoadedModels {
         Loaded load() throws IOException;
     }
 
-    private record Key(Path realPath, long size, Instant modified, GgufSettings settings) {
+    private record Key(FileKey file, GgufSettings settings) {
+    }
+
+    /** A file's content as far as the file system tells: its real path, size and modification time. */
+    private record FileKey(Path realPath, long size, Instant modified) {
+        static FileKey of(Path file) throws IOException {
+            Path real = file.toRealPath();
+            BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
+            return new FileKey(real, a.size(), a.lastModifiedTime().toInstant());
+        }
     }
 
     private static final Map<Key, Loaded> MODELS = new ConcurrentHashMap<>();
+    private static final Map<FileKey, String> SHA256 = new ConcurrentHashMap<>();
 
     private LoadedModels() {
     }
@@ -75,9 +89,34 @@ final class LoadedModels {
         return MODELS.size();
     }
 
+    /**
+     * The file's SHA-256 (lower-case hex), read once per process for each path, size and modification time: hashing
+     * reads the whole file (about 1-2 GB/s on one core), so a 4 GB model costs a few seconds once, outside any request.
+     */
+    static String sha256(Path file) throws IOException {
+        FileKey key = FileKey.of(file);
+        String known = SHA256.get(key);
+        if (known != null) {
+            return known;
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (InputStream in = Files.newInputStream(key.realPath())) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        String hex = HexFormat.of().formatHex(digest.digest());
+        SHA256.put(key, hex);
+        return hex;
+    }
+
     private static Key key(Path file, GgufSettings settings) throws IOException {
-        Path real = file.toRealPath();
-        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-        return new Key(real, a.size(), a.lastModifiedTime().toInstant(), settings);
+        return new Key(FileKey.of(file), settings);
     }
 }

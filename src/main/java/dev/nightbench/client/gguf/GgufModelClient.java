@@ -158,9 +158,9 @@ public final class GgufModelClient implements ModelClient {
      */
     @Override
     public Duration load(String model) {
-        holder(model).get();
-        LoadedModels.Use u = holder(model).use;
-        return u.fresh() ? u.loaded().took() : null;
+        Holder h = holder(model);
+        h.get();
+        return h.use.fresh() ? h.use.loaded().took() : null;
     }
 
     /** The .gguf file's SHA-256, hashed once per process for each file content (LoadedModels); null when unreadable. */

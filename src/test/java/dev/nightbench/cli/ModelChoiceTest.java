@@ -154,7 +154,9 @@ class ModelChoiceTest extends JobTestSupport {
         JsonNode large = json.get("selection").get("models").get(2);
         assertThat(large.get("memory_source").asString()).isEqualTo("server");
         assertThat(large.get("meets_constraints").asBoolean()).isFalse();
-        assertThat(json.get("selection").get("models").get(0).get("cost_per_thousand").asDouble()).isEqualTo(fast);
+        // the same figure read through another path (the selection's query): equal but for the last bit at most
+        assertThat(json.get("selection").get("models").get(0).get("cost_per_thousand").asDouble())
+                .isCloseTo(fast, org.assertj.core.data.Percentage.withPercentage(1e-9));
     }
 
     private double perThousand(long runId, String model) {

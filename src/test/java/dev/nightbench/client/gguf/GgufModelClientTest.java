@@ -178,7 +178,8 @@ class GgufModelClientTest {
 
     @Test
     void closingTheClientFailsTheRequestWaitingOnItAsCancelled() throws Exception {
-        GgufModelClient closing = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 2, "context_size", 1024),
+        // one slot with room for all 5,000 tokens: seconds of decoding, so the close comes while it is under way
+        GgufModelClient closing = open(Map.of("threads", 1, "threads_batch", 1, "parallel", 1, "context_size", 8192),
                 Timeouts.defaults(), STORIES);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {

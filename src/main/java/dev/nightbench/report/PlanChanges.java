@@ -44,7 +44,7 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
         }
     }
 
-    /** A dataset source of a run, from {@code run_prompt_sources}. */
+    /** A hashed file of a run: a dataset source ({@code run_prompt_sources}) or a model's weights ({@code run_models}). */
     record SourceFile(long runId, String name, String path, String sha256) {
     }
 
@@ -97,7 +97,6 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
         }
         Set<String> baselineAliases = new LinkedHashSet<>();
         Map<String, Set<String>> formerTargets = new LinkedHashMap<>();
-        Map<String, Set<String>> formerFiles = new LinkedHashMap<>();
         for (ModelTarget m : models) {
             if (m.runId() != current.runId()) {
                 baselineAliases.add(m.modelAlias());
@@ -105,27 +104,25 @@ record PlanChanges(List<Long> planHashChangedIn, List<String> changedPrompts, Li
                 if (now != null && !Objects.equals(now.target(), m.target())) {
                     formerTargets.computeIfAbsent(m.modelAlias(), k -> new LinkedHashSet<>()).add(m.target());
                 }
-                if (now != null && now.modelSha256() != null && m.modelSha256() != null
-                        && !now.modelSha256().equals(m.modelSha256())) {
-                    formerFiles.computeIfAbsent(m.modelAlias(), k -> new LinkedHashSet<>()).add(abbreviate(m.modelSha256()));
-                }
             }
         }
-        List<String> changedFiles = new ArrayList<>();
-        formerFiles.forEach((alias, was) -> changedFiles.add(alias + ": " + currentModels.get(alias).serverModel()
-                + " (sha256 " + abbreviate(currentModels.get(alias).modelSha256()) + " now, was "
-                + String.join(", ", was) + ")"));
+        // a model's weights file is compared as a dataset file is: by alias, path and hash
+        List<SourceFile> weights = models.stream()
+                .map(m -> new SourceFile(m.runId(), m.modelAlias(), m.serverModel(), m.modelSha256())).toList();
         List<String> retargeted = new ArrayList<>();
         formerTargets.forEach((alias, was) -> retargeted.add(alias + ": " + currentModels.get(alias).target()
                 + " (was " + String.join(", ", was) + ")"));
         List<String> addedModels = currentModels.keySet().stream().filter(a -> !baselineAliases.contains(a)).toList();
         List<String> removedModels = baselineAliases.stream().filter(a -> !currentModels.containsKey(a)).toList();
         return new PlanChanges(hashChanged, List.copyOf(changed), added, removed, addedModels, removedModels,
-                List.copyOf(retargeted), changedDatasets(current.runId(), sources), List.copyOf(changedFiles));
+                List.copyOf(retargeted), changedFiles(current.runId(), sources), changedFiles(current.runId(), weights));
     }
 
-    /** Datasets (same source name) whose file hash differs from a baseline run's. */
-    private static List<String> changedDatasets(long current, List<SourceFile> sources) {
+    /**
+     * Files (same name: a dataset's source, a model's alias) whose hash differs from a baseline run's: "name: path
+     * (sha256 ... now, was ...)". A file without a hash on either side is not compared.
+     */
+    private static List<String> changedFiles(long current, List<SourceFile> sources) {
         Map<String, SourceFile> now = new LinkedHashMap<>();
         sources.stream().filter(s -> s.runId() == current && s.sha256() != null).forEach(s -> now.put(s.name(), s));
         Map<String, Set<String>> was = new LinkedHashMap<>();

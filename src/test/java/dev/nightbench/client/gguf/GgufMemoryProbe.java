@@ -4,6 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import dev.nightbench.client.ChatMessage;
 import dev.nightbench.client.ChatRequest;
+import dev.nightbench.client.ProviderSettings;
 import dev.nightbench.client.ResponseObserver;
 import dev.nightbench.client.Timeouts;
 
@@ -32,18 +33,21 @@ public final class GgufMemoryProbe {
         int cycles = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int context = args.length > 3 ? Integer.parseInt(args[3]) : 2048;
         Natives.prepare();
+        Map<String, Object> values = Map.of("threads", 1, "context_size", context, "parallel", 1);
+        // the binding alone loads with exactly the parameters the client's settings give it
+        GgufSettings settings = GgufSettings.read(new ProviderSettings(values, path.getParent(),
+                ProviderSettings.Problems.THROW));
         long first = 0;
         for (int i = 1; i <= cycles; i++) {
             if (mode.equals("client")) {
-                try (GgufModelClient client = GgufModelClientTest.open(Map.of("threads", 1, "context_size", context,
-                        "parallel", 1), Timeouts.defaults(), path.getFileName().toString(), path.getParent())) {
+                try (GgufModelClient client = GgufModelClientTest.open(values, Timeouts.defaults(),
+                        path.getFileName().toString(), path.getParent())) {
                     client.load(path.getFileName().toString());
                     client.chat(new ChatRequest(path.getFileName().toString(), List.of(new ChatMessage("user",
                             "Once upon a time")), 8, 0.0, 42L, true, Map.of()), new ResponseObserver.Ignoring() { });
                 }
             } else {
-                try (LlamaModel model = new LlamaModel(new GgufSettings(1, null, context, 0, 1, null, null, false,
-                        false, true, null, false).parameters(path, false))) {
+                try (LlamaModel model = new LlamaModel(settings.parameters(path, false))) {
                     model.complete(new InferenceParameters("Once upon a time").setNPredict(8));
                 }
             }
